@@ -1,0 +1,75 @@
+import Configuration
+import Foundation
+import Hummingbird
+import Logging
+import MusterCore
+import MusterHTTP
+import MusterSQLite
+import ServiceLifecycle
+import UnixSignals
+
+/// What the composition root hands to its caller: the service group to run, and what happened at start-up.
+package struct MusterRuntime: Sendable {
+    /// Storage, background work and listeners, in that order, with graceful shutdown on SIGTERM/SIGINT.
+    package let group: ServiceGroup
+    /// Reports each listener's address once it is bound.
+    package let listeners: ListenerAnnouncements
+    /// The logins created on the first start of an empty data directory, or `nil`.
+    package let bootstrap: BootstrapLogins?
+    package let configuration: MusterConfiguration
+}
+
+/// The one composition root: reads configuration, opens and migrates the store before any listener binds,
+/// builds the core services and returns one ``ServiceGroup``. The `muster` executable and the end-to-end tests
+/// both call it.
+/// - Parameters:
+///   - config: The configuration (CLI options → environment → file, assembled by the caller).
+///   - logger: The logger for every service.
+///   - signals: Whether SIGTERM/SIGINT trigger graceful shutdown (tests pass `false`).
+package func buildServices(config: ConfigReader, logger: Logger, handleSignals: Bool = true) async throws -> MusterRuntime {
+    let configuration = try MusterConfiguration(config: config)
+    let clock = SystemWallClock()
+    let store = try SQLiteStore.open(directory: configuration.dataDirectory, logger: logger)
+
+    let tenants = TenantService(directory: store, profiles: store, clock: clock)
+    let bootstrap = try await tenants.bootstrapIfEmpty(adminEmail: configuration.adminEmail, adminPassword: configuration.adminPassword)
+    let signingKey = try await store.setting("jwt.signingKey") {
+        Data(SecureRandom.bytes(64)).base64EncodedString()
+    }
+    let auth = AuthService(
+        store: store, signer: JWTSigner(keyBytes: Array(Data(base64Encoded: signingKey) ?? Data(signingKey.utf8))), clock: clock
+    )
+    let recorder = AuditRecorder(store: store, logger: logger)
+    let limiter = ProvisionRateLimiter(configuration: .init(failuresPerSource: configuration.provisionFailureLimit))
+    let profiles = ProfileService(store: store, clock: clock)
+    let changes = AttributeChangeHub()
+    let services = MusterHTTPServices(
+        auth: auth, tenants: tenants, profiles: profiles,
+        devices: DeviceService(store: store, profiles: profiles, clock: clock),
+        assets: AssetService(store: store, profiles: profiles, clock: clock),
+        telemetry: TelemetryService(devices: store, values: store, clock: clock, changes: changes),
+        provisioning: ProvisionService(store: store, clock: clock, limiter: limiter, audit: recorder),
+        deviceAPI: DeviceAPIService(devices: store, values: store, clock: clock),
+        audit: store
+    )
+
+    let listeners = ListenerAnnouncements()
+    let http = Application(
+        router: buildRouter(services: services, configuration: configuration.http),
+        configuration: .init(address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "Muster"),
+        onServerRunning: { channel in
+            listeners.announce(ListenerAddress(name: "http", host: configuration.http.host, port: channel.localAddress?.port ?? 0))
+        },
+        logger: logger
+    )
+    let group = ServiceGroup(configuration: .init(
+        services: [
+            .init(service: StoreLifecycleService(close: { try store.close() }, logger: logger)),
+            .init(service: AuditService(recorder: recorder)),
+            .init(service: http, failureTerminationBehavior: .gracefullyShutdownGroup),
+        ],
+        gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
+        logger: logger
+    ))
+    return MusterRuntime(group: group, listeners: listeners, bootstrap: bootstrap, configuration: configuration)
+}

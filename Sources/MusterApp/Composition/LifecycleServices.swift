@@ -1,0 +1,31 @@
+import Logging
+import MusterCore
+import ServiceLifecycle
+
+/// Keeps the store open while the server runs and closes it last, after every listener has stopped.
+struct StoreLifecycleService: Service {
+    let close: @Sendable () throws -> Void
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        do {
+            try close()
+            logger.info("database closed")
+        } catch {
+            logger.error("database did not close cleanly", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+/// Writes buffered audit entries in the background; flushes what is left on shutdown.
+struct AuditService: Service {
+    let recorder: AuditRecorder
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await recorder.run()
+        }
+        await recorder.flush()
+    }
+}

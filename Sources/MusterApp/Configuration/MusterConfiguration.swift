@@ -1,0 +1,25 @@
+import MusterCore
+import MusterHTTP
+
+/// Everything `muster serve` can be told.
+package struct MusterConfiguration: Sendable, Hashable {
+    /// Where the embedded SQLite database (and later the TLS files) live.
+    package var dataDirectory: String
+    package var http: HTTPServerConfiguration
+    /// Failed provisioning attempts per source per minute before it is refused; 0 turns limiting off.
+    package var provisionFailureLimit: Int
+    /// The first tenant admin's email and password, used only on the first start of an empty data directory.
+    package var adminEmail: String?
+    package var adminPassword: String?
+
+    package init(
+        dataDirectory: String = "./muster-data", http: HTTPServerConfiguration = .init(), provisionFailureLimit: Int = 30,
+        adminEmail: String? = nil, adminPassword: String? = nil
+    ) {
+        self.dataDirectory = dataDirectory
+        self.http = http
+        self.provisionFailureLimit = provisionFailureLimit
+        self.adminEmail = adminEmail
+        self.adminPassword = adminPassword
+    }
+}

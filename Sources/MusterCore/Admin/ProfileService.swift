@@ -1,0 +1,224 @@
+import Foundation
+
+/// Creates, changes and deletes device and asset profiles of one tenant.
+package struct ProfileService: Sendable {
+    fileprivate let store: any ProfileStore
+    private let clock: any WallClock
+
+    package init(store: any ProfileStore, clock: any WallClock) {
+        self.store = store
+        self.clock = clock
+    }
+
+    /// Creates (`profile.id == nil`) or replaces a device profile.
+    /// - Throws: ``AdminError`` for a bad name, a taken name or provision key, or a foreign id.
+    package func saveDeviceProfile(_ draft: DeviceProfileDraft, tenantId: UUID) async throws -> DeviceProfile {
+        try EntityName.validateOrThrow(draft.name, kind: .deviceProfile)
+        guard DeviceProfile.transportTypes.contains(draft.transportType) else {
+            throw AdminError.invalidField(field: "transportType", reason: "must be one of DEFAULT, MQTT, COAP, LWM2M, SNMP")
+        }
+        let now = clock.nowMilliseconds()
+        var profile: DeviceProfile
+        if let id = draft.id {
+            guard let existing = try await store.deviceProfile(id: id, tenantId: tenantId) else {
+                throw AdminError.notFound(.deviceProfile, id)
+            }
+            profile = existing
+            profile.version += 1
+        } else {
+            profile = DeviceProfile(id: EntityIdentifier.make(at: now), tenantId: tenantId, name: draft.name, createdTime: now)
+        }
+        profile.name = draft.name
+        profile.description = draft.description
+        profile.transportType = draft.transportType
+        profile.provisionType = draft.provisionType ?? .disabled
+        let key = draft.provisionDeviceKey.flatMap { $0.isEmpty ? nil : $0 }
+        if let key, key.unicodeScalars.contains(where: { $0.value < 0x20 }) {
+            throw AdminError.invalidField(field: "provisionDeviceKey", reason: "must not contain control characters")
+        }
+        profile.provisionDeviceKey = key
+        profile.provisionConfiguration = draft.provisionConfiguration ?? ProvisionConfiguration(type: profile.provisionType)
+        if profile.provisionType == .allowCreateNewDevices || profile.provisionType == .checkPreProvisionedDevices {
+            guard profile.provisionDeviceKey != nil else {
+                throw AdminError.invalidField(field: "provisionDeviceKey", reason: "is required for the \(profile.provisionType.rawValue) strategy")
+            }
+            guard let secret = profile.provisionConfiguration.provisionDeviceSecret, !secret.isEmpty else {
+                throw AdminError.invalidField(
+                    field: "profileData.provisionConfiguration.provisionDeviceSecret",
+                    reason: "is required for the \(profile.provisionType.rawValue) strategy"
+                )
+            }
+        }
+        profile.profileData = draft.profileData ?? DeviceProfile.defaultProfileData
+        switch try await store.saveDeviceProfile(profile) {
+        case .saved: break
+        case .nameTaken: throw AdminError.nameTaken(.deviceProfile)
+        case .provisionKeyTaken: throw AdminError.provisionKeyTaken
+        }
+        if draft.isDefault == true, !profile.isDefault {
+            _ = try await store.setDefaultDeviceProfile(id: profile.id, tenantId: tenantId)
+            profile.isDefault = true
+        }
+        return profile
+    }
+
+    /// The profile `id` of `tenantId`.
+    package func deviceProfile(id: UUID, tenantId: UUID) async throws -> DeviceProfile {
+        guard let profile = try await store.deviceProfile(id: id, tenantId: tenantId) else {
+            throw AdminError.notFound(.deviceProfile, id)
+        }
+        return profile
+    }
+
+    package func defaultDeviceProfile(tenantId: UUID) async throws -> DeviceProfile {
+        guard let profile = try await store.defaultDeviceProfile(tenantId: tenantId) else {
+            throw AdminError.notFound(.deviceProfile, nil)
+        }
+        return profile
+    }
+
+    package func deviceProfiles(tenantId: UUID, _ page: PageLink) async throws -> Page<DeviceProfile> {
+        try await store.deviceProfiles(tenantId: tenantId, page)
+    }
+
+    package func setDefaultDeviceProfile(id: UUID, tenantId: UUID) async throws -> DeviceProfile {
+        guard try await store.setDefaultDeviceProfile(id: id, tenantId: tenantId) else {
+            throw AdminError.notFound(.deviceProfile, id)
+        }
+        return try await deviceProfile(id: id, tenantId: tenantId)
+    }
+
+    /// Deletes a profile no device uses; the default profile cannot be deleted.
+    package func deleteDeviceProfile(id: UUID, tenantId: UUID) async throws {
+        let profile = try await deviceProfile(id: id, tenantId: tenantId)
+        guard !profile.isDefault else { throw AdminError.defaultProfileDeletion(.deviceProfile) }
+        switch try await store.deleteDeviceProfile(id: id, tenantId: tenantId) {
+        case .deleted: return
+        case .notFound: throw AdminError.notFound(.deviceProfile, id)
+        case .inUse: throw AdminError.profileInUse(.deviceProfile)
+        }
+    }
+
+    /// The device profile named `name`, created with provisioning disabled when the tenant has none
+    /// (ThingsBoard's `findOrCreateDeviceProfile`).
+    package func findOrCreateDeviceProfile(name: String, tenantId: UUID) async throws -> DeviceProfile {
+        if let profile = try await store.deviceProfile(name: name, tenantId: tenantId) { return profile }
+        try EntityName.validateOrThrow(name, kind: .deviceProfile)
+        let now = clock.nowMilliseconds()
+        let profile = DeviceProfile(id: EntityIdentifier.make(at: now), tenantId: tenantId, name: name, createdTime: now)
+        switch try await store.saveDeviceProfile(profile) {
+        case .saved: return profile
+        case .nameTaken, .provisionKeyTaken:
+            guard let raced = try await store.deviceProfile(name: name, tenantId: tenantId) else {
+                throw AdminError.nameTaken(.deviceProfile)
+            }
+            return raced
+        }
+    }
+
+    // MARK: - Asset profiles
+
+    package func saveAssetProfile(id: UUID?, name: String, description: String?, tenantId: UUID) async throws -> AssetProfile {
+        try EntityName.validateOrThrow(name, kind: .assetProfile)
+        let now = clock.nowMilliseconds()
+        var profile: AssetProfile
+        if let id {
+            guard let existing = try await store.assetProfile(id: id, tenantId: tenantId) else {
+                throw AdminError.notFound(.assetProfile, id)
+            }
+            profile = existing
+            profile.version += 1
+        } else {
+            profile = AssetProfile(id: EntityIdentifier.make(at: now), tenantId: tenantId, name: name, createdTime: now)
+        }
+        profile.name = name
+        profile.description = description
+        guard try await store.saveAssetProfile(profile) == .saved else { throw AdminError.nameTaken(.assetProfile) }
+        return profile
+    }
+
+    package func assetProfile(id: UUID, tenantId: UUID) async throws -> AssetProfile {
+        guard let profile = try await store.assetProfile(id: id, tenantId: tenantId) else {
+            throw AdminError.notFound(.assetProfile, id)
+        }
+        return profile
+    }
+
+    package func defaultAssetProfile(tenantId: UUID) async throws -> AssetProfile {
+        guard let profile = try await store.defaultAssetProfile(tenantId: tenantId) else {
+            throw AdminError.notFound(.assetProfile, nil)
+        }
+        return profile
+    }
+
+    package func assetProfiles(tenantId: UUID, _ page: PageLink) async throws -> Page<AssetProfile> {
+        try await store.assetProfiles(tenantId: tenantId, page)
+    }
+
+    package func deleteAssetProfile(id: UUID, tenantId: UUID) async throws {
+        let profile = try await assetProfile(id: id, tenantId: tenantId)
+        guard !profile.isDefault else { throw AdminError.defaultProfileDeletion(.assetProfile) }
+        switch try await store.deleteAssetProfile(id: id, tenantId: tenantId) {
+        case .deleted: return
+        case .notFound: throw AdminError.notFound(.assetProfile, id)
+        case .inUse: throw AdminError.profileInUse(.assetProfile)
+        }
+    }
+
+    /// The asset profile named `name`, created when the tenant has none.
+    package func findOrCreateAssetProfile(name: String, tenantId: UUID) async throws -> AssetProfile {
+        if let profile = try await store.assetProfile(name: name, tenantId: tenantId) { return profile }
+        do {
+            return try await saveAssetProfile(id: nil, name: name, description: nil, tenantId: tenantId)
+        } catch AdminError.nameTaken {
+            guard let raced = try await store.assetProfile(name: name, tenantId: tenantId) else {
+                throw AdminError.nameTaken(.assetProfile)
+            }
+            return raced
+        }
+    }
+}
+
+/// A device profile as an admin sends it.
+package struct DeviceProfileDraft: Sendable, Hashable {
+    package var id: UUID?
+    package var name: String
+    package var description: String?
+    package var transportType: String
+    package var provisionType: ProvisionType?
+    package var provisionDeviceKey: String?
+    package var provisionConfiguration: ProvisionConfiguration?
+    /// `profileData` without its provision configuration.
+    package var profileData: JSONValue?
+    package var isDefault: Bool?
+
+    package init(
+        id: UUID? = nil, name: String, description: String? = nil, transportType: String = "DEFAULT",
+        provisionType: ProvisionType? = nil, provisionDeviceKey: String? = nil,
+        provisionConfiguration: ProvisionConfiguration? = nil, profileData: JSONValue? = nil, isDefault: Bool? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.description = description
+        self.transportType = transportType
+        self.provisionType = provisionType
+        self.provisionDeviceKey = provisionDeviceKey
+        self.provisionConfiguration = provisionConfiguration
+        self.profileData = profileData
+        self.isDefault = isDefault
+    }
+}
+
+extension EntityName {
+    /// ``validate(_:)`` reported as an ``AdminError``.
+    package static func validateOrThrow(_ name: String, kind: EntityKind) throws(AdminError) {
+        do { try validate(name) } catch { throw .invalidName(kind, error) }
+    }
+}
+
+extension ProfileService {
+    /// The device profile called `name`, if the tenant has one.
+    package func deviceProfile(name: String, tenantId: UUID) async throws -> DeviceProfile? {
+        try await store.deviceProfile(name: name, tenantId: tenantId)
+    }
+}

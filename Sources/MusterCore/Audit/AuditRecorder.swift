@@ -1,0 +1,56 @@
+import Logging
+import Synchronization
+
+/// Buffers audit entries in memory and writes them to the store in batches, off the request path.
+/// The buffer is bounded: past `capacity` entries are dropped and counted, never queued without limit.
+package final class AuditRecorder: AuditSink, Sendable {
+    private struct Buffer {
+        var entries: [AuditEntry] = []
+        var dropped = 0
+    }
+
+    private let store: any AuditStore
+    private let capacity: Int
+    private let buffer = Mutex(Buffer())
+    private let logger: Logger
+
+    package init(store: any AuditStore, capacity: Int = 100_000, logger: Logger) {
+        self.store = store
+        self.capacity = capacity
+        self.logger = logger
+    }
+
+    package func record(_ entry: AuditEntry) {
+        buffer.withLock { buffer in
+            if buffer.entries.count < capacity {
+                buffer.entries.append(entry)
+            } else {
+                buffer.dropped += 1
+            }
+        }
+    }
+
+    /// Writes everything buffered so far.
+    package func flush() async {
+        let (entries, dropped) = buffer.withLock { buffer in
+            defer { buffer.entries.removeAll(keepingCapacity: true); buffer.dropped = 0 }
+            return (buffer.entries, buffer.dropped)
+        }
+        if dropped > 0 { logger.warning("audit buffer full, entries dropped", metadata: ["dropped": "\(dropped)"]) }
+        guard !entries.isEmpty else { return }
+        do {
+            try await store.appendAuditEntries(entries)
+        } catch {
+            logger.error("audit entries could not be written", metadata: ["count": "\(entries.count)", "error": "\(error)"])
+        }
+    }
+
+    /// Flushes every `interval` until the task is cancelled. Call ``flush()`` once more afterwards, from a task that
+    /// is not cancelled, so that the last entries are written.
+    package func run(interval: Duration = .milliseconds(100)) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            if !Task.isCancelled { await flush() }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+
+/// Logs admins in and verifies their tokens (ThingsBoard's JWT pair: 9,000 s access, 604,800 s refresh).
+package struct AuthService: Sendable {
+    /// Token lifetimes.
+    package struct Configuration: Sendable, Hashable {
+        package var accessTokenSeconds: Int64
+        package var refreshTokenSeconds: Int64
+
+        package init(accessTokenSeconds: Int64 = 9000, refreshTokenSeconds: Int64 = 604_800) {
+            self.accessTokenSeconds = accessTokenSeconds
+            self.refreshTokenSeconds = refreshTokenSeconds
+        }
+    }
+
+    private let store: any DirectoryStore
+    private let signer: JWTSigner
+    private let clock: any WallClock
+    private let configuration: Configuration
+
+    package init(store: any DirectoryStore, signer: JWTSigner, clock: any WallClock, configuration: Configuration = .init()) {
+        self.store = store
+        self.signer = signer
+        self.clock = clock
+        self.configuration = configuration
+    }
+
+    /// Checks an email and password.
+    /// - Throws: ``AuthError/invalidCredentials`` whatever was wrong (unknown email or bad password).
+    package func login(email: String, password: String) async throws -> TokenPair {
+        guard !email.isEmpty, !password.isEmpty, let user = try await store.user(email: email),
+            !user.passwordHash.isEmpty, PasswordHasher.verify(password, against: user.passwordHash)
+        else { throw AuthError.invalidCredentials }
+        return issue(for: user)
+    }
+
+    /// A new pair for a valid refresh token.
+    package func refresh(_ refreshToken: String) async throws -> TokenPair {
+        let claims = try signer.verify(refreshToken)
+        guard claims["scopes"] == .array([.string("REFRESH_TOKEN")]) else { throw AuthError.invalidToken }
+        try checkExpiry(claims)
+        guard let userId = claims["userId"]?.stringValue.flatMap(UUID.init(uuidString:)),
+            let user = try await store.user(id: userId)
+        else { throw AuthError.invalidToken }
+        return issue(for: user)
+    }
+
+    /// The principal of a valid, unexpired access token; no storage access.
+    package func authenticate(_ token: String) throws(AuthError) -> Principal {
+        let claims = try signer.verify(token)
+        try checkExpiry(claims)
+        guard case .array(let scopes)? = claims["scopes"], let scope = scopes.first?.stringValue,
+            let authority = Authority(rawValue: scope),
+            let userId = claims["userId"]?.stringValue.flatMap(UUID.init(uuidString:)),
+            let email = claims["sub"]?.stringValue
+        else { throw .invalidToken }
+        var tenantId = claims["tenantId"]?.stringValue.flatMap(UUID.init(uuidString:))
+        if tenantId == EntityIdentifier.nullUUID { tenantId = nil }
+        return Principal(userId: userId, tenantId: tenantId, authority: authority, email: email)
+    }
+
+    private func checkExpiry(_ claims: JSONValue) throws(AuthError) {
+        guard case .number(let literal)? = claims["exp"], let exp = Int64(literal) else { throw .invalidToken }
+        guard exp * 1000 > clock.nowMilliseconds() else { throw .tokenExpired }
+    }
+
+    private func issue(for user: User) -> TokenPair {
+        let now = clock.nowMilliseconds() / 1000
+        let tenant = (user.tenantId ?? EntityIdentifier.nullUUID).uuidString.lowercased()
+        let sessionId = UUID().uuidString.lowercased()
+        var access: [String: JSONValue] = [
+            "sub": .string(user.email), "userId": .string(user.id.uuidString.lowercased()),
+            "scopes": .array([.string(user.authority.rawValue)]), "sessionId": .string(sessionId),
+            "iss": .string("muster"), "iat": .number(String(now)),
+            "exp": .number(String(now + configuration.accessTokenSeconds)),
+            "enabled": .bool(true), "isPublic": .bool(false), "tenantId": .string(tenant),
+            "customerId": .string(EntityIdentifier.nullUUID.uuidString.lowercased()),
+        ]
+        if let firstName = user.firstName { access["firstName"] = .string(firstName) }
+        if let lastName = user.lastName { access["lastName"] = .string(lastName) }
+        let refresh: [String: JSONValue] = [
+            "sub": .string(user.email), "userId": .string(user.id.uuidString.lowercased()),
+            "scopes": .array([.string("REFRESH_TOKEN")]), "sessionId": .string(sessionId), "iss": .string("muster"),
+            "jti": .string(UUID().uuidString.lowercased()), "isPublic": .bool(false), "iat": .number(String(now)),
+            "exp": .number(String(now + configuration.refreshTokenSeconds)),
+        ]
+        return TokenPair(token: signer.sign(.object(access)), refreshToken: signer.sign(.object(refresh)))
+    }
+}

@@ -1,0 +1,50 @@
+/// A page request, as ThingsBoard's `pageSize`, `page`, `textSearch`, `sortProperty`, `sortOrder`.
+package struct PageLink: Sendable, Hashable {
+    package var pageSize: Int
+    package var page: Int
+    /// Case-insensitive name prefix filter.
+    package var textSearch: String?
+    package var sortProperty: SortProperty
+    package var ascending: Bool
+
+    /// What a page may be sorted by.
+    package enum SortProperty: String, Sendable, Hashable {
+        case createdTime
+        case name
+        case type
+        case label
+    }
+
+    /// The largest page served.
+    package static let maxPageSize = 1000
+
+    package init(pageSize: Int, page: Int, textSearch: String? = nil, sortProperty: SortProperty = .createdTime, ascending: Bool = false) {
+        self.pageSize = pageSize
+        self.page = page
+        self.textSearch = textSearch
+        self.sortProperty = sortProperty
+        self.ascending = ascending
+    }
+}
+
+/// One page of results with ThingsBoard's totals.
+package struct Page<Element: Sendable>: Sendable {
+    package var data: [Element]
+    package var totalElements: Int
+    package var pageSize: Int
+    package var page: Int
+
+    package init(data: [Element], totalElements: Int, pageSize: Int, page: Int) {
+        self.data = data
+        self.totalElements = totalElements
+        self.pageSize = pageSize
+        self.page = page
+    }
+
+    package var totalPages: Int { pageSize > 0 ? (totalElements + pageSize - 1) / pageSize : 0 }
+    package var hasNext: Bool { (page + 1) * pageSize < totalElements }
+
+    package func map<Other: Sendable>(_ transform: (Element) throws -> Other) rethrows -> Page<Other> {
+        Page<Other>(data: try data.map(transform), totalElements: totalElements, pageSize: pageSize, page: page)
+    }
+}

@@ -1,0 +1,238 @@
+import Foundation
+
+/// Where a provisioning request came from.
+package struct ProvisionContext: Sendable, Hashable {
+    package var transport: ProvisionTransport
+    /// The peer's IP address (without port), used for rate limiting and the audit log.
+    package var sourceAddress: String
+
+    package init(transport: ProvisionTransport, sourceAddress: String) {
+        self.transport = transport
+        self.sourceAddress = sourceAddress
+    }
+}
+
+/// The provisioning algorithm of spec §2 with Muster's decisions; every transport calls it.
+package struct ProvisionService: Sendable {
+    private let store: any ProvisioningStore
+    private let clock: any WallClock
+    private let limiter: ProvisionRateLimiter
+    private let audit: any AuditSink
+
+    package init(store: any ProvisioningStore, clock: any WallClock, limiter: ProvisionRateLimiter, audit: any AuditSink) {
+        self.store = store
+        self.clock = clock
+        self.limiter = limiter
+        self.audit = audit
+    }
+
+    /// Provisions a device for `request`.
+    /// - Returns: The device's credentials (new, or the ones already issued for a re-send).
+    /// - Throws: ``ProvisionError`` with the status and its precise reason.
+    package func provision(_ request: ProvisionRequest, context: ProvisionContext) async throws(ProvisionError)
+        -> CredentialsMaterial
+    {
+        let now = clock.nowMilliseconds()
+        var trail = AuditTrailNote(request: request)
+        if let retryAfter = limiter.refusal(source: context.sourceAddress, key: request.provisionDeviceKey, now: now) {
+            record(.rateLimited, reason: "RATE_LIMITED", trail: trail, context: context, now: now)
+            throw .rateLimited(retryAfterSeconds: retryAfter)
+        }
+        do throws(ProvisionError) {
+            let credentials = try await decide(request, now: now, trail: &trail)
+            record(.success, reason: "PROVISIONED", trail: trail, context: context, now: now)
+            return credentials
+        } catch {
+            limiter.recordFailure(source: context.sourceAddress, key: request.provisionDeviceKey, now: now)
+            switch error {
+            case .notFound(let reason): record(.notFound, reason: reason.rawValue, trail: trail, context: context, now: now)
+            case .failure(let reason): record(.failure, reason: reason.code, trail: trail, context: context, now: now)
+            case .rateLimited: record(.rateLimited, reason: "RATE_LIMITED", trail: trail, context: context, now: now)
+            }
+            throw error
+        }
+    }
+
+    /// Audits a payload that could not be read as a request, and counts it as a failure of its source.
+    package func recordMalformed(_ error: ProvisionRequestError, context: ProvisionContext) {
+        let now = clock.nowMilliseconds()
+        limiter.recordFailure(source: context.sourceAddress, key: "", now: now)
+        let reason: String
+        switch error {
+        case .invalidJSON, .notAnObject: reason = "MALFORMED_PAYLOAD"
+        case .missingField: reason = "MISSING_FIELD"
+        case .wrongType: reason = "WRONG_FIELD_TYPE"
+        case .unknownCredentialsType: reason = "UNKNOWN_CREDENTIALS_TYPE"
+        }
+        record(.badRequest, reason: reason, trail: AuditTrailNote(), context: context, now: now)
+    }
+
+    /// Whether `source` is cooling off; transports that must refuse before reading a request use this.
+    package func refusal(source: String) -> Int? {
+        limiter.refusal(source: source, key: nil, now: clock.nowMilliseconds())
+    }
+
+    // MARK: - The algorithm
+
+    private func decide(_ request: ProvisionRequest, now: Int64, trail: inout AuditTrailNote) async throws(ProvisionError)
+        -> CredentialsMaterial
+    {
+        var name = ""
+        if !request.deviceName.isEmpty {
+            name = request.deviceName.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !name.isEmpty else { throw .failure(.blankDeviceName) }
+        }
+        guard !request.provisionDeviceKey.isEmpty, !request.provisionDeviceSecret.isEmpty else {
+            throw .notFound(.emptyKeyOrSecret)
+        }
+        guard let profile = try await storeCall({ try await store.deviceProfile(provisionKey: request.provisionDeviceKey) })
+        else { throw .notFound(.unknownKey) }
+        trail.profile = profile
+        guard let secret = profile.provisionConfiguration.provisionDeviceSecret else {
+            throw .notFound(.noSecretConfigured)
+        }
+        guard constantTimeEquals(secret, request.provisionDeviceSecret) else { throw .notFound(.secretMismatch) }
+        switch profile.provisionType {
+        case .disabled: throw .notFound(.strategyDisabled)
+        case .x509CertificateChain: throw .notFound(.x509ChainProfile)
+        case .allowCreateNewDevices:
+            return try await createOrReturn(request, name: name, profile: profile, now: now, trail: &trail)
+        case .checkPreProvisionedDevices:
+            return try await admitPreProvisioned(request, name: name, profile: profile, now: now, trail: &trail)
+        }
+    }
+
+    private func createOrReturn(
+        _ request: ProvisionRequest, name requestedName: String, profile: DeviceProfile, now: Int64,
+        trail: inout AuditTrailNote
+    ) async throws(ProvisionError) -> CredentialsMaterial {
+        if !requestedName.isEmpty {
+            do { try EntityName.validate(requestedName) } catch { throw .failure(.invalidDeviceName(error)) }
+        }
+        let requested: CredentialsMaterial?
+        do { requested = try Self.requestedCredentials(request) } catch { throw .failure(.invalidCredentials(error)) }
+        let name = requestedName.isEmpty ? SecureRandom.alphanumeric(20) : requestedName
+        trail.deviceName = name
+        if let existing = try await storeCall({ try await store.provisioningSnapshot(tenantId: profile.tenantId, deviceName: name) }) {
+            trail.deviceId = existing.device.id
+            return try resend(request, requested: requested, existing: existing, profile: profile)
+        }
+        let device = Device(
+            id: EntityIdentifier.make(at: now), tenantId: profile.tenantId, name: name, type: profile.name,
+            deviceProfileId: profile.id, additionalInfo: request.gateway ? .object(["gateway": .bool(true)]) : nil,
+            createdTime: now
+        )
+        let material = requested ?? CredentialRules.randomAccessToken()
+        let credentials = DeviceCredentials(
+            id: EntityIdentifier.make(at: now), deviceId: device.id, createdTime: now, type: material.type,
+            credentialsId: material.credentialsId, credentialsValue: material.credentialsValue
+        )
+        let plan = ProvisionedDevicePlan(device: device, credentials: credentials, provisionedAt: now)
+        switch try await storeCall({ try await store.createProvisionedDevice(plan) }) {
+        case .created:
+            trail.deviceId = device.id
+            return material
+        case .credentialsTaken:
+            throw .failure(.credentialsTaken)
+        case .nameTaken:
+            // A concurrent request created it first: answer as a re-send of that one.
+            guard let existing = try await storeCall({ try await store.provisioningSnapshot(tenantId: profile.tenantId, deviceName: name) })
+            else { throw .failure(.storageFailure) }
+            trail.deviceId = existing.device.id
+            return try resend(request, requested: requested, existing: existing, profile: profile)
+        }
+    }
+
+    private func admitPreProvisioned(
+        _ request: ProvisionRequest, name: String, profile: DeviceProfile, now: Int64, trail: inout AuditTrailNote
+    ) async throws(ProvisionError) -> CredentialsMaterial {
+        trail.deviceName = name
+        guard !name.isEmpty,
+            let existing = try await storeCall({ try await store.provisioningSnapshot(tenantId: profile.tenantId, deviceName: name) }),
+            existing.device.deviceProfileId == profile.id
+        else { throw .failure(.deviceNotPreProvisioned) }
+        trail.deviceId = existing.device.id
+        guard let credentials = existing.credentials else { throw .failure(.storageFailure) }
+        switch try await storeCall({ try await store.markProvisioned(deviceId: existing.device.id, at: now) }) {
+        case .marked:
+            return credentials.material
+        case .alreadySet(let state):
+            var snapshot = existing
+            snapshot.provisionState = state
+            return try resend(request, requested: nil, existing: snapshot, profile: profile)
+        }
+    }
+
+    /// A request for a device that already exists: the existing credentials, when decision 1 allows it.
+    private func resend(
+        _ request: ProvisionRequest, requested: CredentialsMaterial?, existing: ProvisioningSnapshot, profile: DeviceProfile
+    ) throws(ProvisionError) -> CredentialsMaterial {
+        guard existing.device.deviceProfileId == profile.id else {
+            throw .failure(profile.provisionType == .allowCreateNewDevices ? .deviceNameTaken : .deviceNotPreProvisioned)
+        }
+        switch existing.provisionState {
+        case .string(WellKnownAttribute.provisioned)?:
+            break
+        case nil:
+            throw .failure(.deviceNameTaken)
+        default:
+            throw .failure(.unknownProvisionState)
+        }
+        guard profile.provisionConfiguration.reprovision == .returnExisting else { throw .failure(.alreadyProvisioned) }
+        guard let stored = existing.credentials?.material else { throw .failure(.storageFailure) }
+        if let storedBasic = stored.mqttBasic {
+            guard request.credentialsType == .mqttBasic,
+                request.clientId == storedBasic.clientId ?? "",
+                request.username == storedBasic.userName ?? "",
+                constantTimeEquals(request.password, storedBasic.password ?? "")
+            else { throw .failure(.credentialsMismatch) }
+        } else if let requested {
+            guard requested.type == stored.type,
+                constantTimeEquals(requested.credentialsId, stored.credentialsId)
+            else { throw .failure(.credentialsMismatch) }
+        }
+        return stored
+    }
+
+    /// The credentials a request asks for (spec §2.3), or `nil` when it names none.
+    package static func requestedCredentials(_ request: ProvisionRequest) throws(CredentialsError) -> CredentialsMaterial? {
+        guard request.carriesCredentials else { return nil }
+        switch request.credentialsType ?? .accessToken {
+        case .accessToken:
+            return try CredentialRules.accessToken(request.token)
+        case .mqttBasic:
+            let fields = MQTTBasicCredentials(clientId: request.clientId, userName: request.username, password: request.password)
+            return try CredentialRules.mqttBasic(fields)
+        case .x509Certificate:
+            return try CredentialRules.x509(request.hash)
+        case .lwm2mCredentials:
+            throw .unsupportedType(.lwm2mCredentials)
+        }
+    }
+
+    private func storeCall<T>(_ body: () async throws -> T) async throws(ProvisionError) -> T {
+        do { return try await body() } catch { throw .failure(.storageFailure) }
+    }
+
+    private func record(
+        _ outcome: ProvisionOutcome, reason: String, trail: AuditTrailNote, context: ProvisionContext, now: Int64
+    ) {
+        audit.record(AuditEntry(
+            id: EntityIdentifier.make(at: now), tenantId: trail.profile?.tenantId, time: now,
+            transport: context.transport, sourceAddress: context.sourceAddress, profileId: trail.profile?.id,
+            profileName: trail.profile?.name, deviceId: trail.deviceId, deviceName: trail.deviceName,
+            outcome: outcome, reason: reason
+        ))
+    }
+}
+
+/// What the audit entry of one request will say, filled in as the algorithm learns it.
+private struct AuditTrailNote {
+    var profile: DeviceProfile?
+    var deviceName: String?
+    var deviceId: UUID?
+
+    init(request: ProvisionRequest? = nil) {
+        if let request, !request.deviceName.isEmpty { deviceName = request.deviceName }
+    }
+}

@@ -1,0 +1,26 @@
+import MusterCore
+
+/// The JSON answer of a provisioning request (spec §2.9), identical for every transport: built from the
+/// credentials on success, and from ``ProvisionError`` otherwise, with ThingsBoard's exact strings.
+package enum ProvisionResponse {
+    /// `{"credentialsValue":…,"credentialsType":…,"status":"SUCCESS"}`; MQTT-basic values are a nested object.
+    package static func success(_ credentials: CredentialsMaterial) -> String {
+        let value: String
+        switch credentials.type {
+        case .accessToken: value = JSONValue.quoted(credentials.credentialsId)
+        case .mqttBasic: value = credentials.credentialsValue ?? "null"
+        case .x509Certificate, .lwm2mCredentials: value = credentials.credentialsValue.map(JSONValue.quoted) ?? "null"
+        }
+        return "{\"credentialsValue\":\(value),\"credentialsType\":\"\(credentials.type.rawValue)\",\"status\":\"SUCCESS\"}"
+    }
+
+    /// The status and `errorMsg` for a refused request. A rate-limited request is reported as FAILURE.
+    package static func failure(_ error: ProvisionError) -> String {
+        switch error {
+        case .notFound: return #"{"errorMsg":"Provision data was not found!","status":"NOT_FOUND"}"#
+        case .failure: return #"{"errorMsg":"Failed to provision device!","status":"FAILURE"}"#
+        case .rateLimited(let seconds):
+            return "{\"errorMsg\":\"Too many failed provisioning attempts; retry in \(seconds) s\",\"status\":\"FAILURE\"}"
+        }
+    }
+}

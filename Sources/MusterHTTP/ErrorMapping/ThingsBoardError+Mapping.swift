@@ -1,0 +1,113 @@
+import Foundation
+import Hummingbird
+import MusterCore
+
+extension ThingsBoardError {
+    /// Maps any error raised while serving an admin route to ThingsBoard's error response. Unknown errors
+    /// become a 500 without details.
+    package init(_ error: any Error) {
+        switch error {
+        case let error as ThingsBoardError: self = error
+        case let error as AdminError: self.init(error)
+        case let error as AuthError: self.init(error)
+        case let error as RequestError: self.init(error)
+        case let error as CredentialsError: self.init(.badRequest, Self.message(error), code: .badRequestParams)
+        case let error as HTTPError:
+            let code: Code = error.status == .notFound ? .itemNotFound : error.status == .unauthorized ? .authentication : .badRequestParams
+            self.init(error.status, error.body ?? error.status.reasonPhrase, code: code)
+        default:
+            self.init(.internalServerError, "Internal server error", code: .general)
+        }
+    }
+
+    package init(_ error: AdminError) {
+        switch error {
+        case .notFound(let kind, let id?):
+            self.init(.notFound, "\(Self.displayName(kind)) with id [\(id.uuidString.lowercased())] is not found", code: .itemNotFound)
+        case .notFound:
+            self.init(.notFound, "Requested item wasn't found!", code: .itemNotFound)
+        case .nameTaken(let kind):
+            self.init(.badRequest, "\(Self.displayName(kind)) with such name already exists!", code: .badRequestParams)
+        case .invalidName(let kind, let failure):
+            let message: String
+            switch failure {
+            case .empty: message = "\(Self.displayName(kind)) name should be specified!"
+            case .tooLong(let limit): message = "Validation error: name length must be equal or less than \(limit)"
+            case .controlCharacters: message = "Validation error: name must not contain control characters"
+            case .templateSyntax: message = "Validation error: name must not contain '{{' and '}}'"
+            }
+            self.init(.badRequest, message, code: .badRequestParams)
+        case .invalidField(let field, let reason):
+            self.init(.badRequest, "Validation error: \(field) \(reason)", code: .badRequestParams)
+        case .credentials(let failure):
+            self.init(.badRequest, Self.message(failure), code: .badRequestParams)
+        case .provisionKeyTaken:
+            self.init(.badRequest, "Device profile with such provision device key already exists!", code: .badRequestParams)
+        case .profileInUse(let kind):
+            let message = kind == .assetProfile
+                ? "The asset profile referenced by the assets cannot be deleted!"
+                : "The device profile referenced by the devices cannot be deleted!"
+            self.init(.badRequest, message, code: .badRequestParams)
+        case .defaultProfileDeletion(let kind):
+            let message = kind == .assetProfile
+                ? "Deletion of Default Asset Profile is prohibited!"
+                : "Deletion of Default Device Profile is prohibited!"
+            self.init(.badRequest, message, code: .badRequestParams)
+        case .forbidden:
+            self.init(.forbidden, "You don't have permission to perform this operation!", code: .permissionDenied)
+        case .emailTaken:
+            self.init(.badRequest, "User with such email already exists!", code: .badRequestParams)
+        }
+    }
+
+    package init(_ error: AuthError) {
+        switch error {
+        case .invalidCredentials: self.init(.unauthorized, "Invalid username or password", code: .authentication)
+        case .missingToken: self.init(.unauthorized, "Authentication failed", code: .authentication)
+        case .invalidToken: self.init(.unauthorized, "Invalid JWT token", code: .authentication)
+        case .tokenExpired: self.init(.unauthorized, "Token has expired", code: .jwtExpired)
+        case .forbidden: self.init(.forbidden, "You don't have permission to perform this operation!", code: .permissionDenied)
+        }
+    }
+
+    package init(_ error: RequestError) {
+        switch error {
+        case .missingBody: self.init(.badRequest, "Required request body is missing", code: .badRequestParams)
+        case .invalidBody(let detail): self.init(.badRequest, "Invalid request body: \(detail)", code: .badRequestParams)
+        case .bodyTooLarge(let limit):
+            self.init(.contentTooLarge, "Request body is larger than the limit of \(limit) bytes", code: .badRequestParams)
+        case .invalidParameter(let name, let reason):
+            self.init(.badRequest, "Invalid value of '\(name)': \(reason)", code: .badRequestParams)
+        case .notFound: self.init(.notFound, "Requested item wasn't found!", code: .itemNotFound)
+        }
+    }
+
+    /// ThingsBoard's credentials validation messages (spec §4.2).
+    static func message(_ error: CredentialsError) -> String {
+        switch error {
+        case .typeNotSpecified: return "Device credentials type should be specified"
+        case .credentialsIdNotSpecified: return "Device credentials id should be specified!"
+        case .controlCharacters(let field): return "\(field) must not contain control characters!"
+        case .invalidMQTTBasicBody: return "Invalid credentials body for simple mqtt credentials!"
+        case .clientIdAndUserNameEmpty: return "Both mqtt client id and user name are empty!"
+        case .passwordWithClientIdOnly: return "Password cannot be specified along with client id"
+        case .certificateNotSpecified: return "Device certificate should be specified!"
+        case .unsupportedType(let type): return "Credentials type \(type.rawValue) is not supported"
+        case .alreadyAssigned: return "Device credentials are already assigned to another device!"
+        }
+    }
+
+    private static func displayName(_ kind: EntityKind) -> String {
+        switch kind {
+        case .tenant: return "Tenant"
+        case .user: return "User"
+        case .customer: return "Customer"
+        case .device: return "Device"
+        case .asset: return "Asset"
+        case .deviceProfile: return "Device profile"
+        case .assetProfile: return "Asset profile"
+        case .deviceCredentials: return "Device credentials"
+        case .auditLog: return "Audit log"
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Hummingbird
+import MusterCore
+
+/// The core services the HTTP routes call; built by the composition root.
+package struct MusterHTTPServices: Sendable {
+    package var auth: AuthService
+    package var tenants: TenantService
+    package var profiles: ProfileService
+    package var devices: DeviceService
+    package var assets: AssetService
+    package var telemetry: TelemetryService
+    package var provisioning: ProvisionService
+    package var deviceAPI: DeviceAPIService
+    package var audit: any AuditStore
+
+    package init(
+        auth: AuthService, tenants: TenantService, profiles: ProfileService, devices: DeviceService, assets: AssetService,
+        telemetry: TelemetryService, provisioning: ProvisionService, deviceAPI: DeviceAPIService, audit: any AuditStore
+    ) {
+        self.auth = auth
+        self.tenants = tenants
+        self.profiles = profiles
+        self.devices = devices
+        self.assets = assets
+        self.telemetry = telemetry
+        self.provisioning = provisioning
+        self.deviceAPI = deviceAPI
+        self.audit = audit
+    }
+}
+
+/// Builds the router with every route of the admin REST API, the device API and the console.
+package func buildRouter(services: MusterHTTPServices, configuration: HTTPServerConfiguration) -> Router<MusterRequestContext> {
+    let router = Router(context: MusterRequestContext.self)
+    router.add(middleware: ErrorMiddleware())
+    let limit = configuration.maxBodySize
+    DeviceAPIRoutes(provisioning: services.provisioning, deviceAPI: services.deviceAPI, bodyLimit: limit).register(on: router)
+    AuthRoutes(auth: services.auth, bodyLimit: limit).register(on: router)
+    router.get("/api/health") { _, _ in JSONBody.raw(Array(#"{"status":"UP"}"#.utf8)) }
+
+    let admin = router.group().add(middleware: AdminAuthMiddleware(auth: services.auth))
+    AccountRoutes(tenants: services.tenants, bodyLimit: limit).register(on: admin)
+    ProfileRoutes(profiles: services.profiles, bodyLimit: limit).register(on: admin)
+    DeviceRoutes(devices: services.devices, bodyLimit: limit).register(on: admin)
+    AssetRoutes(assets: services.assets, bodyLimit: limit).register(on: admin)
+    TelemetryRoutes(telemetry: services.telemetry, bodyLimit: limit).register(on: admin)
+    AuditRoutes(audit: services.audit).register(on: admin)
+    ConsoleRoutes().register(on: router)
+    return router
+}

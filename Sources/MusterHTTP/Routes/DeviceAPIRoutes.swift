@@ -1,0 +1,94 @@
+import Hummingbird
+import MusterCore
+
+/// The device HTTP API: `POST /api/v1/provision` and `/api/v1/{token}/telemetry|attributes`.
+struct DeviceAPIRoutes {
+    let provisioning: ProvisionService
+    let deviceAPI: DeviceAPIService
+    let bodyLimit: Int
+
+    func register(on router: Router<MusterRequestContext>) {
+        router.post("/api/v1/provision") { request, context in
+            let provisionContext = ProvisionContext(transport: .http, sourceAddress: context.sourceAddress)
+            if let retryAfter = provisioning.refusal(source: context.sourceAddress) {
+                throw Self.tooManyRequests(retryAfter)
+            }
+            let body = try await JSONBody.bytes(of: request, limit: bodyLimit)
+            let provisionRequest: ProvisionRequest
+            do {
+                provisionRequest = try ProvisionRequest(json: body)
+            } catch let error as ProvisionRequestError {
+                provisioning.recordMalformed(error, context: provisionContext)
+                throw ThingsBoardError(.badRequest, Self.message(error), code: .badRequestParams)
+            }
+            do {
+                let credentials = try await provisioning.provision(provisionRequest, context: provisionContext)
+                return JSONBody.raw(Array(ProvisionResponse.success(credentials).utf8))
+            } catch let error as ProvisionError {
+                if case .rateLimited(let retryAfter) = error { throw Self.tooManyRequests(retryAfter) }
+                return JSONBody.raw(Array(ProvisionResponse.failure(error).utf8))
+            }
+        }
+        router.post("/api/v1/:token/telemetry") { request, context in
+            guard let device = try await authenticate(context) else { return Self.unauthorized }
+            let body = try await JSONBody.bytes(of: request, limit: bodyLimit)
+            try await payload { try await deviceAPI.postTelemetry(device: device, body: body) }
+            return JSONBody.empty()
+        }
+        router.post("/api/v1/:token/attributes") { request, context in
+            guard let device = try await authenticate(context) else { return Self.unauthorized }
+            let body = try await JSONBody.bytes(of: request, limit: bodyLimit)
+            try await payload { try await deviceAPI.postAttributes(device: device, body: body) }
+            return JSONBody.empty()
+        }
+        router.get("/api/v1/:token/attributes") { request, context in
+            guard let device = try await authenticate(context) else { return Self.unauthorized }
+            let clientKeys = request.queryList("clientKeys", "client_keys")
+            let sharedKeys = request.queryList("sharedKeys", "shared_keys")
+            let (client, shared) = try await deviceAPI.attributes(device: device, clientKeys: clientKeys, sharedKeys: sharedKeys)
+            var members: [String: JSONValue] = [:]
+            if !client.isEmpty { members["client"] = .object(Dictionary(uniqueKeysWithValues: client.map { ($0.key, $0.value.json) })) }
+            if !shared.isEmpty { members["shared"] = .object(Dictionary(uniqueKeysWithValues: shared.map { ($0.key, $0.value.json) })) }
+            return JSONBody.raw(Array(JSONValue.object(members).serialized.utf8))
+        }
+    }
+
+    /// The device of the `{token}` path parameter, or `nil` for an unknown token.
+    private func authenticate(_ context: MusterRequestContext) async throws -> Device? {
+        do {
+            return try await deviceAPI.authenticate(accessToken: context.parameters.get("token") ?? "")
+        } catch DeviceAPIError.unknownToken {
+            return nil
+        }
+    }
+
+    /// ThingsBoard answers an unknown device token with 401 and an empty body.
+    private static var unauthorized: Response { JSONBody.empty(status: .unauthorized) }
+
+    private func payload(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch DeviceAPIError.invalidPayload(let failure) {
+            throw ThingsBoardError(.badRequest, "Invalid payload: \(TelemetryService.describe(failure))", code: .badRequestParams)
+        }
+    }
+
+    private static func tooManyRequests(_ retryAfter: Int) -> ThingsBoardError {
+        ThingsBoardError(
+            .tooManyRequests, "Too many failed provisioning attempts from this address; retry in \(retryAfter) s",
+            code: .tooManyRequests, headers: [.retryAfter: String(retryAfter)]
+        )
+    }
+
+    /// The message of a request that is not a provisioning request at all.
+    static func message(_ error: ProvisionRequestError) -> String {
+        switch error {
+        case .invalidJSON: return "Provision request is not valid JSON"
+        case .notAnObject: return "Provision request must be a JSON object"
+        case .missingField(let field): return "Failed to find the field \(field) in JSON body!"
+        case .wrongType(let field): return "Field \(field) has a wrong type"
+        case .unknownCredentialsType(let name):
+            return "Unknown credentialsType '\(name)'; expected ACCESS_TOKEN, X509_CERTIFICATE, MQTT_BASIC or LWM2M_CREDENTIALS"
+        }
+    }
+}

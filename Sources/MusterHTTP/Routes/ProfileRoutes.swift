@@ -1,0 +1,78 @@
+import Hummingbird
+import MusterCore
+
+/// Device and asset profiles.
+struct ProfileRoutes {
+    let profiles: ProfileService
+    let bodyLimit: Int
+
+    func register(on router: RouterGroup<MusterRequestContext>) {
+        router.post("/api/deviceProfile") { request, context in
+            let tenantId = try context.requireTenant()
+            let body = try await JSONBody.decode(DeviceProfileDTO.self, from: request, limit: bodyLimit)
+            return try JSONBody.response(DeviceProfileDTO(try await profiles.saveDeviceProfile(try body.draft(), tenantId: tenantId)))
+        }
+        router.get("/api/deviceProfile/:id") { _, context in
+            let profile = try await profiles.deviceProfile(id: try context.uuidParameter("id"), tenantId: try context.requireTenant())
+            return try JSONBody.response(DeviceProfileDTO(profile))
+        }
+        router.delete("/api/deviceProfile/:id") { _, context in
+            try await profiles.deleteDeviceProfile(id: try context.uuidParameter("id"), tenantId: try context.requireTenant())
+            return JSONBody.empty()
+        }
+        router.post("/api/deviceProfile/:id/default") { _, context in
+            let profile = try await profiles.setDefaultDeviceProfile(id: try context.uuidParameter("id"), tenantId: try context.requireTenant())
+            return try JSONBody.response(DeviceProfileDTO(profile))
+        }
+        router.get("/api/deviceProfiles") { request, context in
+            let page = try await profiles.deviceProfiles(tenantId: try context.requireTenant(), try request.pageLink())
+            return try JSONBody.response(PageDataDTO(page, DeviceProfileDTO.init))
+        }
+        router.get("/api/deviceProfileInfos") { request, context in
+            var page = try await profiles.deviceProfiles(tenantId: try context.requireTenant(), try request.pageLink())
+            if let transport = request.query("transportType"), !transport.isEmpty {
+                page.data = page.data.filter { $0.transportType == transport }
+            }
+            return try JSONBody.response(PageDataDTO(page, DeviceProfileInfoDTO.init))
+        }
+        router.get("/api/deviceProfileInfo/default") { _, context in
+            try JSONBody.response(DeviceProfileInfoDTO(try await profiles.defaultDeviceProfile(tenantId: try context.requireTenant())))
+        }
+        router.get("/api/deviceProfileInfo/:id") { _, context in
+            let profile = try await profiles.deviceProfile(id: try context.uuidParameter("id"), tenantId: try context.requireTenant())
+            return try JSONBody.response(DeviceProfileInfoDTO(profile))
+        }
+
+        router.post("/api/assetProfile") { request, context in
+            let tenantId = try context.requireTenant()
+            let body = try await JSONBody.decode(AssetProfileDTO.self, from: request, limit: bodyLimit)
+            let profile = try await profiles.saveAssetProfile(
+                id: try body.id?.uuid(field: "id"), name: body.name, description: body.description, tenantId: tenantId
+            )
+            return try JSONBody.response(AssetProfileDTO(profile))
+        }
+        router.get("/api/assetProfile/:id") { _, context in
+            let profile = try await profiles.assetProfile(id: try context.uuidParameter("id"), tenantId: try context.requireTenant())
+            return try JSONBody.response(AssetProfileDTO(profile))
+        }
+        router.delete("/api/assetProfile/:id") { _, context in
+            try await profiles.deleteAssetProfile(id: try context.uuidParameter("id"), tenantId: try context.requireTenant())
+            return JSONBody.empty()
+        }
+        router.get("/api/assetProfiles") { request, context in
+            let page = try await profiles.assetProfiles(tenantId: try context.requireTenant(), try request.pageLink())
+            return try JSONBody.response(PageDataDTO(page, AssetProfileDTO.init))
+        }
+        router.get("/api/assetProfileInfos") { request, context in
+            let page = try await profiles.assetProfiles(tenantId: try context.requireTenant(), try request.pageLink())
+            return try JSONBody.response(PageDataDTO(page, AssetProfileInfoDTO.init))
+        }
+        router.get("/api/assetProfileInfo/default") { _, context in
+            try JSONBody.response(AssetProfileInfoDTO(try await profiles.defaultAssetProfile(tenantId: try context.requireTenant())))
+        }
+        router.get("/api/assetProfileInfo/:id") { _, context in
+            let profile = try await profiles.assetProfile(id: try context.uuidParameter("id"), tenantId: try context.requireTenant())
+            return try JSONBody.response(AssetProfileInfoDTO(profile))
+        }
+    }
+}

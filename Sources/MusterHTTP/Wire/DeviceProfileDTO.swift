@@ -1,0 +1,149 @@
+import Foundation
+import MusterCore
+
+/// The JSON of a device profile (`DeviceProfile` in ThingsBoard), both ways.
+struct DeviceProfileDTO: Codable {
+    var id: EntityIdDTO?
+    var createdTime: Int64?
+    var tenantId: EntityIdDTO?
+    var name: String
+    var description: String?
+    var image: String?
+    var type: String?
+    var transportType: String?
+    var provisionType: ProvisionType?
+    var provisionDeviceKey: String?
+    var profileData: JSONValue?
+    var defaultRuleChainId: EntityIdDTO?
+    var defaultDashboardId: EntityIdDTO?
+    var defaultQueueName: String?
+    var firmwareId: EntityIdDTO?
+    var softwareId: EntityIdDTO?
+    var defaultEdgeRuleChainId: EntityIdDTO?
+    var version: Int64?
+    var `default`: Bool?
+
+    init(_ profile: DeviceProfile) {
+        id = EntityIdDTO(.deviceProfile, profile.id)
+        createdTime = profile.createdTime
+        tenantId = EntityIdDTO(.tenant, profile.tenantId)
+        name = profile.name
+        description = profile.description
+        type = "DEFAULT"
+        transportType = profile.transportType
+        provisionType = profile.provisionType
+        provisionDeviceKey = profile.provisionDeviceKey
+        var data = profile.profileData.objectValue ?? [:]
+        data["provisionConfiguration"] = ProvisionConfigurationWire.json(profile.provisionConfiguration)
+        if data["configuration"] == nil { data["configuration"] = .object(["type": .string("DEFAULT")]) }
+        if data["transportConfiguration"] == nil {
+            data["transportConfiguration"] = .object(["type": .string(profile.transportType)])
+        }
+        profileData = .object(data)
+        version = profile.version
+        self.default = profile.isDefault
+    }
+
+    /// The admin's draft, after checking the polymorphic parts.
+    func draft() throws -> DeviceProfileDraft {
+        if let type, type != "DEFAULT" {
+            throw RequestError.invalidParameter(name: "type", reason: "must be DEFAULT")
+        }
+        var data = profileData?.objectValue ?? [:]
+        if let profileData, profileData.objectValue == nil, !profileData.isNull {
+            throw RequestError.invalidParameter(name: "profileData", reason: "must be an object")
+        }
+        var configuration: ProvisionConfiguration?
+        if let raw = data.removeValue(forKey: "provisionConfiguration"), !raw.isNull {
+            configuration = try ProvisionConfigurationWire.parse(raw)
+        }
+        for part in ["configuration", "transportConfiguration"] {
+            if let value = data[part], !value.isNull, value["type"]?.stringValue == nil {
+                throw RequestError.invalidParameter(name: "profileData.\(part).type", reason: "is required")
+            }
+        }
+        var provisionType = self.provisionType
+        if provisionType == nil, let configuration { provisionType = configuration.type }
+        return DeviceProfileDraft(
+            id: try id?.uuid(field: "id"), name: name, description: description, transportType: transportType ?? "DEFAULT",
+            provisionType: provisionType, provisionDeviceKey: provisionDeviceKey, provisionConfiguration: configuration,
+            profileData: data.isEmpty ? nil : .object(data), isDefault: self.default
+        )
+    }
+}
+
+/// `profileData.provisionConfiguration` ⇄ ``ProvisionConfiguration``.
+enum ProvisionConfigurationWire {
+    static func json(_ configuration: ProvisionConfiguration) -> JSONValue {
+        var members: [String: JSONValue] = [
+            "type": .string(configuration.type.rawValue),
+            "provisionDeviceSecret": configuration.provisionDeviceSecret.map(JSONValue.string) ?? .null,
+            "reprovision": .string(configuration.reprovision.rawValue),
+        ]
+        if configuration.type == .x509CertificateChain {
+            members["certificateRegExPattern"] = configuration.certificateRegExPattern.map(JSONValue.string) ?? .null
+            members["allowCreateNewDevicesByX509Certificate"] =
+                configuration.allowCreateNewDevicesByX509Certificate.map(JSONValue.bool) ?? .null
+        }
+        return .object(members)
+    }
+
+    static func parse(_ json: JSONValue) throws -> ProvisionConfiguration {
+        let field = "profileData.provisionConfiguration"
+        guard json.objectValue != nil else { throw RequestError.invalidParameter(name: field, reason: "must be an object") }
+        guard let typeName = json["type"]?.stringValue else {
+            throw RequestError.invalidParameter(name: "\(field).type", reason: "is required")
+        }
+        guard let type = ProvisionType(rawValue: typeName) else {
+            throw RequestError.invalidParameter(
+                name: "\(field).type",
+                reason: "'\(typeName)' is not one of \(ProvisionType.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
+        }
+        func optionalString(_ key: String) throws -> String? {
+            switch json[key] {
+            case nil, .null?: return nil
+            case .string(let text)?: return text
+            default: throw RequestError.invalidParameter(name: "\(field).\(key)", reason: "must be a string")
+            }
+        }
+        var reprovision = ReprovisionPolicy.returnExisting
+        if let policy = try optionalString("reprovision") {
+            guard let parsed = ReprovisionPolicy(rawValue: policy) else {
+                throw RequestError.invalidParameter(name: "\(field).reprovision", reason: "must be RETURN_EXISTING or REJECT")
+            }
+            reprovision = parsed
+        }
+        var allowCreate: Bool?
+        switch json["allowCreateNewDevicesByX509Certificate"] {
+        case nil, .null?: allowCreate = nil
+        case .bool(let flag)?: allowCreate = flag
+        default:
+            throw RequestError.invalidParameter(name: "\(field).allowCreateNewDevicesByX509Certificate", reason: "must be a boolean")
+        }
+        return ProvisionConfiguration(
+            type: type, provisionDeviceSecret: try optionalString("provisionDeviceSecret"),
+            certificateRegExPattern: try optionalString("certificateRegExPattern"),
+            allowCreateNewDevicesByX509Certificate: allowCreate, reprovision: reprovision
+        )
+    }
+}
+
+/// `DeviceProfileInfo`.
+struct DeviceProfileInfoDTO: Encodable {
+    var id: EntityIdDTO
+    var tenantId: EntityIdDTO
+    var name: String
+    var image: String?
+    var defaultDashboardId: EntityIdDTO?
+    var type: String
+    var transportType: String
+
+    init(_ profile: DeviceProfile) {
+        id = EntityIdDTO(.deviceProfile, profile.id)
+        tenantId = EntityIdDTO(.tenant, profile.tenantId)
+        name = profile.name
+        type = "DEFAULT"
+        transportType = profile.transportType
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import GRDB
+import Logging
+import MusterCore
+
+/// The embedded store: every protocol of ``MusterStore`` over one SQLite file (`muster.sqlite`) in WAL mode,
+/// through one GRDB `DatabasePool` (one writer, concurrent readers).
+///
+/// Each mutating method is one write transaction, and every invariant (unique names, credentials and
+/// provision keys, one `provisionState` per device, profile references) is decided by a constraint of the schema:
+/// a violation rolls the whole transaction back and is reported as the protocol's result case.
+package struct SQLiteStore: MusterStore {
+    /// The connection pool.
+    let dbPool: DatabasePool
+    let configuration: Configuration
+    let logger: Logger
+    /// Batches concurrent ``createProvisionedDevice(_:)`` calls into shared transactions, when enabled.
+    let provisionBatcher: ProvisionBatcher?
+
+    private init(dbPool: DatabasePool, configuration: Configuration, logger: Logger) {
+        self.dbPool = dbPool
+        self.configuration = configuration
+        self.logger = logger
+        provisionBatcher = configuration.groupCommit
+            ? ProvisionBatcher(dbPool: dbPool, maximumBatchSize: configuration.maximumGroupSize) : nil
+    }
+
+    /// The name of the database file inside the data directory.
+    package static let fileName = "muster.sqlite"
+
+    /// Opens (creating it if needed) the store in `directory` and brings its schema up to date.
+    ///
+    /// Migrations have run when this returns, so nothing can use the store before them.
+    /// - Parameters:
+    ///   - directory: The data directory; created with its parents when missing.
+    ///   - configuration: Connection settings.
+    ///   - logger: Where opening and migrations are logged.
+    /// - Returns: The open store.
+    /// - Throws: A file-system error, or a `DatabaseError` when the file cannot be opened or migrated.
+    package static func open(
+        directory: String, configuration: SQLiteStore.Configuration = .init(), logger: Logger
+    ) throws -> SQLiteStore {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = URL(fileURLWithPath: directory).appendingPathComponent(fileName).path
+        let dbPool = try DatabasePool(path: path, configuration: configuration.databaseConfiguration)
+        do {
+            try configuration.applyAfterOpening(dbPool)
+            let migrator = SQLiteMigrations.migrator
+            let applied = try dbPool.read { try migrator.appliedIdentifiers($0) }
+            try migrator.migrate(dbPool)
+            let pending = try dbPool.read { try migrator.appliedIdentifiers($0) }.subtracting(applied)
+            logger.info(
+                "sqlite store open",
+                metadata: ["path": "\(path)", "migrationsApplied": "\(pending.sorted())"]
+            )
+        } catch {
+            try? dbPool.close()
+            logger.error("sqlite store could not be opened", metadata: ["path": "\(path)", "error": "\(error)"])
+            throw error
+        }
+        return SQLiteStore(dbPool: dbPool, configuration: configuration, logger: logger)
+    }
+
+    /// Closes every connection. The store must not be used afterwards.
+    /// - Throws: A `DatabaseError` when a connection cannot be closed (e.g. a statement is still running).
+    package func close() throws {
+        try dbPool.close()
+    }
+
+    /// Runs `body` in one write transaction; a thrown error rolls it back and is translated by `translate`.
+    ///
+    /// Constraint violations are recognised only after the transaction has rolled back, so a refused write never
+    /// leaves part of itself behind.
+    /// - Parameters:
+    ///   - body: The transaction.
+    ///   - translate: The result for a violated constraint, or `nil` to rethrow the error.
+    func write<T: Sendable>(
+        _ body: @escaping @Sendable (Database) throws -> T,
+        onViolation translate: (SQLiteConstraint) -> T?
+    ) async throws -> T {
+        do {
+            return try await dbPool.write(body)
+        } catch let error as DatabaseError {
+            if let constraint = SQLiteConstraint(error), let result = translate(constraint) { return result }
+            throw error
+        }
+    }
+}

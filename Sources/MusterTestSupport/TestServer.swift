@@ -1,0 +1,106 @@
+import Configuration
+import Foundation
+import Logging
+import MusterApp
+import MusterCore
+import ServiceLifecycle
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A whole Muster server built by the composition root on a fresh data directory, listening on a free
+/// loopback port, for end-to-end tests over real sockets.
+package struct TestServer: Sendable {
+    package static let adminEmail = "tenant@muster.test"
+    package static let adminPassword = "tenant-secret-123"
+
+    package let baseURL: String
+    package let bootstrap: BootstrapLogins?
+    package let dataDirectory: String
+
+    /// Runs `body` against a started server, then shuts the server down gracefully.
+    /// - Parameter settings: Extra configuration keys (e.g. `"provision.failureLimit": "3"`).
+    package static func run(
+        settings: [String: String] = [:], dataDirectory: TemporaryDirectory? = nil,
+        _ body: @Sendable (TestServer) async throws -> Void
+    ) async throws {
+        let directory = try dataDirectory ?? TemporaryDirectory()
+        defer { if dataDirectory == nil { directory.remove() } }
+        var values: [AbsoluteConfigKey: ConfigValue] = [
+            "dataDir": .init(.string(directory.path), isSecret: false),
+            "http.host": .init(.string("127.0.0.1"), isSecret: false),
+            "http.port": .init(.int(0), isSecret: false),
+            "admin.email": .init(.string(adminEmail), isSecret: false),
+            "admin.password": .init(.string(adminPassword), isSecret: true),
+        ]
+        for (key, value) in settings {
+            let content: ConfigContent = Int(value).map { .int($0) } ?? .string(value)
+            values[AbsoluteConfigKey(key.split(separator: ".").map(String.init))] = .init(content, isSecret: false)
+        }
+        var logger = Logger(label: "muster-test")
+        logger.logLevel = .warning
+        let runtime = try await buildServices(
+            config: ConfigReader(provider: InMemoryProvider(values: values)), logger: logger, handleSignals: false
+        )
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await runtime.group.run() }
+            let address = await runtime.listeners.address(of: "http")
+            let server = TestServer(
+                baseURL: "http://127.0.0.1:\(address.port)", bootstrap: runtime.bootstrap, dataDirectory: directory.path
+            )
+            do {
+                try await body(server)
+            } catch {
+                await runtime.group.triggerGracefulShutdown()
+                throw error
+            }
+            await runtime.group.triggerGracefulShutdown()
+            try await group.waitForAll()
+        }
+    }
+
+    /// One HTTP exchange.
+    package struct Reply: Sendable {
+        package var status: Int
+        package var body: Data
+        package var headers: [String: String]
+
+        package var text: String { String(decoding: body, as: UTF8.self) }
+
+        /// The body parsed as JSON.
+        package func json() throws -> JSONValue { try JSONParser.parse(Array(body)) }
+    }
+
+    /// Sends a request and returns the reply, whatever its status.
+    package func send(
+        _ method: String, _ path: String, body: String? = nil, bytes: Data? = nil, token: String? = nil,
+        headers: [String: String] = [:]
+    ) async throws -> Reply {
+        var request = URLRequest(url: URL(string: baseURL + path)!)
+        request.httpMethod = method
+        if let body { request.httpBody = Data(body.utf8) }
+        if let bytes { request.httpBody = bytes }
+        if request.httpBody != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "X-Authorization") }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as! HTTPURLResponse
+        var fields: [String: String] = [:]
+        for (name, value) in http.allHeaderFields { fields["\(name)".lowercased()] = "\(value)" }
+        return Reply(status: http.statusCode, body: data, headers: fields)
+    }
+
+    /// Logs in and returns the access token.
+    package func login(email: String = adminEmail, password: String = adminPassword) async throws -> String {
+        let reply = try await send("POST", "/api/auth/login", body: #"{"username":"\#(email)","password":"\#(password)"}"#)
+        guard reply.status == 200, let token = try reply.json()["token"]?.stringValue else {
+            throw TestServerError.loginFailed(status: reply.status, body: reply.text)
+        }
+        return token
+    }
+}
+
+/// Failures of the test harness itself.
+package enum TestServerError: Error {
+    case loginFailed(status: Int, body: String)
+}

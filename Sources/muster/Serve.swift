@@ -1,0 +1,88 @@
+import ArgumentParser
+import Configuration
+import Foundation
+import Logging
+import MusterApp
+import MusterCore
+import ServiceLifecycle
+import SystemPackage
+
+/// `muster serve`: runs the server until SIGTERM or SIGINT.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Start the server (embedded SQLite in the data directory by default).",
+        discussion: """
+            Every option can also be set in the environment (MUSTER_DATA_DIR, MUSTER_HTTP_HOST, MUSTER_HTTP_PORT, \
+            MUSTER_HTTP_MAX_BODY_SIZE, MUSTER_PROVISION_FAILURE_LIMIT, MUSTER_ADMIN_EMAIL, MUSTER_ADMIN_PASSWORD) or \
+            in a JSON config file ({"dataDir": …, "http": {"host": …, "port": …}, "provision": {"failureLimit": …}}). \
+            Command-line options win over the environment, which wins over the file.
+            """
+    )
+
+    @Option(name: .customLong("data-dir"), help: "Data directory (default ./muster-data).")
+    var dataDir: String?
+
+    @Option(help: "Address to listen on (default 0.0.0.0).")
+    var host: String?
+
+    @Option(name: .customLong("http-port"), help: "HTTP port (default 8080; 0 picks a free port).")
+    var httpPort: Int?
+
+    @Option(name: .customLong("provision-failure-limit"), help: "Failed provisioning attempts per source per minute before it is refused (default 30; 0 turns it off).")
+    var provisionFailureLimit: Int?
+
+    @Option(name: .customLong("max-body-size"), help: "Largest JSON request body in bytes (default 1048576).")
+    var maxBodySize: Int?
+
+    @Option(help: "JSON configuration file (also MUSTER_CONFIG_FILE).")
+    var config: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info).")
+    var logLevel: String?
+
+    func run() async throws {
+        var values: [AbsoluteConfigKey: ConfigValue] = [:]
+        if let dataDir { values["dataDir"] = .init(.string(dataDir), isSecret: false) }
+        if let host { values["http.host"] = .init(.string(host), isSecret: false) }
+        if let httpPort { values["http.port"] = .init(.int(httpPort), isSecret: false) }
+        if let maxBodySize { values["http.maxBodySize"] = .init(.int(maxBodySize), isSecret: false) }
+        if let provisionFailureLimit { values["provision.failureLimit"] = .init(.int(provisionFailureLimit), isSecret: false) }
+        var providers: [any ConfigProvider] = [
+            InMemoryProvider(name: "arguments", values: values),
+            EnvironmentVariablesProvider(secretsSpecifier: .specific(["MUSTER_ADMIN_PASSWORD"])).prefixKeys(with: ["muster"]),
+        ]
+        if let file = config ?? ProcessInfo.processInfo.environment["MUSTER_CONFIG_FILE"] {
+            providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(file)))
+        }
+        let reader = ConfigReader(providers: providers)
+
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = Logger.Level(rawValue: logLevel ?? "info") ?? .info
+            return handler
+        }
+        let logger = Logger(label: "muster")
+        let runtime = try await buildServices(config: reader, logger: logger)
+        say("muster: data directory \(runtime.configuration.dataDirectory) (SQLite)")
+        if let logins = runtime.bootstrap {
+            say("muster: first start: created the default tenant and its administrator")
+            say("muster:   log in as \(logins.tenantAdminEmail) with password " + (logins.tenantAdminPassword ?? "(from MUSTER_ADMIN_PASSWORD)"))
+            say("muster:   system administrator: \(logins.systemAdminEmail) with password \(logins.systemAdminPassword)")
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await runtime.group.run() }
+            group.addTask {
+                let http = await runtime.listeners.address(of: "http")
+                say("muster: http listening on \(http.host):\(http.port)")
+                say("muster: console at http://\(http.host == "0.0.0.0" ? "localhost" : http.host):\(http.port)/")
+                    }
+            try await group.waitForAll()
+        }
+        say("muster: stopped")
+    }
+}
+
+/// Writes one line to standard output at once (no buffering), so that scripts waiting for it see it.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}

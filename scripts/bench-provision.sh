@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Benchmark of HTTP provisioning (issue: foundation). Builds a release binary, starts it on a fresh data directory
+# on loopback, and drives it with wrk over keep-alive connections, printing requests/s and p50/p99 latency for:
+#   1. the trivial route GET /api/health (the reference),
+#   2. POST /api/v1/provision for new devices (unique names),
+#   3. POST /api/v1/provision re-sends for existing devices.
+# Every run is bounded: DURATION seconds each (default 10), CONNECTIONS keep-alive connections (default 64).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION="${DURATION:-10}"
+CONNECTIONS="${CONNECTIONS:-64}"
+RESEND_DEVICES="${RESEND_DEVICES:-1000}"
+
+command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+command -v curl >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null; }
+
+echo "== building release"
+swift build -c release --product muster >/dev/null
+
+work="$(mktemp -d)"
+log="$work/server.log"
+cleanup() { [ -n "${server:-}" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+MUSTER_ADMIN_EMAIL=bench@muster.local MUSTER_ADMIN_PASSWORD=bench-password-1 \
+    .build/release/muster serve --data-dir "$work/data" --host 127.0.0.1 --http-port 0 --provision-failure-limit 0 \
+    --log-level warning >"$log" 2>&1 &
+server=$!
+for _ in $(seq 1 100); do
+    port="$(sed -n 's/.*http listening on [^:]*:\([0-9]*\).*/\1/p' "$log")"
+    [ -n "$port" ] && break
+    sleep 0.1
+done
+[ -n "${port:-}" ] || { cat "$log"; echo "server did not start"; exit 1; }
+base="http://127.0.0.1:$port"
+
+token="$(curl -sf "$base/api/auth/login" -H 'Content-Type: application/json' \
+    -d '{"username":"bench@muster.local","password":"bench-password-1"}' | sed 's/.*"token":"\([^"]*\)".*/\1/')"
+key="bench-key-$RANDOM$RANDOM"
+secret="bench-secret-$RANDOM$RANDOM"
+curl -sf "$base/api/deviceProfile" -H "X-Authorization: Bearer $token" -H 'Content-Type: application/json' -d "{
+  \"name\":\"bench\",\"provisionType\":\"ALLOW_CREATE_NEW_DEVICES\",\"provisionDeviceKey\":\"$key\",
+  \"profileData\":{\"provisionConfiguration\":{\"type\":\"ALLOW_CREATE_NEW_DEVICES\",\"provisionDeviceSecret\":\"$secret\"}}}" >/dev/null
+
+echo "== creating $RESEND_DEVICES devices for the re-send run"
+config="$work/curl.cfg"
+for i in $(seq 0 $((RESEND_DEVICES - 1))); do
+    printf 'url = "%s/api/v1/provision"\nheader = "Content-Type: application/json"\ndata = "{\\"provisionDeviceKey\\":\\"%s\\",\\"provisionDeviceSecret\\":\\"%s\\",\\"deviceName\\":\\"resend-%d\\"}"\noutput = "/dev/null"\n' \
+        "$base" "$key" "$secret" "$i"
+done >"$config"
+curl -s --parallel --parallel-max 16 -K "$config"
+
+export MUSTER_KEY="$key" MUSTER_SECRET="$secret" MUSTER_DEVICES="$RESEND_DEVICES" MUSTER_BENCH_DIR="$PWD/benchmarks/wrk"
+run() {
+    local name="$1" script="$2"
+    MUSTER_RUN="$name-$RANDOM" wrk -t1 -c"$CONNECTIONS" -d2s -s "benchmarks/wrk/$script" "$base" >/dev/null
+    local line
+    line="$(MUSTER_RUN="$name-$RANDOM" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s "benchmarks/wrk/$script" "$base" | grep '^RESULT')"
+    echo "$name $line"
+}
+echo "== wrk -t1 -c$CONNECTIONS -d${DURATION}s (after a 2 s warm-up each)"
+results="$(run trivial trivial.lua; run new provision-new.lua; run resend provision-resend.lua)"
+echo "$results" | awk '
+    { name=$1; for (i=2; i<=NF; i++) { split($i, kv, "="); v[name, kv[1]] = kv[2] } names[++n] = name }
+    END {
+        printf "%-10s %12s %10s %10s %8s %8s %10s\n", "route", "requests/s", "p50 ms", "p99 ms", "errors", "failed", "x trivial"
+        for (i = 1; i <= n; i++) {
+            k = names[i]
+            printf "%-10s %12d %10.2f %10.2f %8d %8d %10.2f\n", k, v[k,"rps"], v[k,"p50_ms"], v[k,"p99_ms"], v[k,"errors"], v[k,"failed_answers"], v[k,"rps"] / v["trivial","rps"]
+        }
+    }'
+echo "goals: new >= 0.40 x trivial, resend >= 0.60 x trivial"
