@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark of HTTP provisioning (issue: foundation). Builds a release binary, starts it on a fresh data directory
 # on loopback, and drives it with wrk over keep-alive connections, printing requests/s and p50/p99 latency for:
-#   1. the trivial route GET /api/health (the reference),
+#   1. the trivial routes: POST /api/health (parse a small JSON body, answer JSON: the reference, as the
+#      hello-world JSON POST route of the performance notes) and GET /api/health,
 #   2. POST /api/v1/provision for new devices (unique names),
 #   3. POST /api/v1/provision re-sends for existing devices.
 # Every run is bounded: DURATION seconds each (default 10), CONNECTIONS keep-alive connections (default 64).
@@ -48,7 +49,7 @@ for i in $(seq 0 $((RESEND_DEVICES - 1))); do
     printf 'url = "%s/api/v1/provision"\nheader = "Content-Type: application/json"\ndata = "{\\"provisionDeviceKey\\":\\"%s\\",\\"provisionDeviceSecret\\":\\"%s\\",\\"deviceName\\":\\"resend-%d\\"}"\noutput = "/dev/null"\n' \
         "$base" "$key" "$secret" "$i"
 done >"$config"
-curl -s --parallel --parallel-max 16 -K "$config"
+curl -s --no-progress-meter --parallel --parallel-max 16 -K "$config"
 
 export MUSTER_KEY="$key" MUSTER_SECRET="$secret" MUSTER_DEVICES="$RESEND_DEVICES" MUSTER_BENCH_DIR="$PWD/benchmarks/wrk"
 run() {
@@ -59,7 +60,7 @@ run() {
     echo "$name $line"
 }
 echo "== wrk -t1 -c$CONNECTIONS -d${DURATION}s (after a 2 s warm-up each)"
-results="$(run trivial trivial.lua; run new provision-new.lua; run resend provision-resend.lua)"
+results="$(run trivial trivial-post.lua; run get trivial-get.lua; run new provision-new.lua; run resend provision-resend.lua)"
 echo "$results" | awk '
     { name=$1; for (i=2; i<=NF; i++) { split($i, kv, "="); v[name, kv[1]] = kv[2] } names[++n] = name }
     END {
@@ -69,4 +70,5 @@ echo "$results" | awk '
             printf "%-10s %12d %10.2f %10.2f %8d %8d %10.2f\n", k, v[k,"rps"], v[k,"p50_ms"], v[k,"p99_ms"], v[k,"errors"], v[k,"failed_answers"], v[k,"rps"] / v["trivial","rps"]
         }
     }'
+echo "trivial = POST /api/health; get = GET /api/health; new = provisioning new devices; resend = re-sends"
 echo "goals: new >= 0.40 x trivial, resend >= 0.60 x trivial"

@@ -27,11 +27,14 @@ extension SQLiteStore {
         package var groupCommit: Bool
         /// The most provisionings in one group-commit transaction.
         package var maximumGroupSize: Int
+        /// Above this many matches, a device prefix search not sorted by name walks the sort's index instead of
+        /// sorting the matches (see ``DevicePageStatements``).
+        package var denseSearchMatches: Int
 
         package init(
             synchronous: Synchronous = .normal, cacheSizeKiB: Int = 65_536, busyTimeout: Duration = .seconds(5),
             maximumReaderCount: Int = 5, walAutocheckpointPages: Int? = nil, groupCommit: Bool = true,
-            maximumGroupSize: Int = 64
+            maximumGroupSize: Int = 64, denseSearchMatches: Int = 50_000
         ) {
             self.synchronous = synchronous
             self.cacheSizeKiB = cacheSizeKiB
@@ -40,6 +43,7 @@ extension SQLiteStore {
             self.walAutocheckpointPages = walAutocheckpointPages
             self.groupCommit = groupCommit
             self.maximumGroupSize = maximumGroupSize
+            self.denseSearchMatches = denseSearchMatches
         }
 
         /// The GRDB configuration: WAL, foreign keys, busy timeout, and the per-connection pragmas.

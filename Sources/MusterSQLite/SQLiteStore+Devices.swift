@@ -7,22 +7,25 @@ extension SQLiteStore {
     /// - Returns: `.saved`; `.nameTaken` or `.credentialsTaken` when a constraint refused it; `.notFound` when
     ///   the device's profile is not one of its tenant's. Nothing is written unless `.saved`.
     package func insertDevice(_ device: Device, credentials: DeviceCredentials) async throws -> EntityWrite {
-        try await write({ db in
-            try db.cachedStatement(sql: DeviceRecord.insertSQL).execute(arguments: DeviceRecord.insertArguments(device))
-            try db.cachedStatement(sql: DeviceCredentialsRecord.insertSQL)
-                .execute(arguments: DeviceCredentialsRecord.insertArguments(credentials, deviceId: device.id))
-            return .saved
-        }, onViolation: Self.entityWrite)
+        try await write(
+            { db in
+                try db.cachedStatement(sql: DeviceRecord.insertSQL).execute(
+                    arguments: DeviceRecord.insertArguments(device))
+                try db.cachedStatement(sql: DeviceCredentialsRecord.insertSQL)
+                    .execute(arguments: DeviceCredentialsRecord.insertArguments(credentials, deviceId: device.id))
+                return .saved
+            }, onViolation: Self.entityWrite)
     }
 
     /// Updates the name, label, profile (and type) and additional info of `device` in its tenant.
     /// - Returns: `.notFound` when the tenant has no such device or no such profile, `.nameTaken` when the new
     ///   name is another device's.
     package func updateDevice(_ device: Device) async throws -> EntityWrite {
-        try await write({ db in
-            try db.execute(sql: DeviceRecord.updateSQL, arguments: DeviceRecord.updateArguments(device))
-            return db.changesCount > 0 ? .saved : .notFound
-        }, onViolation: Self.entityWrite)
+        try await write(
+            { db in
+                try db.execute(sql: DeviceRecord.updateSQL, arguments: DeviceRecord.updateArguments(device))
+                return db.changesCount > 0 ? .saved : .notFound
+            }, onViolation: Self.entityWrite)
     }
 
     /// The device `id` of `tenantId`.
@@ -39,9 +42,14 @@ extension SQLiteStore {
     /// type and `provisionState`; the page and its count are read on indexes (see ``DevicePageStatements``).
     package func devices(tenantId: UUID, profileId: UUID?, _ link: PageLink) async throws -> Page<DeviceListing> {
         let query = PageQuery(link)
-        let statements = DevicePageStatements(tenantId: tenantId, profileId: profileId, query: query)
+        let sparse = DevicePageStatements(tenantId: tenantId, profileId: profileId, query: query, denseSearch: false)
+        let denseMatches = configuration.denseSearchMatches
         return try await dbPool.read { db in
-            let total = try Int.fetchOne(db.cachedStatement(sql: statements.count), arguments: statements.countArguments) ?? 0
+            let total = try Int.fetchOne(db.cachedStatement(sql: sparse.count), arguments: sparse.countArguments) ?? 0
+            let statements =
+                total > denseMatches
+                ? DevicePageStatements(tenantId: tenantId, profileId: profileId, query: query, denseSearch: true)
+                : sparse
             let rows = try Row.fetchAll(db.cachedStatement(sql: statements.page), arguments: statements.pageArguments)
             let listings = try rows.map { row in
                 let offset = DeviceRecord.columnCount
@@ -49,7 +57,8 @@ extension SQLiteStore {
                 return DeviceListing(
                     device: try DeviceRecord.decode(row),
                     credentialsType: try type.map {
-                        try StoredValue.enumCase(CredentialsType.self, $0, table: "device_credentials", column: "credentials_type")
+                        try StoredValue.enumCase(
+                            CredentialsType.self, $0, table: "device_credentials", column: "credentials_type")
                     },
                     provisionState: row.hasNull(atIndex: offset + 1)
                         ? nil : try TypedValueRecord.decode(row, at: offset + 1, table: "attributes").textValue
@@ -75,7 +84,9 @@ extension SQLiteStore {
     package func credentials(deviceId: UUID) async throws -> DeviceCredentials? {
         let sql = "SELECT \(DeviceCredentialsRecord.columns()) FROM device_credentials WHERE device_id = ?"
         return try await dbPool.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [deviceId]).map { try DeviceCredentialsRecord.decode($0) }
+            try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [deviceId]).map {
+                try DeviceCredentialsRecord.decode($0)
+            }
         }
     }
 
@@ -83,7 +94,8 @@ extension SQLiteStore {
     /// version.
     /// - Returns: The stored credentials, `.notFound` when the device has none, `.credentialsTaken` when another
     ///   device holds `material.credentialsId`.
-    package func replaceCredentials(deviceId: UUID, with material: CredentialsMaterial) async throws -> CredentialsWrite {
+    package func replaceCredentials(deviceId: UUID, with material: CredentialsMaterial) async throws -> CredentialsWrite
+    {
         let sql = """
             UPDATE device_credentials SET credentials_type = ?, credentials_id = ?, credentials_value = ?,
                 version = version + 1
@@ -93,10 +105,11 @@ extension SQLiteStore {
         let arguments: StatementArguments = [
             material.type.rawValue, material.credentialsId, material.credentialsValue, deviceId,
         ]
-        return try await write({ db in
-            guard let row = try Row.fetchOne(db, sql: sql, arguments: arguments) else { return .notFound }
-            return .saved(try DeviceCredentialsRecord.decode(row))
-        }, onViolation: { $0 == .credentialsId ? .credentialsTaken : nil })
+        return try await write(
+            { db in
+                guard let row = try Row.fetchOne(db, sql: sql, arguments: arguments) else { return .notFound }
+                return .saved(try DeviceCredentialsRecord.decode(row))
+            }, onViolation: { $0 == .credentialsId ? .credentialsTaken : nil })
     }
 
     /// The device holding `credentialsId`, with its credentials.
@@ -107,7 +120,9 @@ extension SQLiteStore {
             WHERE c.credentials_id = ?
             """
         return try await dbPool.read { db in
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [credentialsId]) else { return nil }
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [credentialsId]) else {
+                return nil
+            }
             return (try DeviceRecord.decode(row), try DeviceCredentialsRecord.decode(row, at: DeviceRecord.columnCount))
         }
     }
@@ -144,16 +159,26 @@ extension SQLiteStore {
 
 /// The count and page statements of a device listing.
 ///
-/// The page's ids are chosen on an index alone (`(tenant_id[, device_profile_id], created_time)` or
-/// `(tenant_id, search_text)`, which carry the id since `devices` is `WITHOUT ROWID`), so a deep offset skips
-/// index entries rather than rows; only the page's rows are then joined with credentials and `provisionState`.
+/// The page's ids are chosen on an index alone (every device index carries the id, since `devices` is
+/// `WITHOUT ROWID`), so a deep offset skips index entries rather than rows; only the page's rows are then joined
+/// with credentials and `provisionState`.
+///
+/// A prefix search (without a profile filter) not sorted by name has two plans, forced with `INDEXED BY`
+/// because SQLite cannot tell a dense prefix from a sparse one: the count comes first and picks one.
+/// - Few matches (``SQLiteStore/Configuration/denseSearchMatches`` or fewer) are read from
+///   `idx_device_search_text` and sorted, about 0.4 µs per match.
+/// - Many matches are found by walking the sort's own index and filtering on `search_text` (which
+///   `idx_device_created_time` holds), which stops after one page when the prefix is dense (the first letters
+///   typed in the console). Measured on 1,000,000 devices, a prefix matching all of them, newest first:
+///   400 ms sorted, 0.1 ms walked.
 struct DevicePageStatements {
     let count: String
     let countArguments: StatementArguments
     let page: String
     let pageArguments: StatementArguments
 
-    init(tenantId: UUID, profileId: UUID?, query: PageQuery) {
+    /// - Parameter denseSearch: Whether a prefix search walks the sort's index rather than the search index.
+    init(tenantId: UUID, profileId: UUID?, query: PageQuery, denseSearch: Bool) {
         var filter = "tenant_id = ?"
         var arguments: StatementArguments = [tenantId]
         if let profileId {
@@ -168,9 +193,18 @@ struct DevicePageStatements {
         arguments += [WellKnownAttribute.provisionState]
         pageArguments = arguments
         let order = query.ordering(alias: "d.", type: "type", label: "label")
+        var hint = ""
+        if query.search != nil, profileId == nil, query.link.sortProperty != .name {
+            switch (denseSearch, query.link.sortProperty) {
+            case (false, _): hint = " INDEXED BY idx_device_search_text"
+            case (true, .type): hint = " INDEXED BY idx_device_type"
+            case (true, .label): hint = " INDEXED BY idx_device_label"
+            case (true, _): hint = " INDEXED BY idx_device_created_time"
+            }
+        }
         page = """
             SELECT \(DeviceRecord.columns("d.")), c.credentials_type, a.value_type, a.value
-            FROM (SELECT id FROM devices AS d WHERE \(filter) ORDER BY \(order)\(query.limitClause)) AS p
+            FROM (SELECT id FROM devices AS d\(hint) WHERE \(filter) ORDER BY \(order)\(query.limitClause)) AS p
             JOIN devices AS d ON d.id = p.id
             LEFT JOIN device_credentials AS c ON c.device_id = d.id
             LEFT JOIN attributes AS a ON a.entity_id = d.id AND a.scope = \(SQLiteStore.serverScope) AND a.key = ?

@@ -40,7 +40,8 @@ extension SQLiteStore {
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tenants \(filter)", arguments: countArguments)
             let tenants = try Row.fetchAll(
                 db,
-                sql: "SELECT \(TenantRecord.columns) FROM tenants \(filter) ORDER BY \(query.ordering())\(query.limitClause)",
+                sql:
+                    "SELECT \(TenantRecord.columns) FROM tenants \(filter) ORDER BY \(query.ordering())\(query.limitClause)",
                 arguments: pageArguments
             ).map(TenantRecord.decode)
             return query.page(tenants, total: total ?? 0)
@@ -50,10 +51,11 @@ extension SQLiteStore {
     /// Inserts `user`.
     /// - Returns: `false` when the email is taken (compared case-insensitively); nothing is written then.
     package func insertUser(_ user: User) async throws -> Bool {
-        try await write({ db in
-            try db.execute(sql: UserRecord.insertSQL, arguments: UserRecord.insertArguments(user))
-            return true
-        }, onViolation: { $0 == .userEmail ? false : nil })
+        try await write(
+            { db in
+                try db.execute(sql: UserRecord.insertSQL, arguments: UserRecord.insertArguments(user))
+                return true
+            }, onViolation: { $0 == .userEmail ? false : nil })
     }
 
     /// The user whose email is `email`, compared case-insensitively.

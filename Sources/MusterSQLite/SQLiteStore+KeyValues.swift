@@ -4,7 +4,9 @@ import MusterCore
 
 extension SQLiteStore {
     /// The attributes of `entityId` in `scope`, by key; all of them when `keys` is `nil`.
-    package func attributes(entityId: UUID, scope: MusterCore.AttributeScope, keys: [String]?) async throws -> [Attribute] {
+    package func attributes(entityId: UUID, scope: MusterCore.AttributeScope, keys: [String]?) async throws
+        -> [Attribute]
+    {
         var sql = "SELECT key, value_type, value, last_update_ts FROM attributes WHERE entity_id = ? AND scope = ?"
         var arguments: StatementArguments = [entityId, TypedValueRecord.code(scope)]
         if let keys {
@@ -27,28 +29,35 @@ extension SQLiteStore {
     }
 
     /// Inserts or replaces `attributes` of `entityId` in `scope`, in one transaction.
-    package func saveAttributes(entityId: UUID, scope: MusterCore.AttributeScope, _ attributes: [Attribute]) async throws {
+    package func saveAttributes(entityId: UUID, scope: MusterCore.AttributeScope, _ attributes: [Attribute])
+        async throws
+    {
         guard !attributes.isEmpty else { return }
         let scopeCode = TypedValueRecord.code(scope)
         try await dbPool.write { db in
-            let statement = try db.cachedStatement(sql: """
-                INSERT INTO attributes (entity_id, scope, key, value_type, value, last_update_ts)
-                VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (entity_id, scope, key) DO UPDATE SET
-                    value_type = excluded.value_type, value = excluded.value, last_update_ts = excluded.last_update_ts
-                """)
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT INTO attributes (entity_id, scope, key, value_type, value, last_update_ts)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (entity_id, scope, key) DO UPDATE SET
+                        value_type = excluded.value_type, value = excluded.value, last_update_ts = excluded.last_update_ts
+                    """)
             for attribute in attributes {
                 let (tag, value) = TypedValueRecord.encode(attribute.value)
-                try statement.execute(arguments: [entityId, scopeCode, attribute.key, tag, value, attribute.lastUpdateTs])
+                try statement.execute(arguments: [
+                    entityId, scopeCode, attribute.key, tag, value, attribute.lastUpdateTs,
+                ])
             }
         }
     }
 
     /// Deletes the attributes `keys` of `entityId` in `scope`.
     /// - Returns: How many were deleted.
-    package func deleteAttributes(entityId: UUID, scope: MusterCore.AttributeScope, keys: [String]) async throws -> Int {
+    package func deleteAttributes(entityId: UUID, scope: MusterCore.AttributeScope, keys: [String]) async throws -> Int
+    {
         guard !keys.isEmpty else { return 0 }
-        let sql = "DELETE FROM attributes WHERE entity_id = ? AND scope = ? AND key IN (\(Self.placeholders(keys.count)))"
+        let sql =
+            "DELETE FROM attributes WHERE entity_id = ? AND scope = ? AND key IN (\(Self.placeholders(keys.count)))"
         let arguments: StatementArguments = [entityId, TypedValueRecord.code(scope)] + StatementArguments(keys)
         return try await dbPool.write { db in
             try db.execute(sql: sql, arguments: arguments)
@@ -61,16 +70,18 @@ extension SQLiteStore {
     package func saveTimeseries(entityId: UUID, _ points: [TimeseriesPoint]) async throws {
         guard !points.isEmpty else { return }
         try await dbPool.write { db in
-            let sample = try db.cachedStatement(sql: """
-                INSERT INTO ts_kv (entity_id, key, ts, value_type, value) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (entity_id, key, ts) DO UPDATE SET value_type = excluded.value_type, value = excluded.value
-                """)
-            let latest = try db.cachedStatement(sql: """
-                INSERT INTO ts_kv_latest (entity_id, key, ts, value_type, value) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (entity_id, key) DO UPDATE SET
-                    ts = excluded.ts, value_type = excluded.value_type, value = excluded.value
-                WHERE excluded.ts >= ts_kv_latest.ts
-                """)
+            let sample = try db.cachedStatement(
+                sql: """
+                    INSERT INTO ts_kv (entity_id, key, ts, value_type, value) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (entity_id, key, ts) DO UPDATE SET value_type = excluded.value_type, value = excluded.value
+                    """)
+            let latest = try db.cachedStatement(
+                sql: """
+                    INSERT INTO ts_kv_latest (entity_id, key, ts, value_type, value) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (entity_id, key) DO UPDATE SET
+                        ts = excluded.ts, value_type = excluded.value_type, value = excluded.value
+                    WHERE excluded.ts >= ts_kv_latest.ts
+                    """)
             for point in points {
                 let (tag, value) = TypedValueRecord.encode(point.value)
                 let arguments: StatementArguments = [entityId, point.key, point.ts, tag, value]
@@ -122,7 +133,8 @@ extension SQLiteStore {
     /// The keys of `entityId` that have time series, sorted.
     package func timeseriesKeys(entityId: UUID) async throws -> [String] {
         try await dbPool.read { db in
-            try String.fetchAll(db, sql: "SELECT key FROM ts_kv_latest WHERE entity_id = ? ORDER BY key", arguments: [entityId])
+            try String.fetchAll(
+                db, sql: "SELECT key FROM ts_kv_latest WHERE entity_id = ? ORDER BY key", arguments: [entityId])
         }
     }
 

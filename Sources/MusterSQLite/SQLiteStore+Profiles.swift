@@ -8,27 +8,33 @@ extension SQLiteStore {
     /// - Returns: `.saved`, `.nameTaken` or `.provisionKeyTaken`; nothing is written unless `.saved`.
     /// - Throws: ``SQLiteStoreError/idOwnedByAnotherTenant(table:)`` when the id is another tenant's profile.
     package func saveDeviceProfile(_ profile: DeviceProfile) async throws -> ProfileWrite {
-        try await write({ db in
-            if profile.isDefault {
+        try await write(
+            { db in
+                if profile.isDefault {
+                    try db.execute(
+                        sql:
+                            "UPDATE device_profiles SET is_default = 0 WHERE tenant_id = ? AND is_default = 1 AND id <> ?",
+                        arguments: [profile.tenantId, profile.id]
+                    )
+                }
                 try db.execute(
-                    sql: "UPDATE device_profiles SET is_default = 0 WHERE tenant_id = ? AND is_default = 1 AND id <> ?",
-                    arguments: [profile.tenantId, profile.id]
+                    sql: DeviceProfileRecord.upsertSQL, arguments: DeviceProfileRecord.upsertArguments(profile))
+                guard db.changesCount > 0 else {
+                    throw SQLiteStoreError.idOwnedByAnotherTenant(table: "device_profiles")
+                }
+                try db.execute(
+                    sql: "UPDATE devices SET type = ? WHERE tenant_id = ? AND device_profile_id = ? AND type <> ?",
+                    arguments: [profile.name, profile.tenantId, profile.id, profile.name]
                 )
-            }
-            try db.execute(sql: DeviceProfileRecord.upsertSQL, arguments: DeviceProfileRecord.upsertArguments(profile))
-            guard db.changesCount > 0 else { throw SQLiteStoreError.idOwnedByAnotherTenant(table: "device_profiles") }
-            try db.execute(
-                sql: "UPDATE devices SET type = ? WHERE tenant_id = ? AND device_profile_id = ? AND type <> ?",
-                arguments: [profile.name, profile.tenantId, profile.id, profile.name]
-            )
-            return .saved
-        }, onViolation: { constraint in
-            switch constraint {
-            case .deviceProfileName: return .nameTaken
-            case .provisionKey: return .provisionKeyTaken
-            default: return nil
-            }
-        })
+                return .saved
+            },
+            onViolation: { constraint in
+                switch constraint {
+                case .deviceProfileName: return .nameTaken
+                case .provisionKey: return .provisionKeyTaken
+                default: return nil
+                }
+            })
     }
 
     /// The device profile `id` of `tenantId`.
@@ -67,7 +73,8 @@ extension SQLiteStore {
                 arguments: [tenantId, id, tenantId, id]
             )
             try db.execute(
-                sql: "UPDATE device_profiles SET is_default = 1 WHERE tenant_id = ? AND id = ?", arguments: [tenantId, id]
+                sql: "UPDATE device_profiles SET is_default = 1 WHERE tenant_id = ? AND id = ?",
+                arguments: [tenantId, id]
             )
             return db.changesCount > 0
         }
@@ -85,21 +92,26 @@ extension SQLiteStore {
     /// - Returns: `.saved` or `.nameTaken`; nothing is written unless `.saved`.
     /// - Throws: ``SQLiteStoreError/idOwnedByAnotherTenant(table:)`` when the id is another tenant's profile.
     package func saveAssetProfile(_ profile: AssetProfile) async throws -> ProfileWrite {
-        try await write({ db in
-            if profile.isDefault {
+        try await write(
+            { db in
+                if profile.isDefault {
+                    try db.execute(
+                        sql:
+                            "UPDATE asset_profiles SET is_default = 0 WHERE tenant_id = ? AND is_default = 1 AND id <> ?",
+                        arguments: [profile.tenantId, profile.id]
+                    )
+                }
                 try db.execute(
-                    sql: "UPDATE asset_profiles SET is_default = 0 WHERE tenant_id = ? AND is_default = 1 AND id <> ?",
-                    arguments: [profile.tenantId, profile.id]
+                    sql: AssetProfileRecord.upsertSQL, arguments: AssetProfileRecord.upsertArguments(profile))
+                guard db.changesCount > 0 else {
+                    throw SQLiteStoreError.idOwnedByAnotherTenant(table: "asset_profiles")
+                }
+                try db.execute(
+                    sql: "UPDATE assets SET type = ? WHERE tenant_id = ? AND asset_profile_id = ? AND type <> ?",
+                    arguments: [profile.name, profile.tenantId, profile.id, profile.name]
                 )
-            }
-            try db.execute(sql: AssetProfileRecord.upsertSQL, arguments: AssetProfileRecord.upsertArguments(profile))
-            guard db.changesCount > 0 else { throw SQLiteStoreError.idOwnedByAnotherTenant(table: "asset_profiles") }
-            try db.execute(
-                sql: "UPDATE assets SET type = ? WHERE tenant_id = ? AND asset_profile_id = ? AND type <> ?",
-                arguments: [profile.name, profile.tenantId, profile.id, profile.name]
-            )
-            return .saved
-        }, onViolation: { $0 == .assetProfileName ? .nameTaken : nil })
+                return .saved
+            }, onViolation: { $0 == .assetProfileName ? .nameTaken : nil })
     }
 
     /// The asset profile `id` of `tenantId`.
@@ -163,7 +175,8 @@ extension SQLiteStore {
         query.appendLimitArguments(to: &arguments)
         let pageArguments = arguments
         let countSQL = "SELECT COUNT(*) FROM \(table) \(filter)"
-        let pageSQL = "SELECT \(columns) FROM \(table) \(filter) ORDER BY \(query.ordering(type: type))\(query.limitClause)"
+        let pageSQL =
+            "SELECT \(columns) FROM \(table) \(filter) ORDER BY \(query.ordering(type: type))\(query.limitClause)"
         return try await dbPool.read { db in
             let total = try Int.fetchOne(db, sql: countSQL, arguments: countArguments) ?? 0
             let profiles = try Row.fetchAll(db, sql: pageSQL, arguments: pageArguments).map(decode)
@@ -172,9 +185,10 @@ extension SQLiteStore {
     }
 
     private func deleteProfile(table: String, id: UUID, tenantId: UUID) async throws -> ProfileDeletion {
-        try await write({ db in
-            try db.execute(sql: "DELETE FROM \(table) WHERE id = ? AND tenant_id = ?", arguments: [id, tenantId])
-            return db.changesCount > 0 ? .deleted : .notFound
-        }, onViolation: { $0 == .foreignKey ? .inUse : nil })
+        try await write(
+            { db in
+                try db.execute(sql: "DELETE FROM \(table) WHERE id = ? AND tenant_id = ?", arguments: [id, tenantId])
+                return db.changesCount > 0 ? .deleted : .notFound
+            }, onViolation: { $0 == .foreignKey ? .inUse : nil })
     }
 }

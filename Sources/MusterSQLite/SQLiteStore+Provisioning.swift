@@ -31,10 +31,11 @@ extension SQLiteStore {
     /// - Returns: `.created`, or `.nameTaken` / `.credentialsTaken` with nothing written.
     package func createProvisionedDevice(_ plan: ProvisionedDevicePlan) async throws -> ProvisionedDeviceCreation {
         if let provisionBatcher { return try await provisionBatcher.submit(plan) }
-        return try await write({ db in
-            try Self.insert(plan, db)
-            return .created
-        }, onViolation: Self.creation)
+        return try await write(
+            { db in
+                try Self.insert(plan, db)
+                return .created
+            }, onViolation: Self.creation)
     }
 
     /// Writes `provisionState = "provisioned"` for `deviceId` unless it has a `provisionState` already.
@@ -55,7 +56,8 @@ extension SQLiteStore {
 
     /// Runs the three inserts of `plan`; the caller's transaction or savepoint makes them all-or-nothing.
     static func insert(_ plan: ProvisionedDevicePlan, _ db: Database) throws {
-        try db.cachedStatement(sql: DeviceRecord.insertSQL).execute(arguments: DeviceRecord.insertArguments(plan.device))
+        try db.cachedStatement(sql: DeviceRecord.insertSQL).execute(
+            arguments: DeviceRecord.insertArguments(plan.device))
         try db.cachedStatement(sql: DeviceCredentialsRecord.insertSQL)
             .execute(arguments: DeviceCredentialsRecord.insertArguments(plan.credentials, deviceId: plan.device.id))
         let (tag, value) = TypedValueRecord.encode(.string(WellKnownAttribute.provisioned))

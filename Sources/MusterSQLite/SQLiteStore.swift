@@ -21,7 +21,8 @@ package struct SQLiteStore: MusterStore {
         self.dbPool = dbPool
         self.configuration = configuration
         self.logger = logger
-        provisionBatcher = configuration.groupCommit
+        provisionBatcher =
+            configuration.groupCommit
             ? ProvisionBatcher(dbPool: dbPool, maximumBatchSize: configuration.maximumGroupSize) : nil
     }
 

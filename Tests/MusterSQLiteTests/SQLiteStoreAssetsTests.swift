@@ -29,7 +29,8 @@ import Testing
             stranger.tenantId = Make.id()
             #expect(try await store.updateAsset(stranger) == .notFound)
 
-            try await store.saveAttributes(entityId: asset.id, scope: .server, [Attribute(key: "k", value: .boolean(true), lastUpdateTs: 1)])
+            try await store.saveAttributes(
+                entityId: asset.id, scope: .server, [Attribute(key: "k", value: .boolean(true), lastUpdateTs: 1)])
             #expect(try await store.deleteAsset(id: asset.id, tenantId: Make.id()) == false)
             #expect(try await store.deleteAsset(id: asset.id, tenantId: tenant.id))
             #expect(try await store.count("attributes") == 0)
@@ -44,7 +45,9 @@ import Testing
             let second = Make.assetProfile(tenantId: tenant.id)
             for profile in [first, second] { #expect(try await store.saveAssetProfile(profile) == .saved) }
             for index in 0..<6 {
-                let asset = Make.asset("room-\(index)", profile: index.isMultiple(of: 2) ? first : second, createdTime: Make.now + Int64(index))
+                let asset = Make.asset(
+                    "room-\(index)", profile: index.isMultiple(of: 2) ? first : second,
+                    createdTime: Make.now + Int64(index))
                 #expect(try await store.insertAsset(asset) == .saved)
             }
             let page = try await store.assets(tenantId: tenant.id, profileId: first.id, PageLink(pageSize: 2, page: 0))

@@ -92,7 +92,8 @@ import Testing
             try await store.seedDevice(Make.device("d2", profile: profile), token: "theirs")
 
             let material = try CredentialRules.x509("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----")
-            guard case .saved(let replaced) = try await store.replaceCredentials(deviceId: device.id, with: material) else {
+            guard case .saved(let replaced) = try await store.replaceCredentials(deviceId: device.id, with: material)
+            else {
                 Issue.record("not saved")
                 return
             }
@@ -144,7 +145,9 @@ import Testing
 
             #expect(try await store.device(id: device.id, tenantId: stranger) == nil)
             #expect(try await store.device(name: "mine", tenantId: stranger) == nil)
-            #expect(try await store.devices(tenantId: stranger, profileId: nil, PageLink(pageSize: 10, page: 0)).totalElements == 0)
+            #expect(
+                try await store.devices(tenantId: stranger, profileId: nil, PageLink(pageSize: 10, page: 0))
+                    .totalElements == 0)
             #expect(try await store.deviceProfile(id: profile.id, tenantId: stranger) == nil)
             #expect(try await store.provisioningSnapshot(tenantId: stranger, deviceName: "mine") == nil)
             #expect(try await store.deleteDevice(id: device.id, tenantId: stranger) == false)

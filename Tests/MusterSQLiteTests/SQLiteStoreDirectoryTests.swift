@@ -7,7 +7,9 @@ import Testing
 @Suite struct SQLiteStoreDirectoryTests {
     @Test func tenantsRoundTripAndPage() async throws {
         try await withStore { store in
-            let tenants = (0..<5).map { Tenant(id: Make.id(Int64($0)), title: "Tenant \($0)", createdTime: Make.now + Int64($0)) }
+            let tenants = (0..<5).map {
+                Tenant(id: Make.id(Int64($0)), title: "Tenant \($0)", createdTime: Make.now + Int64($0))
+            }
             for tenant in tenants { try await store.insertTenant(tenant) }
 
             #expect(try await store.tenant(id: tenants[2].id) == tenants[2])
@@ -45,7 +47,9 @@ import Testing
             try await store.updatePasswordHash(userId: user.id, hash: "new-hash")
             #expect(try await store.user(id: user.id)?.passwordHash == "new-hash")
 
-            let sysadmin = User(id: Make.id(2), tenantId: nil, email: "root@x", authority: .systemAdmin, createdTime: 1, passwordHash: "")
+            let sysadmin = User(
+                id: Make.id(2), tenantId: nil, email: "root@x", authority: .systemAdmin, createdTime: 1,
+                passwordHash: "")
             #expect(try await store.insertUser(sysadmin))
             #expect(try await store.user(email: "root@x") == sysadmin)
         }
@@ -63,7 +67,9 @@ import Testing
     @Test func concurrentFirstSettingCallsAgree() async throws {
         try await withStore { store in
             let values = try await withThrowingTaskGroup(of: String.self) { group in
-                for index in 0..<20 { group.addTask { try await store.setting("install.id", orInsert: { "v\(index)" }) } }
+                for index in 0..<20 {
+                    group.addTask { try await store.setting("install.id", orInsert: { "v\(index)" }) }
+                }
                 return try await group.reduce(into: Set<String>()) { $0.insert($1) }
             }
             #expect(values.count == 1)

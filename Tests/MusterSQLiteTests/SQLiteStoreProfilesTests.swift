@@ -14,7 +14,8 @@ import Testing
                 transportType: "MQTT", provisionType: .checkPreProvisionedDevices, provisionDeviceKey: "key-1",
                 provisionConfiguration: ProvisionConfiguration(
                     type: .checkPreProvisionedDevices, provisionDeviceSecret: "s3cret",
-                    certificateRegExPattern: "CN=(.*)", allowCreateNewDevicesByX509Certificate: true, reprovision: .reject
+                    certificateRegExPattern: "CN=(.*)", allowCreateNewDevicesByX509Certificate: true,
+                    reprovision: .reject
                 ),
                 profileData: .object([
                     "configuration": .object(["type": .string("DEFAULT")]),
@@ -135,7 +136,9 @@ import Testing
             #expect(try await store.assetProfile(name: "Building", tenantId: tenant.id) == profile)
             #expect(try await store.defaultAssetProfile(tenantId: tenant.id) == profile)
             #expect(try await store.assetProfile(id: profile.id, tenantId: Make.id()) == nil)
-            #expect(try await store.saveAssetProfile(Make.assetProfile(tenantId: tenant.id, name: "Building")) == .nameTaken)
+            #expect(
+                try await store.saveAssetProfile(Make.assetProfile(tenantId: tenant.id, name: "Building")) == .nameTaken
+            )
 
             let asset = Make.asset("HQ", profile: profile)
             #expect(try await store.insertAsset(asset) == .saved)
@@ -151,14 +154,16 @@ import Testing
             let tenant = Make.tenant()
             try await store.insertTenant(tenant)
             for name in ["Alpha", "alpine", "Beta", "gamma"] {
-                #expect(try await store.saveDeviceProfile(Make.deviceProfile(tenantId: tenant.id, name: name)) == .saved)
+                #expect(
+                    try await store.saveDeviceProfile(Make.deviceProfile(tenantId: tenant.id, name: name)) == .saved)
                 #expect(try await store.saveAssetProfile(Make.assetProfile(tenantId: tenant.id, name: name)) == .saved)
             }
             let link = PageLink(pageSize: 10, page: 0, textSearch: "ALP", sortProperty: .name, ascending: true)
             let devicePage = try await store.deviceProfiles(tenantId: tenant.id, link)
             #expect(devicePage.data.map(\.name) == ["Alpha", "alpine"])
             #expect(devicePage.totalElements == 2)
-            let assetPage = try await store.assetProfiles(tenantId: tenant.id, PageLink(pageSize: 3, page: 1, sortProperty: .name, ascending: false))
+            let assetPage = try await store.assetProfiles(
+                tenantId: tenant.id, PageLink(pageSize: 3, page: 1, sortProperty: .name, ascending: false))
             #expect(assetPage.data.map(\.name) == ["Alpha"])
             #expect(assetPage.totalElements == 4)
             #expect(try await store.deviceProfiles(tenantId: Make.id(), link).totalElements == 0)

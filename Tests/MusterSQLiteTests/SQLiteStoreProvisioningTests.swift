@@ -13,10 +13,17 @@ import Testing
             let plan = Make.plan("new-device", profile: profile)
 
             #expect(try await store.createProvisionedDevice(plan) == .created)
-            let snapshot = try #require(try await store.provisioningSnapshot(tenantId: profile.tenantId, deviceName: "new-device"))
-            #expect(snapshot == ProvisioningSnapshot(device: plan.device, credentials: plan.credentials, provisionState: .string("provisioned")))
+            let snapshot = try #require(
+                try await store.provisioningSnapshot(tenantId: profile.tenantId, deviceName: "new-device"))
+            #expect(
+                snapshot
+                    == ProvisioningSnapshot(
+                        device: plan.device, credentials: plan.credentials, provisionState: .string("provisioned")))
             let state = try await store.attributes(entityId: plan.device.id, scope: .server, keys: ["provisionState"])
-            #expect(state == [Attribute(key: "provisionState", value: .string("provisioned"), lastUpdateTs: plan.provisionedAt)])
+            #expect(
+                state == [
+                    Attribute(key: "provisionState", value: .string("provisioned"), lastUpdateTs: plan.provisionedAt)
+                ])
         }
     }
 
@@ -27,7 +34,9 @@ import Testing
             #expect(try await store.createProvisionedDevice(Make.plan("a", profile: profile, token: "t1")) == .created)
 
             #expect(try await store.createProvisionedDevice(Make.plan("a", profile: profile)) == .nameTaken)
-            #expect(try await store.createProvisionedDevice(Make.plan("b", profile: profile, token: "t1")) == .credentialsTaken)
+            #expect(
+                try await store.createProvisionedDevice(Make.plan("b", profile: profile, token: "t1"))
+                    == .credentialsTaken)
             #expect(try await store.count("devices") == 1)
             #expect(try await store.count("device_credentials") == 1)
             #expect(try await store.count("attributes") == 1)
@@ -59,10 +68,14 @@ import Testing
             // Another value written by an admin is reported as it is.
             let other = Make.device("other", profile: profile)
             try await store.seedDevice(other)
-            try await store.saveAttributes(entityId: other.id, scope: .server, [Attribute(key: "provisionState", value: .long(3), lastUpdateTs: 1)])
+            try await store.saveAttributes(
+                entityId: other.id, scope: .server, [Attribute(key: "provisionState", value: .long(3), lastUpdateTs: 1)]
+            )
             #expect(try await store.markProvisioned(deviceId: other.id, at: 10) == .alreadySet(.long(3)))
 
-            await #expect(throws: SQLiteStoreError.deviceNotFound) { try await store.markProvisioned(deviceId: Make.id(), at: 1) }
+            await #expect(throws: SQLiteStoreError.deviceNotFound) {
+                try await store.markProvisioned(deviceId: Make.id(), at: 1)
+            }
             #expect(try await store.count("attributes") == 2)
         }
     }
@@ -90,7 +103,9 @@ import Testing
             let profile = try await store.seedProfile(key: "pk")
             // 100 distinct devices, every tenth reusing the token of the one before it.
             let plans = (0..<100).map { index in
-                Make.plan("device-\(index)", profile: profile, token: "token-\(index.isMultiple(of: 10) && index > 0 ? index - 1 : index)")
+                Make.plan(
+                    "device-\(index)", profile: profile,
+                    token: "token-\(index.isMultiple(of: 10) && index > 0 ? index - 1 : index)")
             }
             let results = try await withThrowingTaskGroup(of: (Int, ProvisionedDeviceCreation).self) { group in
                 for (index, plan) in plans.enumerated() {
@@ -106,7 +121,8 @@ import Testing
             #expect(try await store.count("device_credentials") == created)
             #expect(try await store.count("attributes") == created)
             for (index, result) in results where result == .created {
-                let snapshot = try await store.provisioningSnapshot(tenantId: profile.tenantId, deviceName: "device-\(index)")
+                let snapshot = try await store.provisioningSnapshot(
+                    tenantId: profile.tenantId, deviceName: "device-\(index)")
                 #expect(snapshot?.credentials?.credentialsId == plans[index].credentials.credentialsId)
             }
         }

@@ -34,8 +34,9 @@ LOG_TAIL_LINES = 60
 class MusterServer:
     """A running `muster serve` process whose output is drained by a thread into a log file."""
 
-    def __init__(self, binary: Path, data_dir: Path, log_path: Path):
+    def __init__(self, binary: Path, data_dir: Path, log_path: Path, extra_args: tuple[str, ...] = ()):
         self.binary = binary
+        self.extra_args = list(extra_args)
         self.data_dir = data_dir
         self.log_path = log_path
         self.base_url: str | None = None
@@ -50,7 +51,7 @@ class MusterServer:
         env["MUSTER_ADMIN_EMAIL"] = ADMIN_EMAIL
         env["MUSTER_ADMIN_PASSWORD"] = ADMIN_PASSWORD
         cmd = [str(self.binary), "serve", "--data-dir", str(self.data_dir),
-               "--host", "127.0.0.1", "--http-port", "0"]
+               "--host", "127.0.0.1", "--http-port", "0"] + self.extra_args
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = open(self.log_path, "w", encoding="utf-8", errors="replace")
         self._log.write("$ " + " ".join(cmd) + "\n")
@@ -115,15 +116,23 @@ class MusterServer:
 _server: MusterServer | None = None
 
 
-@pytest.fixture(scope="session")
-def muster_server():
-    global _server
+def server_binary() -> Path:
     binary = Path(os.environ.get("MUSTER_BIN", str(DEFAULT_BIN)))
     if not binary.exists():
         pytest.fail(f"server binary {binary} does not exist (build it, or set MUSTER_BIN)", pytrace=False)
+    return binary
+
+
+def log_dir() -> Path:
+    return Path(os.environ.get("MUSTER_COMPAT_LOG_DIR", str(Path(__file__).resolve().parent / ".logs")))
+
+
+@pytest.fixture(scope="session")
+def muster_server():
+    global _server
+    binary = server_binary()
     data_dir = Path(tempfile.mkdtemp(prefix="muster-compat-"))
-    log_dir = Path(os.environ.get("MUSTER_COMPAT_LOG_DIR", str(Path(__file__).resolve().parent / ".logs")))
-    server = MusterServer(binary, data_dir, log_dir / "server.log")
+    server = MusterServer(binary, data_dir, log_dir() / "server.log")
     _server = server
     try:
         server.start()

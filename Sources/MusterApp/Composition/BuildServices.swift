@@ -41,14 +41,15 @@ package func buildServices(config: ConfigReader, logger: Logger, handleSignals: 
     )
     let recorder = AuditRecorder(store: store, logger: logger)
     let limiter = ProvisionRateLimiter(configuration: .init(failuresPerSource: configuration.provisionFailureLimit))
-    let profiles = ProfileService(store: store, clock: clock)
+    let profileCache = ProvisionProfileCache(ttlMilliseconds: 1000)
+    let profiles = ProfileService(store: store, clock: clock, provisionCache: profileCache)
     let changes = AttributeChangeHub()
     let services = MusterHTTPServices(
         auth: auth, tenants: tenants, profiles: profiles,
         devices: DeviceService(store: store, profiles: profiles, clock: clock),
         assets: AssetService(store: store, profiles: profiles, clock: clock),
         telemetry: TelemetryService(devices: store, values: store, clock: clock, changes: changes),
-        provisioning: ProvisionService(store: store, clock: clock, limiter: limiter, audit: recorder),
+        provisioning: ProvisionService(store: store, clock: clock, limiter: limiter, audit: recorder, profileCache: profileCache),
         deviceAPI: DeviceAPIService(devices: store, values: store, clock: clock),
         audit: store
     )

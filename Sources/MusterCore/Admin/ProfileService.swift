@@ -4,10 +4,13 @@ import Foundation
 package struct ProfileService: Sendable {
     fileprivate let store: any ProfileStore
     private let clock: any WallClock
+    private let provisionCache: ProvisionProfileCache?
 
-    package init(store: any ProfileStore, clock: any WallClock) {
+    /// - Parameter provisionCache: The provisioning service's profile cache, cleared on every profile change.
+    package init(store: any ProfileStore, clock: any WallClock, provisionCache: ProvisionProfileCache? = nil) {
         self.store = store
         self.clock = clock
+        self.provisionCache = provisionCache
     }
 
     /// Creates (`profile.id == nil`) or replaces a device profile.
@@ -50,6 +53,7 @@ package struct ProfileService: Sendable {
             }
         }
         profile.profileData = draft.profileData ?? DeviceProfile.defaultProfileData
+        defer { provisionCache?.invalidateAll() }
         switch try await store.saveDeviceProfile(profile) {
         case .saved: break
         case .nameTaken: throw AdminError.nameTaken(.deviceProfile)
@@ -92,6 +96,7 @@ package struct ProfileService: Sendable {
     package func deleteDeviceProfile(id: UUID, tenantId: UUID) async throws {
         let profile = try await deviceProfile(id: id, tenantId: tenantId)
         guard !profile.isDefault else { throw AdminError.defaultProfileDeletion(.deviceProfile) }
+        defer { provisionCache?.invalidateAll() }
         switch try await store.deleteDeviceProfile(id: id, tenantId: tenantId) {
         case .deleted: return
         case .notFound: throw AdminError.notFound(.deviceProfile, id)
@@ -220,5 +225,12 @@ extension ProfileService {
     /// The device profile called `name`, if the tenant has one.
     package func deviceProfile(name: String, tenantId: UUID) async throws -> DeviceProfile? {
         try await store.deviceProfile(name: name, tenantId: tenantId)
+    }
+}
+
+extension ProfileService {
+    /// The asset profile called `name`, if the tenant has one.
+    package func assetProfile(name: String, tenantId: UUID) async throws -> AssetProfile? {
+        try await store.assetProfile(name: name, tenantId: tenantId)
     }
 }

@@ -18,12 +18,17 @@ package struct ProvisionService: Sendable {
     private let clock: any WallClock
     private let limiter: ProvisionRateLimiter
     private let audit: any AuditSink
+    private let profileCache: ProvisionProfileCache
 
-    package init(store: any ProvisioningStore, clock: any WallClock, limiter: ProvisionRateLimiter, audit: any AuditSink) {
+    package init(
+        store: any ProvisioningStore, clock: any WallClock, limiter: ProvisionRateLimiter, audit: any AuditSink,
+        profileCache: ProvisionProfileCache = ProvisionProfileCache(ttlMilliseconds: 0)
+    ) {
         self.store = store
         self.clock = clock
         self.limiter = limiter
         self.audit = audit
+        self.profileCache = profileCache
     }
 
     /// Provisions a device for `request`.
@@ -85,8 +90,10 @@ package struct ProvisionService: Sendable {
         guard !request.provisionDeviceKey.isEmpty, !request.provisionDeviceSecret.isEmpty else {
             throw .notFound(.emptyKeyOrSecret)
         }
-        guard let profile = try await storeCall({ try await store.deviceProfile(provisionKey: request.provisionDeviceKey) })
-        else { throw .notFound(.unknownKey) }
+        let key = request.provisionDeviceKey
+        guard let profile = try await storeCall({
+            try await profileCache.profile(forKey: key, now: now) { try await store.deviceProfile(provisionKey: key) }
+        }) else { throw .notFound(.unknownKey) }
         trail.profile = profile
         guard let secret = profile.provisionConfiguration.provisionDeviceSecret else {
             throw .notFound(.noSecretConfigured)

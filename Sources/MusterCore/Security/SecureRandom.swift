@@ -2,13 +2,25 @@
 package enum SecureRandom {
     private static let alphanumerics = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
 
-    /// A string of `length` characters from `[A-Za-z0-9]`, as ThingsBoard's `randomAlphanumeric`.
+    /// 62^10: ten base-62 digits fit in one 64-bit draw.
+    private static let tenDigits: UInt64 = 839_299_365_868_340_224
+    /// The largest multiple of 62^10 that fits in 64 bits; draws at or above it are rejected (no bias).
+    private static let acceptBelow: UInt64 = (UInt64.max / tenDigits) * tenDigits
+
+    /// A string of `length` characters from `[A-Za-z0-9]`, as ThingsBoard's `randomAlphanumeric`, uniformly
+    /// distributed; one system random draw gives ten characters.
     package static func alphanumeric(_ length: Int) -> String {
         var generator = SystemRandomNumberGenerator()
         var bytes: [UInt8] = []
         bytes.reserveCapacity(length)
-        for _ in 0..<length {
-            bytes.append(alphanumerics[Int(generator.next(upperBound: UInt64(alphanumerics.count)))])
+        while bytes.count < length {
+            var draw = generator.next()
+            guard draw < acceptBelow else { continue }
+            draw %= tenDigits
+            for _ in 0..<min(10, length - bytes.count) {
+                bytes.append(alphanumerics[Int(draw % 62)])
+                draw /= 62
+            }
         }
         return String(decoding: bytes, as: UTF8.self)
     }

@@ -23,6 +23,11 @@ enum SQLiteMigrations {
     ///   `(tenant_id, search_text)`, for every script, with no `LIKE` escaping.
     /// - `devices` and `assets` are `WITHOUT ROWID`, so every secondary index carries the id and a page ordered
     ///   by `(created_time, id)` or `(search_text, id)` comes straight from an index.
+    /// - The console lists up to millions of devices per tenant, so every sort of a device page has an index,
+    ///   and the two device indexes a prefix search uses also carry the other key: `idx_device_search_text`
+    ///   holds `created_time` (a page of matches sorted by time reads no table rows), and
+    ///   `idx_device_created_time` holds `search_text` (a dense prefix is filtered while walking it in time
+    ///   order, see ``DevicePageStatements``).
     /// - A device's profile is referenced with its tenant, `(tenant_id, device_profile_id)`, so that the database
     ///   itself refuses a device of one tenant pointing at another tenant's profile.
     /// - A typed value (`attributes`, `ts_kv`, `ts_kv_latest`) is a `value_type` tag plus an untyped `value`
@@ -107,9 +112,11 @@ enum SQLiteMigrations {
             CONSTRAINT fk_device_profile FOREIGN KEY (tenant_id, device_profile_id)
                 REFERENCES device_profiles (tenant_id, id) ON DELETE RESTRICT
         ) STRICT, WITHOUT ROWID;
-        CREATE INDEX idx_device_created_time ON devices (tenant_id, created_time);
+        CREATE INDEX idx_device_created_time ON devices (tenant_id, created_time, id, search_text);
         CREATE INDEX idx_device_profile_id_created_time ON devices (tenant_id, device_profile_id, created_time);
-        CREATE INDEX idx_device_search_text ON devices (tenant_id, search_text);
+        CREATE INDEX idx_device_search_text ON devices (tenant_id, search_text, id, created_time);
+        CREATE INDEX idx_device_type ON devices (tenant_id, type);
+        CREATE INDEX idx_device_label ON devices (tenant_id, label);
 
         CREATE TABLE assets (
             id BLOB NOT NULL PRIMARY KEY,

@@ -28,13 +28,15 @@ enum AuditEntryRecord {
             id: try row.decode(atIndex: 0),
             tenantId: try row.decode(atIndex: 1),
             time: try row.decode(atIndex: 2),
-            transport: try StoredValue.enumCase(ProvisionTransport.self, row.decode(atIndex: 3), table: table, column: "transport"),
+            transport: try StoredValue.enumCase(
+                ProvisionTransport.self, row.decode(atIndex: 3), table: table, column: "transport"),
             sourceAddress: try row.decode(atIndex: 4),
             profileId: try row.decode(atIndex: 5),
             profileName: try row.decode(atIndex: 6),
             deviceId: try row.decode(atIndex: 7),
             deviceName: try row.decode(atIndex: 8),
-            outcome: try StoredValue.enumCase(ProvisionOutcome.self, row.decode(atIndex: 9), table: table, column: "outcome"),
+            outcome: try StoredValue.enumCase(
+                ProvisionOutcome.self, row.decode(atIndex: 9), table: table, column: "outcome"),
             reason: try row.decode(atIndex: 10)
         )
     }

@@ -53,7 +53,8 @@ enum DeviceProfileRecord {
             description: try row.decode(atIndex: 3),
             isDefault: try row.decode(atIndex: 4),
             transportType: try row.decode(atIndex: 5),
-            provisionType: try StoredValue.enumCase(ProvisionType.self, row.decode(atIndex: 6), table: table, column: names[6]),
+            provisionType: try StoredValue.enumCase(
+                ProvisionType.self, row.decode(atIndex: 6), table: table, column: names[6]),
             provisionDeviceKey: try row.decode(atIndex: 7),
             provisionConfiguration: try provisionConfiguration(configuration),
             profileData: profileData,

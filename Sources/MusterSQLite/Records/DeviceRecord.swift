@@ -25,7 +25,8 @@ enum DeviceRecord {
     static func insertArguments(_ device: Device) -> StatementArguments {
         [
             device.id, device.tenantId, device.name, device.type, device.deviceProfileId, device.label,
-            StoredValue.jsonText(device.additionalInfo), device.createdTime, device.version, SearchText.fold(device.name),
+            StoredValue.jsonText(device.additionalInfo), device.createdTime, device.version,
+            SearchText.fold(device.name),
         ]
     }
 

@@ -14,6 +14,7 @@ enum TenantRecord {
     }
 
     static func decode(_ row: Row) throws -> Tenant {
-        Tenant(id: try row.decode(atIndex: 0), title: try row.decode(atIndex: 1), createdTime: try row.decode(atIndex: 2))
+        Tenant(
+            id: try row.decode(atIndex: 0), title: try row.decode(atIndex: 1), createdTime: try row.decode(atIndex: 2))
     }
 }

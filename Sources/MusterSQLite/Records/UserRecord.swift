@@ -23,7 +23,8 @@ enum UserRecord {
             id: try row.decode(atIndex: 0),
             tenantId: try row.decode(atIndex: 1),
             email: try row.decode(atIndex: 2),
-            authority: try StoredValue.enumCase(Authority.self, row.decode(atIndex: 3), table: table, column: "authority"),
+            authority: try StoredValue.enumCase(
+                Authority.self, row.decode(atIndex: 3), table: table, column: "authority"),
             firstName: try row.decode(atIndex: 4),
             lastName: try row.decode(atIndex: 5),
             createdTime: try row.decode(atIndex: 6),

@@ -43,15 +43,15 @@ struct PageQuery {
     ///   - type: The column sorted by for ``PageLink/SortProperty/type``; the name when the table has none.
     ///   - label: The column sorted by for ``PageLink/SortProperty/label``; the name when the table has none.
     func ordering(alias: String = "", type: String? = nil, label: String? = nil) -> String {
+        // NULLs sort first when ascending (SQLite's order, which the indexes hold; PostgreSQL needs `NULLS FIRST`
+        // on ascending and `NULLS LAST` on descending terms to match).
         let direction = link.ascending ? "ASC" : "DESC"
-        // PostgreSQL's default: NULLs sort as if larger than every value.
-        let nulls = link.ascending ? " NULLS LAST" : " NULLS FIRST"
         let column: String
         switch link.sortProperty {
         case .createdTime: column = "\(alias)created_time \(direction)"
         case .name: column = "\(alias)search_text \(direction)"
         case .type: column = type.map { "\(alias)\($0) \(direction)" } ?? "\(alias)search_text \(direction)"
-        case .label: column = label.map { "\(alias)\($0) \(direction)\(nulls)" } ?? "\(alias)search_text \(direction)"
+        case .label: column = label.map { "\(alias)\($0) \(direction)" } ?? "\(alias)search_text \(direction)"
         }
         return "\(column), \(alias)id \(direction)"
     }

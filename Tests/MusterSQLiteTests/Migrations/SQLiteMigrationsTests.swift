@@ -29,7 +29,8 @@ import Testing
         try await withStore(.init(synchronous: .full, cacheSizeKiB: 1024)) { store in
             let (journal, foreignKeys, synchronous, cache) = try await store.dbPool.write { db in
                 (
-                    try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"),
+                    try String.fetchOne(db, sql: "PRAGMA journal_mode"),
+                    try Int.fetchOne(db, sql: "PRAGMA foreign_keys"),
                     try Int.fetchOne(db, sql: "PRAGMA synchronous"), try Int.fetchOne(db, sql: "PRAGMA cache_size")
                 )
             }
@@ -49,7 +50,8 @@ import Testing
     @Test func everyNamedConstraintIsRecognised() async throws {
         try await withStore { store in
             let schema = try await store.dbPool.read { db in
-                try String.fetchAll(db, sql: "SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL").joined(separator: "\n")
+                try String.fetchAll(db, sql: "SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL").joined(
+                    separator: "\n")
             }
             for constraint in SQLiteConstraint.allCases where constraint != .foreignKey {
                 #expect(schema.contains(constraint.rawValue), "\(constraint) is in the schema")

@@ -83,7 +83,8 @@ enum Make {
         -> ProvisionedDevicePlan
     {
         let device = device(name, profile: profile)
-        return ProvisionedDevicePlan(device: device, credentials: credentials(for: device, token: token), provisionedAt: now)
+        return ProvisionedDevicePlan(
+            device: device, credentials: credentials(for: device, token: token), provisionedAt: now)
     }
 }
 

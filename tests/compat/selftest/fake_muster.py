@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 EMAIL, PASSWORD = None, None
+LIMIT, FAILS = 0, {}
 NULL = "13814000-1dd2-11b2-8080-808080808080"
 TENANT = str(uuid.uuid1())
 USER = str(uuid.uuid1())
@@ -270,9 +271,11 @@ class H(BaseHTTPRequestHandler):
     def log_message(self, fmt, *a):
         print("%s %s" % (self.command, self.path), flush=True)
 
-    def send(self, status, body=None):
+    def send(self, status, body=None, headers=None):
         data = b"" if body is None else json.dumps(body).encode()
         self.send_response(status)
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
         if body is not None:
             self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
@@ -303,7 +306,19 @@ class H(BaseHTTPRequestHandler):
     def handle_api(self, m, p, q):
         dm = re.match(r"^/api/v1/provision$", p)
         if dm and m == "POST":
-            return provision(self.body() or {})
+            try:
+                req = self.body()
+            except ValueError:
+                raise ApiError(400, "Invalid JSON")
+            if not isinstance(req, dict) or "provisionDeviceKey" not in req or "provisionDeviceSecret" not in req:
+                raise ApiError(400, "provisionDeviceKey and provisionDeviceSecret are required")
+            ip = self.client_address[0]
+            if LIMIT and FAILS.get(ip, 0) >= LIMIT:
+                return (429, {"status": 429, "message": "Too many failed provisioning attempts", "errorCode": 33, "timestamp": now()}, {"Retry-After": "60"})
+            res = provision(req)
+            if res["status"] != "SUCCESS":
+                FAILS[ip] = FAILS.get(ip, 0) + 1
+            return res
         dm = re.match(r"^/api/v1/([^/]+)/(telemetry|attributes)$", p)
         if dm:
             c = next((c for c in creds.values() if c["credentialsType"] == "ACCESS_TOKEN" and c["credentialsId"] == dm.group(1)), None)
@@ -344,6 +359,10 @@ class H(BaseHTTPRequestHandler):
             if key and any(x["provisionDeviceKey"] == key and x["id"]["id"] != (b.get("id") or {}).get("id") for x in profiles.values()):
                 raise ApiError(400, "Device profile with such provision device key already exists!")
             pid = str(uuid.uuid1())
+            pc = (b.get("profileData") or {}).get("provisionConfiguration") or {}
+            if b.get("provisionType") == "X509_CERTIFICATE_CHAIN" and pc.get("provisionDeviceSecret"):
+                pc["provisionDeviceSecret"] = trim_cert(pc["provisionDeviceSecret"])
+                b["provisionDeviceKey"] = sha3(pc["provisionDeviceSecret"])
             b.update({"id": eid("DEVICE_PROFILE", pid), "createdTime": now(), "tenantId": eid("TENANT", TENANT),
                       "default": False, "version": 1, "provisionType": b.get("provisionType") or "DISABLED"})
             profiles[pid] = b
@@ -440,12 +459,14 @@ class H(BaseHTTPRequestHandler):
 
 
 def main():
-    global EMAIL, PASSWORD
+    global EMAIL, PASSWORD, LIMIT
     import os
     EMAIL, PASSWORD = os.environ["MUSTER_ADMIN_EMAIL"], os.environ["MUSTER_ADMIN_PASSWORD"]
     args = sys.argv[1:]
     host = args[args.index("--host") + 1]
     port = int(args[args.index("--http-port") + 1])
+    if "--provision-failure-limit" in args:
+        LIMIT = int(args[args.index("--provision-failure-limit") + 1])
     default_profile()
     srv = ThreadingHTTPServer((host, port), H)
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=srv.shutdown).start())

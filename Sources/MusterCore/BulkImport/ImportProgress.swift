@@ -1,0 +1,54 @@
+/// Where an import stands; reported after every batch and at the end.
+package struct ImportProgress: Sendable, Hashable {
+    /// Data rows read so far (the header is not counted).
+    package var rowsProcessed = 0
+    package var created = 0
+    package var updated = 0
+    package var errors = 0
+    package var bytesProcessed = 0
+    package var bytesTotal = 0
+    /// Profiles the import created because a TYPE named none.
+    package var createdProfiles: [String] = []
+
+    package init(bytesTotal: Int = 0) {
+        self.bytesTotal = bytesTotal
+    }
+}
+
+/// The end of an import.
+package struct ImportSummary: Sendable, Hashable {
+    package var progress: ImportProgress
+    /// The first error lines, as `Line N: message`, in file order.
+    package var errorLines: [String]
+    /// Whether the import stopped early because it was cancelled (rows before that stay committed).
+    package var cancelled: Bool
+}
+
+/// Why an import could not run at all. Nothing was written.
+package enum ImportError: Error, Equatable, Sendable {
+    case invalidMapping(ImportMappingError)
+    /// The file is not valid CSV (or has a row with more cells than the mapping); line numbers are in the error.
+    case brokenFile(CSVError)
+    case rowTooWide(line: Int, cells: Int, columns: Int)
+    case emptyFile
+    case tooManyRows(limit: Int)
+}
+
+extension ImportError: CustomStringConvertible {
+    package var description: String {
+        switch self {
+        case .invalidMapping(let error): return "invalid mapping: \(error)"
+        case .brokenFile(let error): return "the file is not valid CSV: \(error)"
+        case .rowTooWide(let line, let cells, let columns):
+            return "line \(line): the row has \(cells) cells but the mapping has \(columns) columns"
+        case .emptyFile: return "the file has no rows"
+        case .tooManyRows(let limit): return "the file has more than \(limit) rows"
+        }
+    }
+}
+
+/// Receives each failed row (for the errors CSV).
+package protocol ImportErrorSink: Sendable {
+    /// `cells` are the row as read; `message` says why it failed.
+    func failedRow(line: Int, cells: [String], message: String) async throws
+}
