@@ -40,6 +40,7 @@ let package = Package(
             dependencies: [
                 "MusterCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -109,7 +110,15 @@ let package = Package(
         ),
         .testTarget(
             name: "MusterSQLiteTests",
-            dependencies: ["MusterCore", "MusterSQLite", "MusterTestSupport"],
+            dependencies: [
+                "MusterCore", "MusterSQLite", "MusterTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MusterCLITests",
+            dependencies: ["MusterTestSupport", "MusterCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -12,10 +12,14 @@ package struct MusterHTTPServices: Sendable {
     package var provisioning: ProvisionService
     package var deviceAPI: DeviceAPIService
     package var audit: any AuditStore
+    package var importer: BulkImporter
+    package var importJobs: ImportJobQueue
+    package var clock: any WallClock
 
     package init(
         auth: AuthService, tenants: TenantService, profiles: ProfileService, devices: DeviceService, assets: AssetService,
-        telemetry: TelemetryService, provisioning: ProvisionService, deviceAPI: DeviceAPIService, audit: any AuditStore
+        telemetry: TelemetryService, provisioning: ProvisionService, deviceAPI: DeviceAPIService, audit: any AuditStore,
+        importer: BulkImporter, importJobs: ImportJobQueue, clock: any WallClock
     ) {
         self.auth = auth
         self.tenants = tenants
@@ -26,6 +30,9 @@ package struct MusterHTTPServices: Sendable {
         self.provisioning = provisioning
         self.deviceAPI = deviceAPI
         self.audit = audit
+        self.importer = importer
+        self.importJobs = importJobs
+        self.clock = clock
     }
 }
 
@@ -51,6 +58,11 @@ package func buildRouter(services: MusterHTTPServices, configuration: HTTPServer
     AssetRoutes(assets: services.assets, bodyLimit: limit).register(on: admin)
     TelemetryRoutes(telemetry: services.telemetry, bodyLimit: limit).register(on: admin)
     AuditRoutes(audit: services.audit).register(on: admin)
+    BulkImportRoutes(importer: services.importer, bodyLimit: configuration.maxImportRequestSize).register(on: admin)
+    ImportJobRoutes(
+        jobs: services.importJobs, directory: configuration.importDirectory, maxFileSize: configuration.maxImportFileSize,
+        clock: services.clock
+    ).register(on: admin)
     ConsoleRoutes().register(on: router)
     return router
 }

@@ -73,12 +73,7 @@ final class ProvisionBatcher: Sendable {
             return Array(state.waiting.prefix(count))
         }
         let plans = [plan] + followers.map(\.plan)
-        let outcomes: [Outcome]
-        do {
-            outcomes = try await dbPool.write { db in plans.map { Self.provision($0, db) } }
-        } catch {
-            outcomes = Array(repeating: .failure(error), count: plans.count)
-        }
+        let outcomes = await write(plans)
         for (follower, outcome) in zip(followers, outcomes.dropFirst()) {
             follower.continuation.resume(returning: .done(outcome))
         }
@@ -91,6 +86,28 @@ final class ProvisionBatcher: Sendable {
         }
         next?.continuation.resume(returning: .lead)
         return outcomes[0]
+    }
+
+    /// Writes `plans` in one transaction, one savepoint each.
+    ///
+    /// The write is queued with GRDB's callback API rather than `await dbPool.write`, so that cancelling the
+    /// leader's task cannot fail the followers' provisionings along with it.
+    /// - Returns: The outcome of each plan, in order; every one fails with the error when the commit fails.
+    private func write(_ plans: [ProvisionedDevicePlan]) async -> [Outcome] {
+        await withCheckedContinuation { (continuation: CheckedContinuation<[Outcome], Never>) in
+            dbPool.asyncWriteWithoutTransaction { db in
+                var outcomes: [Outcome] = []
+                do {
+                    try db.inTransaction(.immediate) {
+                        outcomes = plans.map { Self.provision($0, db) }
+                        return .commit
+                    }
+                } catch {
+                    outcomes = Array(repeating: .failure(error), count: plans.count)
+                }
+                continuation.resume(returning: outcomes)
+            }
+        }
     }
 
     /// Runs `plan` in a savepoint of the open transaction: rolled back alone when it fails.

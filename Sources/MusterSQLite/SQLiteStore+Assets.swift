@@ -6,21 +6,19 @@ extension SQLiteStore {
     /// Inserts `asset`.
     /// - Returns: `.saved`, `.nameTaken`, or `.notFound` when its profile is not one of its tenant's.
     package func insertAsset(_ asset: Asset) async throws -> EntityWrite {
-        try await write(
-            { db in
-                try db.execute(sql: AssetRecord.insertSQL, arguments: AssetRecord.insertArguments(asset))
-                return .saved
-            }, onViolation: Self.entityWrite)
+        try await write(onViolation: Self.entityWrite) { db in
+            try db.execute(sql: AssetRecord.insertSQL, arguments: AssetRecord.insertArguments(asset))
+            return .saved
+        }
     }
 
     /// Updates the name, label, profile (and type) and additional info of `asset` in its tenant.
     /// - Returns: `.notFound` when the tenant has no such asset or profile, `.nameTaken` when the name is taken.
     package func updateAsset(_ asset: Asset) async throws -> EntityWrite {
-        try await write(
-            { db in
-                try db.execute(sql: AssetRecord.updateSQL, arguments: AssetRecord.updateArguments(asset))
-                return db.changesCount > 0 ? .saved : .notFound
-            }, onViolation: Self.entityWrite)
+        try await write(onViolation: Self.entityWrite) { db in
+            try db.execute(sql: AssetRecord.updateSQL, arguments: AssetRecord.updateArguments(asset))
+            return db.changesCount > 0 ? .saved : .notFound
+        }
     }
 
     /// The asset `id` of `tenantId`.

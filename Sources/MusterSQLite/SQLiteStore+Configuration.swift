@@ -31,6 +31,8 @@ extension SQLiteStore {
         /// sorting the matches (see ``DevicePageStatements``).
         package var denseSearchMatches: Int
 
+        /// The defaults: `synchronous = NORMAL`, a 64 MiB page cache per connection, a 5 s busy timeout, five
+        /// readers, SQLite's checkpoint interval, and group commit of up to 64 provisionings.
         package init(
             synchronous: Synchronous = .normal, cacheSizeKiB: Int = 65_536, busyTimeout: Duration = .seconds(5),
             maximumReaderCount: Int = 5, walAutocheckpointPages: Int? = nil, groupCommit: Bool = true,

@@ -7,25 +7,23 @@ extension SQLiteStore {
     /// - Returns: `.saved`; `.nameTaken` or `.credentialsTaken` when a constraint refused it; `.notFound` when
     ///   the device's profile is not one of its tenant's. Nothing is written unless `.saved`.
     package func insertDevice(_ device: Device, credentials: DeviceCredentials) async throws -> EntityWrite {
-        try await write(
-            { db in
-                try db.cachedStatement(sql: DeviceRecord.insertSQL).execute(
-                    arguments: DeviceRecord.insertArguments(device))
-                try db.cachedStatement(sql: DeviceCredentialsRecord.insertSQL)
-                    .execute(arguments: DeviceCredentialsRecord.insertArguments(credentials, deviceId: device.id))
-                return .saved
-            }, onViolation: Self.entityWrite)
+        try await write(onViolation: Self.entityWrite) { db in
+            try db.cachedStatement(sql: DeviceRecord.insertSQL).execute(
+                arguments: DeviceRecord.insertArguments(device))
+            try db.cachedStatement(sql: DeviceCredentialsRecord.insertSQL)
+                .execute(arguments: DeviceCredentialsRecord.insertArguments(credentials, deviceId: device.id))
+            return .saved
+        }
     }
 
     /// Updates the name, label, profile (and type) and additional info of `device` in its tenant.
     /// - Returns: `.notFound` when the tenant has no such device or no such profile, `.nameTaken` when the new
     ///   name is another device's.
     package func updateDevice(_ device: Device) async throws -> EntityWrite {
-        try await write(
-            { db in
-                try db.execute(sql: DeviceRecord.updateSQL, arguments: DeviceRecord.updateArguments(device))
-                return db.changesCount > 0 ? .saved : .notFound
-            }, onViolation: Self.entityWrite)
+        try await write(onViolation: Self.entityWrite) { db in
+            try db.execute(sql: DeviceRecord.updateSQL, arguments: DeviceRecord.updateArguments(device))
+            return db.changesCount > 0 ? .saved : .notFound
+        }
     }
 
     /// The device `id` of `tenantId`.
@@ -83,7 +81,7 @@ extension SQLiteStore {
     /// The credentials of `deviceId`.
     package func credentials(deviceId: UUID) async throws -> DeviceCredentials? {
         let sql = "SELECT \(DeviceCredentialsRecord.columns()) FROM device_credentials WHERE device_id = ?"
-        return try await dbPool.read { db in
+        return try pointRead { db in
             try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [deviceId]).map {
                 try DeviceCredentialsRecord.decode($0)
             }
@@ -105,11 +103,10 @@ extension SQLiteStore {
         let arguments: StatementArguments = [
             material.type.rawValue, material.credentialsId, material.credentialsValue, deviceId,
         ]
-        return try await write(
-            { db in
-                guard let row = try Row.fetchOne(db, sql: sql, arguments: arguments) else { return .notFound }
-                return .saved(try DeviceCredentialsRecord.decode(row))
-            }, onViolation: { $0 == .credentialsId ? .credentialsTaken : nil })
+        return try await write(onViolation: { $0 == .credentialsId ? .credentialsTaken : nil }) { db in
+            guard let row = try Row.fetchOne(db, sql: sql, arguments: arguments) else { return .notFound }
+            return .saved(try DeviceCredentialsRecord.decode(row))
+        }
     }
 
     /// The device holding `credentialsId`, with its credentials.
@@ -119,7 +116,7 @@ extension SQLiteStore {
             FROM device_credentials AS c JOIN devices AS d ON d.id = c.device_id
             WHERE c.credentials_id = ?
             """
-        return try await dbPool.read { db in
+        return try pointRead { db in
             guard let row = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [credentialsId]) else {
                 return nil
             }
@@ -151,7 +148,7 @@ extension SQLiteStore {
 
     private func fetchDevice(where condition: String, _ arguments: StatementArguments) async throws -> Device? {
         let sql = "SELECT \(DeviceRecord.columns()) FROM devices WHERE \(condition)"
-        return try await dbPool.read { db in
+        return try pointRead { db in
             try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments).map { try DeviceRecord.decode($0) }
         }
     }

@@ -36,26 +36,23 @@ extension SQLiteStore {
         let countArguments = arguments
         query.appendLimitArguments(to: &arguments)
         let pageArguments = arguments
+        let countSQL = "SELECT COUNT(*) FROM tenants \(filter)"
+        let pageSQL = "SELECT \(TenantRecord.columns) FROM tenants \(filter) ORDER BY \(query.ordering())"
         return try await dbPool.read { db in
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tenants \(filter)", arguments: countArguments)
-            let tenants = try Row.fetchAll(
-                db,
-                sql:
-                    "SELECT \(TenantRecord.columns) FROM tenants \(filter) ORDER BY \(query.ordering())\(query.limitClause)",
-                arguments: pageArguments
-            ).map(TenantRecord.decode)
-            return query.page(tenants, total: total ?? 0)
+            let total = try Int.fetchOne(db, sql: countSQL, arguments: countArguments) ?? 0
+            let tenants = try Row.fetchAll(db, sql: pageSQL + query.limitClause, arguments: pageArguments)
+                .map(TenantRecord.decode)
+            return query.page(tenants, total: total)
         }
     }
 
     /// Inserts `user`.
     /// - Returns: `false` when the email is taken (compared case-insensitively); nothing is written then.
     package func insertUser(_ user: User) async throws -> Bool {
-        try await write(
-            { db in
-                try db.execute(sql: UserRecord.insertSQL, arguments: UserRecord.insertArguments(user))
-                return true
-            }, onViolation: { $0 == .userEmail ? false : nil })
+        try await write(onViolation: { $0 == .userEmail ? false : nil }) { db in
+            try db.execute(sql: UserRecord.insertSQL, arguments: UserRecord.insertArguments(user))
+            return true
+        }
     }
 
     /// The user whose email is `email`, compared case-insensitively.

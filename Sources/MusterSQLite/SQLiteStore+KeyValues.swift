@@ -17,7 +17,7 @@ extension SQLiteStore {
         sql += " ORDER BY key"
         let query = sql
         let bound = arguments
-        return try await dbPool.read { db in
+        return try pointRead { db in
             try Row.fetchAll(db, sql: query, arguments: bound).map { row in
                 Attribute(
                     key: try row.decode(atIndex: 0),

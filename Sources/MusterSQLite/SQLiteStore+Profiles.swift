@@ -8,33 +8,30 @@ extension SQLiteStore {
     /// - Returns: `.saved`, `.nameTaken` or `.provisionKeyTaken`; nothing is written unless `.saved`.
     /// - Throws: ``SQLiteStoreError/idOwnedByAnotherTenant(table:)`` when the id is another tenant's profile.
     package func saveDeviceProfile(_ profile: DeviceProfile) async throws -> ProfileWrite {
-        try await write(
-            { db in
-                if profile.isDefault {
-                    try db.execute(
-                        sql:
-                            "UPDATE device_profiles SET is_default = 0 WHERE tenant_id = ? AND is_default = 1 AND id <> ?",
-                        arguments: [profile.tenantId, profile.id]
-                    )
-                }
+        try await write(onViolation: { constraint in
+            switch constraint {
+            case .deviceProfileName: return .nameTaken
+            case .provisionKey: return .provisionKeyTaken
+            default: return nil
+            }
+        }) { db in
+            if profile.isDefault {
                 try db.execute(
-                    sql: DeviceProfileRecord.upsertSQL, arguments: DeviceProfileRecord.upsertArguments(profile))
-                guard db.changesCount > 0 else {
-                    throw SQLiteStoreError.idOwnedByAnotherTenant(table: "device_profiles")
-                }
-                try db.execute(
-                    sql: "UPDATE devices SET type = ? WHERE tenant_id = ? AND device_profile_id = ? AND type <> ?",
-                    arguments: [profile.name, profile.tenantId, profile.id, profile.name]
+                    sql: "UPDATE device_profiles SET is_default = 0 WHERE tenant_id = ? AND is_default = 1 AND id <> ?",
+                    arguments: [profile.tenantId, profile.id]
                 )
-                return .saved
-            },
-            onViolation: { constraint in
-                switch constraint {
-                case .deviceProfileName: return .nameTaken
-                case .provisionKey: return .provisionKeyTaken
-                default: return nil
-                }
-            })
+            }
+            try db.execute(
+                sql: DeviceProfileRecord.upsertSQL, arguments: DeviceProfileRecord.upsertArguments(profile))
+            guard db.changesCount > 0 else {
+                throw SQLiteStoreError.idOwnedByAnotherTenant(table: "device_profiles")
+            }
+            try db.execute(
+                sql: "UPDATE devices SET type = ? WHERE tenant_id = ? AND device_profile_id = ? AND type <> ?",
+                arguments: [profile.name, profile.tenantId, profile.id, profile.name]
+            )
+            return .saved
+        }
     }
 
     /// The device profile `id` of `tenantId`.
@@ -92,26 +89,24 @@ extension SQLiteStore {
     /// - Returns: `.saved` or `.nameTaken`; nothing is written unless `.saved`.
     /// - Throws: ``SQLiteStoreError/idOwnedByAnotherTenant(table:)`` when the id is another tenant's profile.
     package func saveAssetProfile(_ profile: AssetProfile) async throws -> ProfileWrite {
-        try await write(
-            { db in
-                if profile.isDefault {
-                    try db.execute(
-                        sql:
-                            "UPDATE asset_profiles SET is_default = 0 WHERE tenant_id = ? AND is_default = 1 AND id <> ?",
-                        arguments: [profile.tenantId, profile.id]
-                    )
-                }
+        try await write(onViolation: { $0 == .assetProfileName ? .nameTaken : nil }) { db in
+            if profile.isDefault {
                 try db.execute(
-                    sql: AssetProfileRecord.upsertSQL, arguments: AssetProfileRecord.upsertArguments(profile))
-                guard db.changesCount > 0 else {
-                    throw SQLiteStoreError.idOwnedByAnotherTenant(table: "asset_profiles")
-                }
-                try db.execute(
-                    sql: "UPDATE assets SET type = ? WHERE tenant_id = ? AND asset_profile_id = ? AND type <> ?",
-                    arguments: [profile.name, profile.tenantId, profile.id, profile.name]
+                    sql: "UPDATE asset_profiles SET is_default = 0 WHERE tenant_id = ? AND is_default = 1 AND id <> ?",
+                    arguments: [profile.tenantId, profile.id]
                 )
-                return .saved
-            }, onViolation: { $0 == .assetProfileName ? .nameTaken : nil })
+            }
+            try db.execute(
+                sql: AssetProfileRecord.upsertSQL, arguments: AssetProfileRecord.upsertArguments(profile))
+            guard db.changesCount > 0 else {
+                throw SQLiteStoreError.idOwnedByAnotherTenant(table: "asset_profiles")
+            }
+            try db.execute(
+                sql: "UPDATE assets SET type = ? WHERE tenant_id = ? AND asset_profile_id = ? AND type <> ?",
+                arguments: [profile.name, profile.tenantId, profile.id, profile.name]
+            )
+            return .saved
+        }
     }
 
     /// The asset profile `id` of `tenantId`.
@@ -149,7 +144,7 @@ extension SQLiteStore {
         -> DeviceProfile?
     {
         let sql = "SELECT \(DeviceProfileRecord.columns) FROM device_profiles WHERE \(condition)"
-        return try await dbPool.read { db in
+        return try pointRead { db in
             try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments).map(DeviceProfileRecord.decode)
         }
     }
@@ -158,7 +153,7 @@ extension SQLiteStore {
         -> AssetProfile?
     {
         let sql = "SELECT \(AssetProfileRecord.columns) FROM asset_profiles WHERE \(condition)"
-        return try await dbPool.read { db in
+        return try pointRead { db in
             try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments).map(AssetProfileRecord.decode)
         }
     }
@@ -185,10 +180,9 @@ extension SQLiteStore {
     }
 
     private func deleteProfile(table: String, id: UUID, tenantId: UUID) async throws -> ProfileDeletion {
-        try await write(
-            { db in
-                try db.execute(sql: "DELETE FROM \(table) WHERE id = ? AND tenant_id = ?", arguments: [id, tenantId])
-                return db.changesCount > 0 ? .deleted : .notFound
-            }, onViolation: { $0 == .foreignKey ? .inUse : nil })
+        try await write(onViolation: { $0 == .foreignKey ? .inUse : nil }) { db in
+            try db.execute(sql: "DELETE FROM \(table) WHERE id = ? AND tenant_id = ?", arguments: [id, tenantId])
+            return db.changesCount > 0 ? .deleted : .notFound
+        }
     }
 }

@@ -11,7 +11,7 @@ extension SQLiteStore {
     /// The device called `name` in `tenantId`, with its credentials and `provisionState`: one prepared statement,
     /// three index lookups.
     package func provisioningSnapshot(tenantId: UUID, deviceName name: String) async throws -> ProvisioningSnapshot? {
-        try await dbPool.read { db in
+        try pointRead { db in
             let statement = try db.cachedStatement(sql: Self.snapshotSQL)
             guard let row = try Row.fetchOne(statement, arguments: [tenantId, name]) else { return nil }
             let credentialsOffset = DeviceRecord.columnCount
@@ -31,11 +31,10 @@ extension SQLiteStore {
     /// - Returns: `.created`, or `.nameTaken` / `.credentialsTaken` with nothing written.
     package func createProvisionedDevice(_ plan: ProvisionedDevicePlan) async throws -> ProvisionedDeviceCreation {
         if let provisionBatcher { return try await provisionBatcher.submit(plan) }
-        return try await write(
-            { db in
-                try Self.insert(plan, db)
-                return .created
-            }, onViolation: Self.creation)
+        return try await write(onViolation: Self.creation) { db in
+            try Self.insert(plan, db)
+            return .created
+        }
     }
 
     /// Writes `provisionState = "provisioned"` for `deviceId` unless it has a `provisionState` already.

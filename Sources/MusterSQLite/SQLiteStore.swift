@@ -73,11 +73,11 @@ package struct SQLiteStore: MusterStore {
     /// Constraint violations are recognised only after the transaction has rolled back, so a refused write never
     /// leaves part of itself behind.
     /// - Parameters:
-    ///   - body: The transaction.
     ///   - translate: The result for a violated constraint, or `nil` to rethrow the error.
+    ///   - body: The transaction.
     func write<T: Sendable>(
-        _ body: @escaping @Sendable (Database) throws -> T,
-        onViolation translate: (SQLiteConstraint) -> T?
+        onViolation translate: (SQLiteConstraint) -> T?,
+        _ body: @escaping @Sendable (Database) throws -> T
     ) async throws -> T {
         do {
             return try await dbPool.write(body)
@@ -85,5 +85,12 @@ package struct SQLiteStore: MusterStore {
             if let constraint = SQLiteConstraint(error), let result = translate(constraint) { return result }
             throw error
         }
+    }
+
+    /// Runs a short, indexed read on the calling thread (GRDB's synchronous `read`), skipping the hop to a reader
+    /// queue and back, which costs more than such a read itself. Only for point lookups: anything that may scan
+    /// (pages, counts) uses the asynchronous `dbPool.read`.
+    func pointRead<T>(_ body: (Database) throws -> T) throws -> T {
+        try dbPool.read(body)
     }
 }

@@ -44,6 +44,8 @@ package func buildServices(config: ConfigReader, logger: Logger, handleSignals: 
     let profileCache = ProvisionProfileCache(ttlMilliseconds: 1000)
     let profiles = ProfileService(store: store, clock: clock, provisionCache: profileCache)
     let changes = AttributeChangeHub()
+    let importer = BulkImporter(store: store, profiles: profiles, clock: clock)
+    let importJobs = ImportJobQueue(registry: ImportJobRegistry(clock: clock), importer: importer, logger: logger)
     let services = MusterHTTPServices(
         auth: auth, tenants: tenants, profiles: profiles,
         devices: DeviceService(store: store, profiles: profiles, clock: clock),
@@ -51,7 +53,7 @@ package func buildServices(config: ConfigReader, logger: Logger, handleSignals: 
         telemetry: TelemetryService(devices: store, values: store, clock: clock, changes: changes),
         provisioning: ProvisionService(store: store, clock: clock, limiter: limiter, audit: recorder, profileCache: profileCache),
         deviceAPI: DeviceAPIService(devices: store, values: store, clock: clock),
-        audit: store
+        audit: store, importer: importer, importJobs: importJobs, clock: clock
     )
 
     let listeners = ListenerAnnouncements()
@@ -67,6 +69,7 @@ package func buildServices(config: ConfigReader, logger: Logger, handleSignals: 
         services: [
             .init(service: StoreLifecycleService(close: { try store.close() }, logger: logger)),
             .init(service: AuditService(recorder: recorder)),
+            .init(service: ImportJobService(queue: importJobs)),
             .init(service: http, failureTerminationBehavior: .gracefullyShutdownGroup),
         ],
         gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],

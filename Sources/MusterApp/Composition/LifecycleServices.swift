@@ -29,3 +29,16 @@ struct AuditService: Service {
         await recorder.flush()
     }
 }
+
+/// Runs import jobs in the background; on shutdown, running jobs stop after their current batch.
+struct ImportJobService: Service {
+    let queue: ImportJobQueue
+
+    func run() async throws {
+        await withGracefulShutdownHandler {
+            await queue.run()
+        } onGracefulShutdown: {
+            queue.shutdown()
+        }
+    }
+}

@@ -26,6 +26,10 @@ extension MusterConfiguration {
     /// - `http.maxBodySize` (int, optional, default: 1048576): largest JSON request body in bytes.
     /// - `provision.failureLimit` (int, optional, default: 30; 0 = off): failed provisioning attempts per
     ///   source per minute before it is refused (`MUSTER_PROVISION_FAILURE_LIMIT`).
+    /// - `import.maxRequestSize` (int, optional, default: 33554432): largest body of the ThingsBoard JSON bulk-import
+    ///   endpoints (`MUSTER_IMPORT_MAX_REQUEST_SIZE`).
+    /// - `import.maxFileSize` (int, optional, default: 4 GiB): largest CSV an import job accepts
+    ///   (`MUSTER_IMPORT_MAX_FILE_SIZE`).
     /// - `admin.email` (string, optional): the first tenant admin's email (`MUSTER_ADMIN_EMAIL`).
     /// - `admin.password` (string, optional, secret): its password (`MUSTER_ADMIN_PASSWORD`).
     ///
@@ -40,13 +44,25 @@ extension MusterConfiguration {
         guard (1024...(1 << 30)).contains(maxBody) else {
             throw ConfigurationError.outOfRange(key: "http.maxBodySize", value: maxBody, range: 1024...(1 << 30))
         }
+        let maxImportRequest = config.int(forKey: "import.maxRequestSize", default: 32 << 20)
+        guard (1024...(1 << 31)).contains(maxImportRequest) else {
+            throw ConfigurationError.outOfRange(key: "import.maxRequestSize", value: maxImportRequest, range: 1024...(1 << 31))
+        }
+        let maxImportFile = config.int(forKey: "import.maxFileSize", default: 4 << 30)
+        guard maxImportFile >= 1024 else {
+            throw ConfigurationError.outOfRange(key: "import.maxFileSize", value: maxImportFile, range: 1024...Int.max)
+        }
         let limit = config.int(forKey: "provision.failureLimit", default: 30)
         guard (0...1_000_000).contains(limit) else {
             throw ConfigurationError.outOfRange(key: "provision.failureLimit", value: limit, range: 0...1_000_000)
         }
         self.init(
             dataDirectory: dataDirectory,
-            http: HTTPServerConfiguration(host: http.string(forKey: "host", default: "0.0.0.0"), port: port, maxBodySize: maxBody),
+            http: HTTPServerConfiguration(
+                host: http.string(forKey: "host", default: "0.0.0.0"), port: port, maxBodySize: maxBody,
+                maxImportRequestSize: maxImportRequest, maxImportFileSize: maxImportFile,
+                importDirectory: dataDirectory + "/imports"
+            ),
             provisionFailureLimit: limit,
             adminEmail: config.string(forKey: "admin.email"),
             adminPassword: config.string(forKey: "admin.password", isSecret: true)

@@ -10,6 +10,8 @@ package enum AdminError: Error, Equatable, Sendable {
     case invalidField(field: String, reason: String)
     case credentials(CredentialsError)
     case provisionKeyTaken
+    /// Another X.509 certificate-chain profile holds the same CA certificate.
+    case certificateTaken
     case profileInUse(EntityKind)
     case defaultProfileDeletion(EntityKind)
     case forbidden

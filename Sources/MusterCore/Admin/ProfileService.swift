@@ -41,6 +41,13 @@ package struct ProfileService: Sendable {
         }
         profile.provisionDeviceKey = key
         profile.provisionConfiguration = draft.provisionConfiguration ?? ProvisionConfiguration(type: profile.provisionType)
+        if profile.provisionType == .x509CertificateChain, let certificate = profile.provisionConfiguration.provisionDeviceSecret,
+            !certificate.isEmpty
+        {
+            let normalized = CertificateChainSecret.normalize(certificate)
+            profile.provisionConfiguration.provisionDeviceSecret = normalized.secret
+            profile.provisionDeviceKey = normalized.provisionKey
+        }
         if profile.provisionType == .allowCreateNewDevices || profile.provisionType == .checkPreProvisionedDevices {
             guard profile.provisionDeviceKey != nil else {
                 throw AdminError.invalidField(field: "provisionDeviceKey", reason: "is required for the \(profile.provisionType.rawValue) strategy")
@@ -57,7 +64,8 @@ package struct ProfileService: Sendable {
         switch try await store.saveDeviceProfile(profile) {
         case .saved: break
         case .nameTaken: throw AdminError.nameTaken(.deviceProfile)
-        case .provisionKeyTaken: throw AdminError.provisionKeyTaken
+        case .provisionKeyTaken:
+            throw profile.provisionType == .x509CertificateChain ? AdminError.certificateTaken : AdminError.provisionKeyTaken
         }
         if draft.isDefault == true, !profile.isDefault {
             _ = try await store.setDefaultDeviceProfile(id: profile.id, tenantId: tenantId)

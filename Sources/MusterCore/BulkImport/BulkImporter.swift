@@ -166,6 +166,7 @@ private struct ImportRun {
         for record in records {
             if mapping.header, !headerSkipped {
                 headerSkipped = true
+                try await errors?.header(record.fields)
                 continue
             }
             progress.rowsProcessed += 1

@@ -19,6 +19,8 @@ package enum ImportColumnType: String, Sendable, Codable, CaseIterable {
     case mqttClientId = "MQTT_CLIENT_ID"
     case mqttUserName = "MQTT_USER_NAME"
     case mqttPassword = "MQTT_PASSWORD"
+    /// Muster extension: a column that is read but ignored (e.g. the `error` column of an errors CSV).
+    case skip = "SKIP"
 
     /// Whether the column holds a key-value (attribute or telemetry) and so needs a `key`.
     package var isKeyValue: Bool {
@@ -111,7 +113,7 @@ package struct ImportMapping: Sendable, Hashable {
                 guard given.utf8.count <= TelemetryPayload.maxKeyLength else { throw .keyTooLong(position: position) }
                 guard seenKeys.insert("\(type.rawValue)/\(given)").inserted else { throw .duplicateKey(position: position, key: given) }
                 key = given
-            } else if columns.contains(where: { $0.type == type }) {
+            } else if type != .skip, columns.contains(where: { $0.type == type }) {
                 throw .duplicateColumn(position: position, type: column.type)
             }
             columns.append(ImportColumn(type: type, key: key, valueType: valueType))

@@ -49,6 +49,8 @@ extension ImportError: CustomStringConvertible {
 
 /// Receives each failed row (for the errors CSV).
 package protocol ImportErrorSink: Sendable {
+    /// The file's header record, when the mapping says it has one (called before any failed row).
+    func header(_ cells: [String]) async throws
     /// `cells` are the row as read; `message` says why it failed.
     func failedRow(line: Int, cells: [String], message: String) async throws
 }

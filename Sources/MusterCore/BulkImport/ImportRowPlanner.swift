@@ -32,6 +32,7 @@ package struct ImportRowPlanner: Sendable {
         for (index, cell) in cells.enumerated() where !cell.isEmpty {
             let column = mapping.columns[index]
             switch column.type {
+            case .skip: continue
             case .name: row.name = cell
             case .type: row.profileName = cell
             case .label: row.label = cell

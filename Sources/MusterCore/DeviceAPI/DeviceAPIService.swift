@@ -38,12 +38,15 @@ package struct DeviceAPIService: Sendable {
         try await values.saveAttributes(entityId: device.id, scope: .client, parsed.map { Attribute(key: $0.0, value: $0.1, lastUpdateTs: now) })
     }
 
-    /// The client and shared attributes a device asks for; `nil` keys mean all of that scope.
+    /// The client and shared attributes a device asks for. As in ThingsBoard, naming keys of one kind only reads
+    /// only that scope; naming none reads both scopes whole.
     package func attributes(device: Device, clientKeys: [String]?, sharedKeys: [String]?) async throws
         -> (client: [Attribute], shared: [Attribute])
     {
-        let client = try await values.attributes(entityId: device.id, scope: .client, keys: clientKeys)
-        let shared = try await values.attributes(entityId: device.id, scope: .shared, keys: sharedKeys)
+        let readClient = clientKeys != nil || sharedKeys == nil
+        let readShared = sharedKeys != nil || clientKeys == nil
+        let client = readClient ? try await values.attributes(entityId: device.id, scope: .client, keys: clientKeys) : []
+        let shared = readShared ? try await values.attributes(entityId: device.id, scope: .shared, keys: sharedKeys) : []
         return (client, shared)
     }
 }

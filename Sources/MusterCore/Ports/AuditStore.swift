@@ -21,4 +21,5 @@ package struct AuditFilter: Sendable, Hashable {
 }
 
 /// Everything Muster stores, as one set of protocols a backend implements.
-package typealias MusterStore = AuditStore & DeviceStore & DirectoryStore & KeyValueStore & ProfileStore & ProvisioningStore
+package typealias MusterStore = AuditStore & DeviceStore & DirectoryStore & ImportStore & KeyValueStore & ProfileStore
+    & ProvisioningStore

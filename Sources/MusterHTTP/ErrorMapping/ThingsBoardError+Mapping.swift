@@ -43,6 +43,8 @@ extension ThingsBoardError {
             self.init(.badRequest, Self.message(failure), code: .badRequestParams)
         case .provisionKeyTaken:
             self.init(.badRequest, "Device profile with such provision device key already exists!", code: .badRequestParams)
+        case .certificateTaken:
+            self.init(.badRequest, "Device profile with such certificate already exists!", code: .badRequestParams)
         case .profileInUse(let kind):
             let message = kind == .assetProfile
                 ? "The asset profile referenced by the assets cannot be deleted!"

@@ -22,6 +22,11 @@ extension Request {
         return present ? items : nil
     }
 
+    /// A boolean parameter, `true` in any letter case (Spring reads `True` as true).
+    func queryFlag(_ name: String) -> Bool {
+        query(name)?.lowercased() == "true"
+    }
+
     func queryInt(_ name: String) throws -> Int? {
         guard let text = query(name) else { return nil }
         guard let value = Int(text) else { throw RequestError.invalidParameter(name: name, reason: "'\(text)' is not an integer") }

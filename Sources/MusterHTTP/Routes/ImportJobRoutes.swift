@@ -1,0 +1,117 @@
+import Foundation
+import Hummingbird
+import MusterCore
+import NIOCore
+
+/// The import job API: `POST /api/imports` (multipart upload, streamed to a spool file), `GET /api/imports[/{id}]`,
+/// `GET /api/imports/{id}/errors.csv`, `DELETE /api/imports/{id}` (cancel).
+struct ImportJobRoutes {
+    let jobs: ImportJobQueue
+    let directory: String
+    let maxFileSize: Int
+    let clock: any WallClock
+
+    func register(on router: RouterGroup<MusterRequestContext>) {
+        router.post("/api/imports") { request, context in try await upload(request, context) }
+        router.get("/api/imports") { _, context in
+            let tenantId = try context.requireTenant()
+            let now = clock.nowMilliseconds()
+            return try JSONBody.response(jobs.registry.jobs(tenantId: tenantId).map { ImportJobDTO($0, now: now) })
+        }
+        router.get("/api/imports/:id") { _, context in
+            let job = try find(context)
+            return try JSONBody.response(ImportJobDTO(job, now: clock.nowMilliseconds()))
+        }
+        router.delete("/api/imports/:id") { _, context in
+            let tenantId = try context.requireTenant()
+            let id = try context.uuidParameter("id")
+            guard let job = jobs.registry.cancel(id, tenantId: tenantId) else { throw RequestError.notFound }
+            return try JSONBody.response(ImportJobDTO(job, now: clock.nowMilliseconds()))
+        }
+        router.get("/api/imports/:id/errors.csv") { _, context in
+            let job = try find(context)
+            let data = (try? Data(contentsOf: URL(fileURLWithPath: errorsPath(job.id)))) ?? Data()
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"import-\(job.id.lowercasedString)-errors.csv\""],
+                body: .init(byteBuffer: ByteBuffer(bytes: data))
+            )
+        }
+    }
+
+    private func find(_ context: MusterRequestContext) throws -> ImportJob {
+        let tenantId = try context.requireTenant()
+        guard let job = jobs.registry.job(try context.uuidParameter("id"), tenantId: tenantId) else { throw RequestError.notFound }
+        return job
+    }
+
+    private func errorsPath(_ id: UUID) -> String { "\(directory)/\(id.lowercasedString).errors.csv" }
+
+    /// Streams the multipart body: the `mapping` part is kept (64 KiB at most), the `file` part goes to a spool
+    /// file; then the job is queued and answered with 202.
+    private func upload(_ request: Request, _ context: MusterRequestContext) async throws -> Response {
+        let tenantId = try context.requireTenant()
+        guard let contentType = request.headers[.contentType], let boundary = MultipartReader.boundary(contentType: contentType) else {
+            throw RequestError.invalidBody("expected multipart/form-data with a 'mapping' part and a 'file' part")
+        }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let spoolPath = "\(directory)/upload-\(UUID().uuidString.lowercased()).csv"
+        FileManager.default.createFile(atPath: spoolPath, contents: nil)
+        var keepSpool = false
+        defer { if !keepSpool { try? FileManager.default.removeItem(atPath: spoolPath) } }
+        guard let spool = FileHandle(forWritingAtPath: spoolPath) else { throw RequestError.invalidBody("could not store the upload") }
+        var reader = MultipartReader(boundary: boundary)
+        var current: String?
+        var mappingBytes: [UInt8] = []
+        var fileBytes = 0
+        var sawFile = false
+        do {
+            defer { try? spool.close() }
+            for try await buffer in request.body {
+                for event in try reader.feed(buffer.readableBytesView) {
+                    switch event {
+                    case .partStart(let name, _):
+                        current = name
+                        if name == "file" { sawFile = true }
+                    case .partData(let bytes) where current == "mapping":
+                        mappingBytes += bytes
+                        guard mappingBytes.count <= 64 * 1024 else { throw RequestError.invalidBody("the mapping part is larger than 64 KiB") }
+                    case .partData(let bytes) where current == "file":
+                        fileBytes += bytes.count
+                        guard fileBytes <= maxFileSize else { throw RequestError.bodyTooLarge(limit: maxFileSize) }
+                        try spool.write(contentsOf: bytes)
+                    case .partData, .partEnd:
+                        break
+                    }
+                }
+            }
+            try reader.finish()
+        } catch let failure as MultipartReader.Failure {
+            throw RequestError.invalidBody("malformed multipart body (\(failure))")
+        }
+        guard !mappingBytes.isEmpty else { throw RequestError.invalidBody("missing the 'mapping' part") }
+        guard sawFile else { throw RequestError.invalidBody("missing the 'file' part") }
+        let dto: ImportMappingDTO
+        do {
+            dto = try JSONDecoder().decode(ImportMappingDTO.self, from: Data(mappingBytes))
+        } catch {
+            throw RequestError.invalidBody("the mapping part is not a valid mapping JSON (\(error))")
+        }
+        guard let entityType = dto.entityType else { throw RequestError.invalidParameter(name: "mapping.entityType", reason: "is required (DEVICE or ASSET)") }
+        let mapping = try dto.mapping(entityType: entityType)
+
+        let job = jobs.registry.start(tenantId: tenantId, entityType: entityType, dryRun: dto.dryRun ?? false, bytesTotal: fileBytes)
+        let filePath = "\(directory)/\(job.id.lowercasedString).csv"
+        try FileManager.default.moveItem(atPath: spoolPath, toPath: filePath)
+        keepSpool = true
+        let errorsWriter = try ErrorsCSVWriter(path: errorsPath(job.id), delimiter: mapping.delimiter)
+        jobs.submit(ImportJobQueue.Submission(
+            job: job, mapping: mapping, source: try FileImportSource(path: filePath), errors: errorsWriter,
+            cleanup: {
+                errorsWriter.close()
+                try? FileManager.default.removeItem(atPath: filePath)
+            }
+        ))
+        return try JSONBody.response(ImportJobDTO(job, now: clock.nowMilliseconds()), status: .accepted)
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+/// The summary `muster import` prints on standard output once a job has ended, and the exit status it implies.
+struct ImportReport {
+    let job: ImportJob
+    /// Where all failed rows can be downloaded (`…/api/imports/{id}/errors.csv`).
+    let errorsURL: URL
+    /// Where `--errors-csv` saved the failed rows, if it did.
+    var errorsFile: String?
+
+    /// Whether the command succeeds: the job is DONE and no row failed.
+    var succeeded: Bool { job.status == .done && job.errors == 0 }
+
+    /// The summary lines: counts, rate, duration, created profiles, then the error lines.
+    var lines: [String] {
+        var out: [String] = []
+        let fmt = ImportFormatting.count
+        let entities = job.entityType == "ASSET" ? "assets" : "devices"
+        if job.dryRun {
+            out.append("dry run: would create \(fmt(job.created)), update \(fmt(job.updated)), reject \(fmt(job.errors)) "
+                + "\(entities); nothing was written")
+        }
+        var headline = "import \(job.id) \(job.status.rawValue)"
+        if let duration = job.durationSeconds { headline += " in \(ImportFormatting.duration(duration))" }
+        out.append(headline)
+        if let failure = job.failure, !failure.isEmpty { out.append("  failure: \(failure)") }
+        if job.status == .cancelled {
+            out.append("  cancelled: rows committed before the cancellation stay")
+        }
+        out.append("  rows:    \(fmt(job.rowsProcessed))")
+        out.append("  created: \(fmt(job.created))")
+        out.append("  updated: \(fmt(job.updated))")
+        out.append("  failed:  \(fmt(job.errors))")
+        out.append("  rate:    \(ImportFormatting.rate(job.rowsPerSecond)) rows/s")
+        if !job.createdProfiles.isEmpty {
+            let kind = job.dryRun ? "profiles that would be created" : "created profiles"
+            out.append("  \(kind): " + job.createdProfiles.joined(separator: ", "))
+        }
+        guard job.errors > 0 || !job.errorLines.isEmpty else { return out }
+        out.append("failed rows:")
+        out.append(contentsOf: job.errorLines.map { "  " + $0 })
+        let more = job.errors - job.errorLines.count
+        if more > 0 {
+            out.append("  … and \(fmt(more)) more")
+        }
+        if let errorsFile {
+            out.append("all failed rows, with their reason, were saved to \(errorsFile): fix them and import that file")
+        } else {
+            out.append("all failed rows, with their reason, as a CSV to fix and re-import: GET \(errorsURL.absoluteString) "
+                + "(or run again with --errors-csv PATH)")
+        }
+        return out
+    }
+}
