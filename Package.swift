@@ -36,6 +36,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "MusterCoAPCodec",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "MusterSQLite",
             dependencies: [
                 "MusterCore",
@@ -88,6 +93,9 @@ let package = Package(
                 "MusterSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -114,6 +122,16 @@ let package = Package(
                 "MusterCore", "MusterSQLite", "MusterTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MusterCoAPCodecTests",
+            dependencies: ["MusterCoAPCodec", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MusterHTTPTests",
+            dependencies: ["MusterHTTP", "MusterCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

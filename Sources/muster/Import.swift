@@ -59,10 +59,14 @@ struct Import: AsyncParsableCommand {
     @Option(help: "The server's URL (default http://localhost:8080; also MUSTER_SERVER).")
     var server: String?
 
-    @Option(name: .customLong("errors-csv"), help: ArgumentHelp("Save the failed rows, with their reason, to this CSV file.", valueName: "path"))
+    @Option(
+        name: .customLong("errors-csv"),
+        help: ArgumentHelp("Save the failed rows, with their reason, to this CSV file.", valueName: "path"))
     var errorsCSV: String?
 
-    @Flag(name: .customLong("print-mapping"), help: "Print the mapping JSON that would be uploaded, and exit without contacting the server.")
+    @Flag(
+        name: .customLong("print-mapping"),
+        help: "Print the mapping JSON that would be uploaded, and exit without contacting the server.")
     var printMapping = false
 
     func validate() throws {
@@ -82,7 +86,9 @@ struct Import: AsyncParsableCommand {
         try await client.login(username: login.username, password: login.password)
 
         let size = (try? FileManager.default.attributesOfItem(atPath: fileURL.path)[.size] as? Int) ?? 0
-        note("uploading \(fileURL.lastPathComponent) (\(ImportFormatting.bytes(size))) to \(settings.server.absoluteString)")
+        note(
+            "uploading \(fileURL.lastPathComponent) (\(ImportFormatting.bytes(size))) to \(settings.server.absoluteString)"
+        )
         let started = try await client.startImport(mapping: mappingJSON, file: fileURL)
         note("import job \(started.id) \(started.dryRun ? "(dry run) " : "")started")
         let job = try await ImportJobWatcher(client: client).wait(for: started)
@@ -104,7 +110,7 @@ struct Import: AsyncParsableCommand {
                 entityType: entity.entityType, columns: try ColumnSpec.parseList(columns),
                 delimiter: try ImportDelimiter.parse(delimiter), header: !noHeader, update: update, dryRun: dryRun
             )
-        } catch let error as CustomStringConvertible & Error {
+        } catch let error as any Error & CustomStringConvertible {
             throw ValidationError(error.description)
         }
     }

@@ -15,6 +15,12 @@ package indirect enum JSONValue: Sendable, Hashable {
         return nil
     }
 
+    /// The element at `index` when this is an array that long.
+    package subscript(index: Int) -> JSONValue? {
+        if case .array(let items) = self, items.indices.contains(index) { return items[index] }
+        return nil
+    }
+
     /// The members when this is an object.
     package var objectValue: [String: JSONValue]? {
         if case .object(let members) = self { return members }

@@ -3,20 +3,22 @@ import Foundation
 /// A streaming `multipart/form-data` parser (RFC 7578): fed the body chunk by chunk, it reports each part's
 /// headers and then its bytes as they arrive, holding at most one delimiter's worth of bytes back. It never
 /// buffers a part's body.
-struct MultipartReader {
+package struct MultipartReader {
     /// What the reader found in the bytes fed so far.
-    enum Event: Equatable {
+    package enum Event: Equatable {
         /// A part begins; `name` and `filename` come from its Content-Disposition.
         case partStart(name: String, filename: String?)
         case partData([UInt8])
         case partEnd
     }
 
-    enum Failure: Error, Equatable {
+    package enum Failure: Error, Equatable {
         case missingBoundary
         case headersTooLarge(limit: Int)
         case malformedHeaders
         case unexpectedEnd
+        /// A boundary delimiter not followed by CRLF or `--` (the boundary appears inside a part).
+        case malformedDelimiter
     }
 
     private enum State {
@@ -33,14 +35,14 @@ struct MultipartReader {
     private var buffer: [UInt8] = []
 
     /// - Parameter boundary: The `boundary` parameter of the Content-Type.
-    init(boundary: String, maxHeaderBytes: Int = 16 * 1024) {
+    package init(boundary: String, maxHeaderBytes: Int = 16 * 1024) {
         firstDelimiter = Array("--\(boundary)".utf8)
         delimiter = Array("\r\n--\(boundary)".utf8)
         self.maxHeaderBytes = maxHeaderBytes
     }
 
     /// The boundary of a `multipart/form-data` Content-Type, or `nil`.
-    static func boundary(contentType: String) -> String? {
+    package static func boundary(contentType: String) -> String? {
         let parts = contentType.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
         guard parts.first?.lowercased() == "multipart/form-data" else { return nil }
         for part in parts.dropFirst() where part.lowercased().hasPrefix("boundary=") {
@@ -52,7 +54,7 @@ struct MultipartReader {
     }
 
     /// Parses `chunk` and returns the events it completes.
-    mutating func feed(_ chunk: some Collection<UInt8>) throws(Failure) -> [Event] {
+    package mutating func feed(_ chunk: some Collection<UInt8>) throws(Failure) -> [Event] {
         buffer.append(contentsOf: chunk)
         var events: [Event] = []
         while try step(&events) {}
@@ -60,7 +62,7 @@ struct MultipartReader {
     }
 
     /// Checks that the body ended after the closing delimiter.
-    func finish() throws(Failure) {
+    package func finish() throws(Failure) {
         guard case .epilogue = state else { throw state == .preamble ? .missingBoundary : .unexpectedEnd }
     }
 
@@ -110,6 +112,7 @@ struct MultipartReader {
                     buffer.removeAll()
                     return false
                 }
+                guard buffer[after] == 13, buffer[after + 1] == 10 else { throw .malformedDelimiter }
                 buffer.removeFirst(after + 2)
                 state = .headers
                 return true

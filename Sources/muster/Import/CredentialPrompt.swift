@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Completes the login from the terminal: asks for whatever the environment did not give (the password without
@@ -14,7 +14,9 @@ enum CredentialPrompt {
     ///   - username: From `MUSTER_USERNAME`, if set.
     ///   - password: From `MUSTER_PASSWORD`, if set.
     /// - Throws: ``ImportClientError/missingCredentials`` when one is missing and standard input is not a terminal.
-    static func resolve(username: String?, password: String?) throws(ImportClientError) -> (username: String, password: String) {
+    static func resolve(username: String?, password: String?) throws(ImportClientError) -> (
+        username: String, password: String
+    ) {
         if let username, let password { return (username, password) }
         guard isatty(STDIN_FILENO) == 1 else { throw .missingCredentials }
         guard let name = username ?? ask("Username (email): ", echo: true), !name.isEmpty,

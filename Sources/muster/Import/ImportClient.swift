@@ -2,7 +2,7 @@ import Foundation
 import MusterCore
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Talks to a Muster server's job API: logs in, uploads a CSV as an import job, reads and cancels the job, and
@@ -37,7 +37,7 @@ actor ImportClient {
     /// Uploads the CSV as a new import job (`POST /api/imports`, `multipart/form-data`, streamed from a temporary
     /// file).
     /// - Returns: The job as the server accepted it (`202`).
-    func startImport(mapping: Data, file: URL) async throws(ImportClientError) -> ImportJob {
+    func startImport(mapping: Data, file: URL) async throws(ImportClientError) -> RemoteImportJob {
         let body = try MultipartBodyFile.write(mapping: mapping, csv: file)
         defer { body.remove() }
         let (status, data) = try await send("POST", "api/imports", contentType: body.contentType, bodyFile: body.url)
@@ -45,7 +45,7 @@ actor ImportClient {
     }
 
     /// `GET /api/imports/{id}`.
-    func job(id: String) async throws(ImportClientError) -> ImportJob {
+    func job(id: String) async throws(ImportClientError) -> RemoteImportJob {
         let (status, data) = try await send("GET", "api/imports/\(id)")
         return try decodeJob(status: status, data: data, request: "GET /api/imports/\(id)")
     }
@@ -53,7 +53,9 @@ actor ImportClient {
     /// `DELETE /api/imports/{id}`: asks the server to stop the job (rows already committed stay).
     func cancel(id: String) async throws(ImportClientError) {
         let (status, data) = try await send("DELETE", "api/imports/\(id)")
-        guard (200..<300).contains(status) else { throw Self.failure(status: status, data: data, request: "DELETE /api/imports/\(id)") }
+        guard (200..<300).contains(status) else {
+            throw Self.failure(status: status, data: data, request: "DELETE /api/imports/\(id)")
+        }
     }
 
     /// Downloads `GET /api/imports/{id}/errors.csv` into `destination` (replacing it), streamed to disk.
@@ -70,7 +72,9 @@ actor ImportClient {
             throw Self.failure(status: status, data: (try? Data(contentsOf: file)) ?? Data(), request: request)
         }
         do {
-            if FileManager.default.fileExists(atPath: destination.path) { try FileManager.default.removeItem(at: destination) }
+            if FileManager.default.fileExists(atPath: destination.path) {
+                try FileManager.default.removeItem(at: destination)
+            }
             try FileManager.default.moveItem(at: file, to: destination)
         } catch {
             throw .localFile(path: destination.path, reason: error.localizedDescription)
@@ -81,8 +85,10 @@ actor ImportClient {
 
     private func refreshToken() async throws(ImportClientError) {
         guard let credentials else { throw .missingCredentials }
-        let body = (try? JSONEncoder().encode(["username": credentials.username, "password": credentials.password])) ?? Data()
-        let (status, data) = try await exchange(request("POST", "api/auth/login", contentType: "application/json", authorized: false), body: body)
+        let body =
+            (try? JSONEncoder().encode(["username": credentials.username, "password": credentials.password])) ?? Data()
+        let (status, data) = try await exchange(
+            request("POST", "api/auth/login", contentType: "application/json", authorized: false), body: body)
         guard status == 200 else {
             throw .loginFailed(message: Self.errorMessage(data) ?? "HTTP \(status) from POST /api/auth/login")
         }
@@ -105,7 +111,8 @@ actor ImportClient {
         return (status, data)
     }
 
-    private func request(_ method: String, _ path: String, contentType: String?, authorized: Bool = true) -> URLRequest {
+    private func request(_ method: String, _ path: String, contentType: String?, authorized: Bool = true) -> URLRequest
+    {
         var request = URLRequest(url: url(path))
         request.httpMethod = method
         request.setValue("application/json", forHTTPHeaderField: "Accept")
@@ -114,7 +121,9 @@ actor ImportClient {
         return request
     }
 
-    private func exchange(_ request: URLRequest, body: Data? = nil, bodyFile: URL? = nil) async throws(ImportClientError) -> (Int, Data) {
+    private func exchange(_ request: URLRequest, body: Data? = nil, bodyFile: URL? = nil)
+        async throws(ImportClientError) -> (Int, Data)
+    {
         do {
             let (data, response): (Data, URLResponse)
             if let bodyFile {
@@ -125,7 +134,8 @@ actor ImportClient {
                 (data, response) = try await session.data(for: request)
             }
             guard let http = response as? HTTPURLResponse else {
-                throw ImportClientError.unexpectedResponse(request: "\(request.httpMethod ?? "GET") \(request.url?.path ?? "")", detail: "not HTTP")
+                throw ImportClientError.unexpectedResponse(
+                    request: "\(request.httpMethod ?? "GET") \(request.url?.path ?? "")", detail: "not HTTP")
             }
             return (http.statusCode, data)
         } catch let error as ImportClientError {
@@ -146,15 +156,18 @@ actor ImportClient {
 
     // MARK: - Answers
 
-    private func decodeJob(status: Int, data: Data, request: String) throws(ImportClientError) -> ImportJob {
+    private func decodeJob(status: Int, data: Data, request: String) throws(ImportClientError) -> RemoteImportJob {
         guard (200..<300).contains(status) else { throw Self.failure(status: status, data: data, request: request) }
-        do { return try JSONDecoder().decode(ImportJob.self, from: data) } catch {
-            throw .unexpectedResponse(request: request, detail: "not an import job: \(String(decoding: data.prefix(200), as: UTF8.self))")
+        do { return try JSONDecoder().decode(RemoteImportJob.self, from: data) } catch {
+            throw .unexpectedResponse(
+                request: request, detail: "not an import job: \(String(decoding: data.prefix(200), as: UTF8.self))")
         }
     }
 
     private static func failure(status: Int, data: Data, request: String) -> ImportClientError {
-        let message = errorMessage(data) ?? (data.isEmpty ? "the server refused the request" : String(decoding: data.prefix(200), as: UTF8.self))
+        let message =
+            errorMessage(data)
+            ?? (data.isEmpty ? "the server refused the request" : String(decoding: data.prefix(200), as: UTF8.self))
         return .rejected(request: request, status: status, message: message)
     }
 

@@ -22,7 +22,8 @@ enum ImportClientError: Error, Equatable, CustomStringConvertible {
         case .invalidServerURL(let text):
             return "--server: '\(text)' is not an http or https URL such as http://localhost:8080"
         case .missingCredentials:
-            return "no credentials: set MUSTER_USERNAME and MUSTER_PASSWORD (standard input is not a terminal to ask for them)"
+            return
+                "no credentials: set MUSTER_USERNAME and MUSTER_PASSWORD (standard input is not a terminal to ask for them)"
         case .unreadableFile(let path, let reason):
             return "cannot read \(path): \(reason)"
         case .unreachable(let url, let reason):

@@ -10,7 +10,7 @@ struct ImportJobWatcher {
     /// Waits for `job` to leave RUNNING.
     /// - Returns: The last state read, finished unless the user interrupted twice.
     /// - Throws: ``ImportClientError`` when a request fails.
-    func wait(for job: ImportJob) async throws(ImportClientError) -> ImportJob {
+    func wait(for job: RemoteImportJob) async throws(ImportClientError) -> RemoteImportJob {
         var job = job
         var bar = ImportProgressBar()
         let interrupt = InterruptSignal()
@@ -24,11 +24,15 @@ struct ImportJobWatcher {
             try? await Task.sleep(for: pollInterval)
             let interrupts = interrupt.received
             if interrupts >= 2 {
-                bar.note("stopped waiting; the job may still be running: GET \(client.url("api/imports/\(job.id)").absoluteString)")
+                bar.note(
+                    "stopped waiting; the job may still be running: GET \(client.url("api/imports/\(job.id)").absoluteString)"
+                )
                 return job
             }
             if interrupts == 1, !cancelSent {
-                bar.note("interrupted: cancelling import \(job.id) (rows already committed stay; Ctrl-C again to stop waiting)")
+                bar.note(
+                    "interrupted: cancelling import \(job.id) (rows already committed stay; Ctrl-C again to stop waiting)"
+                )
                 try await client.cancel(id: job.id)
                 cancelSent = true
             }

@@ -28,7 +28,8 @@ struct ImportMappingBody: Encodable, Sendable, Equatable {
         dryRun: Bool
     ) throws(ImportMappingBodyError) {
         do {
-            _ = try ImportMapping(entityType: entityType, columns: columns, delimiter: delimiter, header: header, update: update)
+            _ = try ImportMapping(
+                entityType: entityType, columns: columns, delimiter: delimiter, header: header, update: update)
         } catch {
             throw ImportMappingBodyError(error)
         }

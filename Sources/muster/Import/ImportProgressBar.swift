@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Shows a running job's progress on standard error: a bar redrawn in place when standard error is a terminal,
@@ -13,20 +13,28 @@ struct ImportProgressBar {
     let isTerminal: Bool
     /// The shortest time between two plain lines.
     let lineInterval: Duration
-    private var lastLine: ContinuousClock.Instant?
+    private var lastLine: ContinuousClock.Instant
     private var drawn = false
 
-    init(isTerminal: Bool = isatty(STDERR_FILENO) == 1, lineInterval: Duration = .seconds(2)) {
+    /// - Parameters:
+    ///   - isTerminal: Whether to redraw a bar in place (default: whether standard error is a terminal).
+    ///   - lineInterval: The shortest time between two plain lines; the first comes after it, so a short job
+    ///     prints none.
+    init(
+        isTerminal: Bool = isatty(STDERR_FILENO) == 1, lineInterval: Duration = .seconds(2),
+        start: ContinuousClock.Instant = .now
+    ) {
         self.isTerminal = isTerminal
         self.lineInterval = lineInterval
+        self.lastLine = start
     }
 
     /// Shows `job`'s progress (redraws the bar, or prints a line when the last one is old enough).
-    mutating func show(_ job: ImportJob, now: ContinuousClock.Instant = .now) {
+    mutating func show(_ job: RemoteImportJob, now: ContinuousClock.Instant = .now) {
         if isTerminal {
             Self.write("\r" + Self.bar(for: job) + "\u{1B}[K")
             drawn = true
-        } else if lastLine.map({ now - $0 >= lineInterval }) ?? true {
+        } else if now - lastLine >= lineInterval {
             Self.write("muster: " + Self.status(for: job) + "\n")
             lastLine = now
         }
@@ -45,7 +53,7 @@ struct ImportProgressBar {
     }
 
     /// `[#######.............]  35%  350,000 rows  41,200 rows/s  ETA 0:16`.
-    static func bar(for job: ImportJob, width: Int = 30) -> String {
+    static func bar(for job: RemoteImportJob, width: Int = 30) -> String {
         let fraction = job.fractionDone ?? 0
         let filled = Int((fraction * Double(width)).rounded(.down))
         return "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] "
@@ -53,7 +61,7 @@ struct ImportProgressBar {
     }
 
     /// `35%  350,000 rows  41,200 rows/s  ETA 0:16` (the parts that are known).
-    static func status(for job: ImportJob) -> String {
+    static func status(for job: RemoteImportJob) -> String {
         var parts: [String] = []
         if let fraction = job.fractionDone { parts.append("\(Int((fraction * 100).rounded(.down)))%") }
         parts.append("\(ImportFormatting.count(job.rowsProcessed)) rows")

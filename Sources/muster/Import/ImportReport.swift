@@ -2,7 +2,7 @@ import Foundation
 
 /// The summary `muster import` prints on standard output once a job has ended, and the exit status it implies.
 struct ImportReport {
-    let job: ImportJob
+    let job: RemoteImportJob
     /// Where all failed rows can be downloaded (`…/api/imports/{id}/errors.csv`).
     let errorsURL: URL
     /// Where `--errors-csv` saved the failed rows, if it did.
@@ -17,15 +17,18 @@ struct ImportReport {
         let fmt = ImportFormatting.count
         let entities = job.entityType == "ASSET" ? "assets" : "devices"
         if job.dryRun {
-            out.append("dry run: would create \(fmt(job.created)), update \(fmt(job.updated)), reject \(fmt(job.errors)) "
-                + "\(entities); nothing was written")
+            out.append(
+                "dry run: would create \(fmt(job.created)), update \(fmt(job.updated)), reject \(fmt(job.errors)) "
+                    + "\(entities); nothing was written")
         }
         var headline = "import \(job.id) \(job.status.rawValue)"
         if let duration = job.durationSeconds { headline += " in \(ImportFormatting.duration(duration))" }
         out.append(headline)
         if let failure = job.failure, !failure.isEmpty { out.append("  failure: \(failure)") }
         if job.status == .cancelled {
-            out.append("  cancelled: rows committed before the cancellation stay")
+            let kept =
+                job.dryRun ? "nothing was written" : "the \(fmt(job.created + job.updated)) rows written before it stay"
+            out.append("  cancelled: \(kept)")
         }
         out.append("  rows:    \(fmt(job.rowsProcessed))")
         out.append("  created: \(fmt(job.created))")
@@ -46,8 +49,9 @@ struct ImportReport {
         if let errorsFile {
             out.append("all failed rows, with their reason, were saved to \(errorsFile): fix them and import that file")
         } else {
-            out.append("all failed rows, with their reason, as a CSV to fix and re-import: GET \(errorsURL.absoluteString) "
-                + "(or run again with --errors-csv PATH)")
+            out.append(
+                "all failed rows, with their reason, as a CSV to fix and re-import: GET \(errorsURL.absoluteString) "
+                    + "(or run again with --errors-csv PATH)")
         }
         return out
     }

@@ -67,7 +67,8 @@ struct MultipartBodyFile: Sendable {
             + "Content-Type: text/csv\r\n\r\n"
     }
 
-    private static func readChunk(_ input: FileHandle, chunkSize: Int, path: String) throws(ImportClientError) -> Data? {
+    private static func readChunk(_ input: FileHandle, chunkSize: Int, path: String) throws(ImportClientError) -> Data?
+    {
         do { return try input.read(upToCount: chunkSize) } catch {
             throw .unreadableFile(path: path, reason: error.localizedDescription)
         }

@@ -1,8 +1,8 @@
 import Foundation
 
-/// An import job as `GET /api/imports/{id}` reports it. Missing counters read as zero, so that a server that
+/// An import job as the server reports it (`GET /api/imports/{id}`). Missing counters read as zero, so that a server that
 /// leaves one out still gets a summary.
-struct ImportJob: Decodable, Sendable, Equatable {
+struct RemoteImportJob: Decodable, Sendable, Equatable {
     /// Where the job stands.
     enum Status: String, Decodable, Sendable {
         case running = "RUNNING"

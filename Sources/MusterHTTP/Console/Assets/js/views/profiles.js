@@ -1,0 +1,233 @@
+// Device profiles: list, create, edit, delete, and the Device Provisioning tab.
+import { del, get, post } from '../api.js';
+import {
+  checkbox, clear, confirmDialog, copyButton, debounce, errorBox, field, fmtTime, h, pager, randomKey, tabs, toast,
+} from '../ui.js';
+
+export const STRATEGIES = [
+  ['DISABLED', 'Disabled', 'Devices cannot provision themselves with this profile.'],
+  ['ALLOW_CREATE_NEW_DEVICES', 'Allow creating new devices', 'A device that sends the key and secret with a new name is created and gets credentials.'],
+  ['CHECK_PRE_PROVISIONED_DEVICES', 'Check pre-provisioned devices', 'Only devices created beforehand (e.g. imported) may provision, once.'],
+  ['X509_CERTIFICATE_CHAIN', 'X.509 certificate chain', 'Devices whose certificate is signed by the CA below are provisioned during the MQTT TLS handshake.'],
+];
+const strategyLabel = type => (STRATEGIES.find(s => s[0] === type) || [type, type])[1];
+
+const listState = { page: 0, search: '' };
+
+export async function profileList() {
+  const box = h('div', { class: 'table-box' });
+  const search = h('input', { type: 'search', id: 'profile-search', placeholder: 'Name starts with…', value: listState.search, autocomplete: 'off' });
+  const load = async () => {
+    try {
+      const result = await get('/api/deviceProfiles', { pageSize: 20, page: listState.page, textSearch: listState.search, sortProperty: 'name', sortOrder: 'ASC' });
+      const table = result.data.length ? h('table', { class: 'grid', id: 'profile-table' },
+        h('thead', {}, h('tr', {}, ['Name', 'Provisioning', 'Provision key', 'Default', 'Created'].map(t => h('th', { scope: 'col' }, t)), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Actions')))),
+        h('tbody', {}, result.data.map(profile => h('tr', { dataset: { name: profile.name } },
+          h('td', {}, h('a', { href: `#/profiles/${profile.id.id}` }, profile.name)),
+          h('td', {}, strategyLabel(profile.provisionType || 'DISABLED')),
+          h('td', { class: 'mono' }, profile.provisionDeviceKey && profile.provisionType !== 'X509_CERTIFICATE_CHAIN' ? profile.provisionDeviceKey : ''),
+          h('td', {}, profile.default ? h('span', { class: 'badge' }, 'default') : ''),
+          h('td', { class: 'nowrap' }, fmtTime(profile.createdTime)),
+          h('td', { class: 'actions' }, h('button', {
+            type: 'button', class: 'btn btn-small btn-danger', disabled: !!profile.default, 'aria-label': `Delete ${profile.name}`,
+            onclick: async () => {
+              if (!await confirmDialog(`Delete device profile “${profile.name}”?`)) return;
+              try { await del(`/api/deviceProfile/${profile.id.id}`); toast(`Deleted ${profile.name}`); load(); } catch (error) { toast(error.message, 'error'); }
+            },
+          }, 'Delete')))))) : h('p', { class: 'empty' }, 'No profiles match.');
+      clear(box, table, pager(listState.page, result, page => { listState.page = page; load(); }, 'profiles'));
+    } catch (error) { clear(box, errorBox(error)); }
+  };
+  search.addEventListener('input', debounce(() => { listState.search = search.value.trim(); listState.page = 0; load(); }, 250));
+  load();
+  return h('section', {},
+    h('div', { class: 'page-head' }, h('h1', {}, 'Device profiles'),
+      h('div', { class: 'toolbar' }, h('a', { class: 'btn btn-primary', href: '#/profiles/new', id: 'profile-add' }, 'Add profile'))),
+    h('div', { class: 'filters', role: 'search' }, field('Search by name', search)),
+    box);
+}
+
+function newProfile() {
+  return {
+    name: '', description: '', type: 'DEFAULT', transportType: 'DEFAULT', provisionType: 'DISABLED', provisionDeviceKey: null,
+    profileData: {
+      configuration: { type: 'DEFAULT' }, transportConfiguration: { type: 'DEFAULT' },
+      provisionConfiguration: { type: 'DISABLED', provisionDeviceSecret: null },
+    },
+  };
+}
+
+/** Device name from a certificate CN as the server derives it: group 1 of the first match. */
+export function testRegex(pattern, cn) {
+  let regex;
+  try { regex = new RegExp(pattern); } catch (error) { return { ok: false, text: `Invalid regular expression: ${error.message}` }; }
+  const match = regex.exec(cn);
+  if (!match) return { ok: false, text: 'No match: provisioning would fail.' };
+  if (match.length < 2 || match[1] === undefined) return { ok: false, text: 'Matches, but the expression has no group 1: provisioning would fail.' };
+  return { ok: true, text: `Device name: ${match[1]}` };
+}
+
+export async function profileEditor(id) {
+  const tabWanted = new URLSearchParams(location.hash.split('?')[1] || '').get('tab');
+  const profile = id ? await get(`/api/deviceProfile/${id}`) : newProfile();
+  const config = profile.profileData?.provisionConfiguration || { type: profile.provisionType || 'DISABLED' };
+  const state = {
+    type: profile.provisionType || config.type || 'DISABLED',
+    key: profile.provisionType === 'X509_CERTIFICATE_CHAIN' ? '' : (profile.provisionDeviceKey || ''),
+    secret: profile.provisionType === 'X509_CERTIFICATE_CHAIN' ? '' : (config.provisionDeviceSecret || ''),
+    ca: profile.provisionType === 'X509_CERTIFICATE_CHAIN' ? (config.provisionDeviceSecret || '') : '',
+    regex: config.certificateRegExPattern || '(.*)',
+    allowCreate: config.allowCreateNewDevicesByX509Certificate ?? true,
+    reprovision: config.reprovision || 'RETURN_EXISTING',
+  };
+
+  // ---- details ----
+  const name = h('input', { type: 'text', id: 'profile-name', required: true, maxlength: 255, value: profile.name });
+  const description = h('textarea', { id: 'profile-description', rows: 3, value: profile.description || '' });
+  const details = h('div', { class: 'card' }, field('Name', name), field('Description', description),
+    profile.default ? h('p', { class: 'muted' }, 'This is the tenant’s default profile.') : null);
+
+  // ---- device provisioning ----
+  const provisioning = h('div', { class: 'card', id: 'provisioning' });
+  const strategyGroup = h('fieldset', { class: 'radios' }, h('legend', {}, 'Provisioning strategy'),
+    STRATEGIES.map(([value, label, help]) => {
+      const input = h('input', { type: 'radio', name: 'strategy', value, id: `strategy-${value}`, checked: state.type === value, 'aria-describedby': `strategy-${value}-help` });
+      input.addEventListener('change', () => { state.type = value; ensureKeys(); renderStrategy(); });
+      return h('div', { class: 'radio' }, input, h('label', { for: input.id }, label), h('div', { class: 'hint', id: `strategy-${value}-help` }, help));
+    }));
+  const strategyBox = h('div');
+
+  function ensureKeys() {
+    if (state.type === 'ALLOW_CREATE_NEW_DEVICES' || state.type === 'CHECK_PRE_PROVISIONED_DEVICES') {
+      if (!state.key) state.key = randomKey();
+      if (!state.secret) state.secret = randomKey();
+    }
+  }
+
+  function secretField(label, idName, prop) {
+    const input = h('input', { type: 'text', id: idName, class: 'mono', value: state[prop], autocomplete: 'off', spellcheck: 'false', maxlength: 255 });
+    input.addEventListener('input', () => { state[prop] = input.value; });
+    return h('div', { class: 'row' }, field(label, input),
+      h('div', { class: 'align-end btn-group' },
+        h('button', { type: 'button', class: 'btn', id: `${idName}-regenerate`, 'aria-label': `Regenerate ${label.toLowerCase()}`, onclick: () => { state[prop] = randomKey(); input.value = state[prop]; } }, 'Regenerate'),
+        copyButton(() => input.value, `Copy ${label.toLowerCase()}`)));
+  }
+
+  function reprovisionGroup() {
+    return h('fieldset', { class: 'radios' }, h('legend', {}, 'When a device provisions again'),
+      [['RETURN_EXISTING', 'Return the credentials already issued (default)'], ['REJECT', 'Reject the request (FAILURE), as ThingsBoard 4.2.1.1 and later']].map(([value, label]) => {
+        const input = h('input', { type: 'radio', name: 'reprovision', value, id: `reprovision-${value}`, checked: state.reprovision === value });
+        input.addEventListener('change', () => { state.reprovision = value; });
+        return h('div', { class: 'radio' }, input, h('label', { for: input.id }, label));
+      }));
+  }
+
+  function renderStrategy() {
+    if (state.type === 'DISABLED') {
+      clear(strategyBox, h('p', { class: 'muted' }, 'Provisioning requests naming this profile’s key are answered NOT_FOUND.'));
+    } else if (state.type === 'X509_CERTIFICATE_CHAIN') {
+      const ca = h('textarea', { id: 'profile-ca', rows: 8, class: 'mono', value: state.ca, spellcheck: 'false', placeholder: '-----BEGIN CERTIFICATE-----' });
+      ca.addEventListener('input', () => { state.ca = ca.value; });
+      const caFile = h('input', { type: 'file', id: 'profile-ca-file', accept: '.pem,.crt,.cer,text/plain' });
+      caFile.addEventListener('change', async () => { if (caFile.files[0]) { state.ca = await caFile.files[0].text(); ca.value = state.ca; } });
+      const regex = h('input', { type: 'text', id: 'profile-regex', class: 'mono', value: state.regex, spellcheck: 'false' });
+      const cn = h('input', { type: 'text', id: 'profile-regex-test', placeholder: 'e.g. DeviceA.company.com', spellcheck: 'false' });
+      const result = h('output', { for: `${regex.id} ${cn.id}`, id: 'profile-regex-result', class: 'regex-result', 'aria-live': 'polite' });
+      const update = () => {
+        state.regex = regex.value;
+        if (!cn.value) { result.textContent = ''; result.className = 'regex-result'; return; }
+        const outcome = testRegex(regex.value, cn.value);
+        result.textContent = outcome.text;
+        result.className = `regex-result ${outcome.ok ? 'ok' : 'bad'}`;
+      };
+      regex.addEventListener('input', update);
+      cn.addEventListener('input', update);
+      const allow = checkbox('Allow creating new devices', { id: 'profile-allow-create', checked: state.allowCreate });
+      allow.input.addEventListener('change', () => { state.allowCreate = allow.input.checked; });
+      const serverKey = profile.provisionType === 'X509_CERTIFICATE_CHAIN' && profile.provisionDeviceKey;
+      clear(strategyBox,
+        field('CA certificate (PEM)', ca, 'Paste the certificate that signs the devices’ certificates, or upload it.'),
+        field('Upload CA certificate', caFile),
+        field('Certificate CN regular expression', regex, 'Group 1 of the first match in the leaf certificate’s CN becomes the device name.'),
+        field('Test a CN', cn), result,
+        allow.element,
+        serverKey ? h('p', { class: 'muted' }, 'Provision key (the CA certificate’s hash, set by the server): ', h('code', {}, serverKey)) : null,
+        reprovisionGroup());
+    } else {
+      clear(strategyBox,
+        secretField('Provision device key', 'provision-key', 'key'),
+        secretField('Provision device secret', 'provision-secret', 'secret'),
+        h('p', { class: 'hint' }, 'Generated in your browser from a cryptographic random source. Put both in the device firmware, then save.'),
+        reprovisionGroup());
+    }
+  }
+  ensureKeys();
+  renderStrategy();
+  provisioning.append(h('h2', {}, 'Device provisioning'), strategyGroup, strategyBox);
+
+  const message = h('div', { 'aria-live': 'assertive' });
+  const save = h('button', { type: 'submit', class: 'btn btn-primary', id: 'profile-save' }, id ? 'Save' : 'Create profile');
+  const t = tabs([
+    { id: 'details', label: 'Details', render: panel => panel.append(details) },
+    { id: 'provisioning', label: 'Device provisioning', render: panel => panel.append(provisioning) },
+  ], tabWanted === 'provisioning' ? 'provisioning' : 'details');
+
+  function validate() {
+    const problems = [];
+    if (!name.value.trim()) problems.push('the name is required');
+    if (state.type === 'ALLOW_CREATE_NEW_DEVICES' || state.type === 'CHECK_PRE_PROVISIONED_DEVICES') {
+      if (!state.key.trim()) problems.push('the provision device key is required');
+      if (!state.secret.trim()) problems.push('the provision device secret is required');
+    }
+    if (state.type === 'X509_CERTIFICATE_CHAIN') {
+      if (!state.ca.includes('BEGIN CERTIFICATE')) problems.push('the CA certificate (PEM) is required');
+      try { new RegExp(state.regex); } catch { problems.push('the CN regular expression is invalid'); }
+    }
+    return problems;
+  }
+
+  const form = h('form', {
+    novalidate: true,
+    onsubmit: async event => {
+      event.preventDefault();
+      const problems = validate();
+      if (problems.length) { clear(message, errorBox(`Cannot save: ${problems.join('; ')}.`)); return; }
+      const configuration = { type: state.type, provisionDeviceSecret: null, reprovision: state.reprovision };
+      let key = null;
+      if (state.type === 'ALLOW_CREATE_NEW_DEVICES' || state.type === 'CHECK_PRE_PROVISIONED_DEVICES') {
+        key = state.key.trim();
+        configuration.provisionDeviceSecret = state.secret.trim();
+      } else if (state.type === 'X509_CERTIFICATE_CHAIN') {
+        configuration.provisionDeviceSecret = state.ca.trim();
+        configuration.certificateRegExPattern = state.regex;
+        configuration.allowCreateNewDevicesByX509Certificate = state.allowCreate;
+      }
+      const body = {
+        ...profile, name: name.value.trim(), description: description.value, provisionType: state.type, provisionDeviceKey: key,
+        profileData: { ...(profile.profileData || {}), provisionConfiguration: configuration },
+      };
+      save.disabled = true;
+      try {
+        const saved = await post('/api/deviceProfile', body);
+        toast(`Saved ${saved.name}`);
+        clear(message);
+        const target = `#/profiles/${saved.id.id}?tab=${t.element.querySelector('[aria-selected=true]').dataset.tab}`;
+        if (location.hash === target) window.dispatchEvent(new HashChangeEvent('hashchange'));
+        else location.hash = target;
+      } catch (error) {
+        clear(message, errorBox(error));
+      } finally { save.disabled = false; }
+    },
+  }, t.element, message, h('div', { class: 'actions sticky-actions' }, h('a', { class: 'btn', href: '#/profiles' }, 'Back to profiles'), save));
+
+  return h('section', {},
+    h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: '#/profiles' }, 'Device profiles'), ' / ', id ? profile.name : 'New'),
+    h('div', { class: 'page-head' }, h('h1', {}, id ? profile.name : 'New device profile'),
+      id && !profile.default ? h('div', { class: 'toolbar' }, h('button', {
+        type: 'button', class: 'btn btn-danger', onclick: async () => {
+          if (!await confirmDialog(`Delete device profile “${profile.name}”?`)) return;
+          try { await del(`/api/deviceProfile/${id}`); toast(`Deleted ${profile.name}`); location.hash = '#/profiles'; } catch (error) { toast(error.message, 'error'); }
+        },
+      }, 'Delete profile')) : null),
+    form);
+}

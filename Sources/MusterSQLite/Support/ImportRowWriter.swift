@@ -1,0 +1,157 @@
+import Foundation
+import GRDB
+import MusterCore
+
+/// Writes the rows of one ``ImportBatch`` inside the open transaction of a connection, each row in its own
+/// savepoint, so a row is all-or-nothing (entity, credentials, attributes, telemetry) while the others commit.
+///
+/// The hot path (a new entity) is one savepoint, one `INSERT … ON CONFLICT DO NOTHING` that both checks the name
+/// and writes the entity, then the credentials, attribute and telemetry inserts, all through cached statements
+/// bound in place (``ImportBinder``): no Codable, no per-row SQL, no argument arrays.
+struct ImportRowWriter {
+    private let db: Database
+    private let statements: ImportStatements
+    private let entityType: ImportEntityType
+    private let update: Bool
+    private let tenantId: UUID
+    private let timestamp: Int64
+    private let defaultProfile: ProfileReference
+
+    /// Prepares the statements of `batch` on `db`, which must be inside a transaction.
+    init(_ db: Database, batch: ImportBatch) throws {
+        self.db = db
+        statements = try ImportStatements(db, entityType: batch.entityType)
+        entityType = batch.entityType
+        update = batch.update
+        tenantId = batch.tenantId
+        timestamp = batch.timestamp
+        defaultProfile = batch.defaultProfile
+    }
+
+    /// Applies `row` in its own savepoint.
+    /// - Returns: The row's outcome; after `.credentialsTaken` and `.alreadyExists` nothing of the row is written.
+    /// - Throws: Any other database error; the caller then rolls the whole transaction back.
+    func apply(_ row: ImportRow) throws -> ImportRowOutcome {
+        try statements.savepoint.execute()
+        do {
+            let outcome = try write(row)
+            try statements.release.execute()
+            return outcome
+        } catch let error as DatabaseError where SQLiteConstraint(error) == .credentialsId {
+            try statements.rollback.execute()
+            try statements.release.execute()
+            return .credentialsTaken
+        }
+    }
+
+    /// The row's writes, inside its savepoint.
+    private func write(_ row: ImportRow) throws -> ImportRowOutcome {
+        let profile = row.profile ?? defaultProfile
+        let insert = statements.insertEntity
+        insert.bind(1, row.newEntityId)
+        insert.bind(2, tenantId)
+        insert.bind(3, row.name)
+        insert.bind(4, SearchText.fold(row.name))
+        insert.bind(5, profile.name)
+        insert.bind(6, profile.id)
+        insert.bind(7, row.label)
+        insert.bind(8, Self.additionalInfo(row, merging: nil))
+        insert.bind(9, timestamp)
+        try insert.execute()
+        if db.changesCount > 0 {
+            if let material = row.credentials ?? row.generatedCredentials, let credentials = statements.insertCredentials {
+                try insertCredentials(material, id: row.newCredentialsId, deviceId: row.newEntityId, with: credentials)
+            }
+            try writeKeyValues(row, entityId: row.newEntityId)
+            return .created
+        }
+        guard update else { return .alreadyExists }
+        let find = statements.findEntity
+        find.bind(1, tenantId)
+        find.bind(2, row.name)
+        guard let (id, stored) = try find.fetchFirst({ ($0.uuid(0), $0.text(1)) }), let id else {
+            // The insert conflicted, yet the tenant has no such name: the new id is another tenant's row's.
+            throw SQLiteStoreError.idOwnedByAnotherTenant(table: entityType == .device ? "devices" : "assets")
+        }
+        try updateExisting(row, id: id, additionalInfo: stored)
+        return .updated
+    }
+
+    /// Updates the existing entity `id` from `row`: credentials only when the row names some (decision 5).
+    private func updateExisting(_ row: ImportRow, id: UUID, additionalInfo stored: String?) throws {
+        if let material = row.credentials, let replace = statements.replaceCredentials,
+            let insert = statements.insertCredentials
+        {
+            replace.bind(1, material.type.rawValue)
+            replace.bind(2, material.credentialsId)
+            replace.bind(3, material.credentialsValue)
+            replace.bind(4, id)
+            try replace.execute()
+            if db.changesCount == 0 {
+                try insertCredentials(material, id: row.newCredentialsId, deviceId: id, with: insert)
+            }
+        }
+        let update = statements.updateEntity
+        update.bind(1, row.profile?.name)
+        if let profile = row.profile { update.bind(2, profile.id) } else { update.bindNull(2) }
+        update.bind(3, row.label)
+        update.bind(4, row.description == nil && row.gateway == nil ? nil : Self.additionalInfo(row, merging: stored))
+        update.bind(5, id)
+        try update.execute()
+        try writeKeyValues(row, entityId: id)
+    }
+
+    private func insertCredentials(
+        _ material: CredentialsMaterial, id: UUID, deviceId: UUID, with statement: ImportBinder
+    ) throws {
+        statement.bind(1, id)
+        statement.bind(2, deviceId)
+        statement.bind(3, timestamp)
+        statement.bind(4, material.type.rawValue)
+        statement.bind(5, material.credentialsId)
+        statement.bind(6, material.credentialsValue)
+        try statement.execute()
+    }
+
+    /// Upserts the row's attributes, appends its samples at the batch's timestamp and moves the latest values.
+    private func writeKeyValues(_ row: ImportRow, entityId: UUID) throws {
+        let attribute = statements.upsertAttribute
+        for item in row.attributes {
+            let (tag, value) = TypedValueRecord.encode(item.value)
+            attribute.bind(1, entityId)
+            attribute.bind(2, Int64(TypedValueRecord.code(item.scope ?? .server)))
+            attribute.bind(3, item.key)
+            attribute.bind(4, tag)
+            attribute.bind(5, value)
+            attribute.bind(6, timestamp)
+            try attribute.execute()
+        }
+        for sample in row.telemetry {
+            let (tag, value) = TypedValueRecord.encode(sample.value)
+            try writeSample(statements.upsertSample, entityId: entityId, key: sample.key, tag: tag, value: value)
+            try writeSample(statements.upsertLatest, entityId: entityId, key: sample.key, tag: tag, value: value)
+        }
+    }
+
+    private func writeSample(_ statement: ImportBinder, entityId: UUID, key: String, tag: String, value: DatabaseValue)
+        throws
+    {
+        statement.bind(1, entityId)
+        statement.bind(2, key)
+        statement.bind(3, timestamp)
+        statement.bind(4, tag)
+        statement.bind(5, value)
+        try statement.execute()
+    }
+
+    /// The `additional_info` text: `stored` (a JSON object; anything else is replaced) with the row's
+    /// `description` and `gateway` set; `stored` itself when the row has neither.
+    static func additionalInfo(_ row: ImportRow, merging stored: String?) -> String? {
+        guard row.description != nil || row.gateway != nil else { return stored }
+        var members: [String: JSONValue] = [:]
+        if let stored, case .object(let existing)? = try? JSONParser.parse(stored) { members = existing }
+        if let description = row.description { members["description"] = .string(description) }
+        if let gateway = row.gateway { members["gateway"] = .bool(gateway) }
+        return JSONValue.object(members).serialized
+    }
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// The release-only benchmark driver: generates the bulk-import CSV, measures the raw SQLite insert rate of the
+/// same rows (the reference the importer is compared with), and runs an import without HTTP.
+@main
+struct MusterBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "muster-bench",
+        abstract: "Muster benchmarks (build with -c release).",
+        subcommands: [GenerateCSV.self, SQLiteReference.self, LocalImport.self]
+    )
+}

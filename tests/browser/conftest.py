@@ -1,0 +1,170 @@
+"""Fixtures for the console's browser tests.
+
+One `muster serve` process per session (fresh data dir, free port, known admin login), one headless Chromium
+driven by Selenium, and a screenshot in `.artifacts/` of every failing test.
+"""
+from __future__ import annotations
+
+import collections
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+ARTIFACTS = HERE / ".artifacts"
+ADMIN_EMAIL = "tenant@muster.test"
+ADMIN_PASSWORD = "console-secret-123"
+LISTEN_RE = re.compile(r"http listening on (\S+):(\d+)")
+
+
+class MusterServer:
+    """A running `muster serve`; its output is drained by a thread into `.artifacts/server.log`."""
+
+    def __init__(self, binary: Path, data_dir: Path):
+        self.binary, self.data_dir = binary, data_dir
+        self.base_url = ""
+        self.proc: subprocess.Popen | None = None
+        self.tail_lines: collections.deque[str] = collections.deque(maxlen=60)
+        self.listening = threading.Event()
+
+    def start(self) -> None:
+        env = dict(os.environ, MUSTER_ADMIN_EMAIL=ADMIN_EMAIL, MUSTER_ADMIN_PASSWORD=ADMIN_PASSWORD)
+        cmd = [str(self.binary), "serve", "--data-dir", str(self.data_dir), "--host", "127.0.0.1", "--http-port", "0"]
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.log = open(ARTIFACTS / "server.log", "w", encoding="utf-8", errors="replace")
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                     env=env, cwd=str(self.data_dir))
+        threading.Thread(target=self._drain, daemon=True).start()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.listening.wait(0.1):
+                return
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"muster exited with {self.proc.returncode} before listening\n{self.tail()}")
+        raise RuntimeError(f"muster did not print 'http listening on' within 30 s\n{self.tail()}")
+
+    def _drain(self) -> None:
+        for raw in iter(self.proc.stdout.readline, b""):
+            line = raw.decode("utf-8", errors="replace")
+            self.tail_lines.append(line.rstrip("\n"))
+            self.log.write(line)
+            self.log.flush()
+            match = LISTEN_RE.search(line)
+            if match and not self.listening.is_set():
+                self.base_url = f"http://127.0.0.1:{int(match.group(2))}"
+                self.listening.set()
+
+    def tail(self) -> str:
+        return "\n".join(self.tail_lines)
+
+    def stop(self) -> int | None:
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+                return None
+        return self.proc.returncode
+
+
+@pytest.fixture(scope="session")
+def server():
+    binary = Path(os.environ.get("MUSTER_BIN", str(REPO / ".build" / "debug" / "muster")))
+    if not binary.exists():
+        pytest.fail(f"server binary {binary} does not exist (run `swift build`, or set MUSTER_BIN)", pytrace=False)
+    data_dir = Path(tempfile.mkdtemp(prefix="muster-console-"))
+    instance = MusterServer(binary, data_dir)
+    try:
+        instance.start()
+    except RuntimeError as error:
+        instance.stop()
+        pytest.fail(str(error), pytrace=False)
+    yield instance
+    status = instance.stop()
+    if status == 0:
+        shutil.rmtree(data_dir, ignore_errors=True)
+    assert status == 0, f"muster exited with {status} after SIGTERM\n{instance.tail()}"
+
+
+@pytest.fixture(scope="session")
+def base_url(server) -> str:
+    return server.base_url
+
+
+class Rest:
+    """The REST API as the tenant admin (for checks behind the browser's back)."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        response = requests.post(f"{base_url}/api/auth/login", json={"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD}, timeout=10)
+        response.raise_for_status()
+        self.headers = {"X-Authorization": f"Bearer {response.json()['token']}"}
+
+    def get(self, path: str, **params):
+        response = requests.get(f"{self.base_url}{path}", headers=self.headers, params=params, timeout=10)
+        response.raise_for_status()
+        return response.json()
+
+
+@pytest.fixture(scope="session")
+def rest(base_url) -> Rest:
+    return Rest(base_url)
+
+
+def _chromium() -> webdriver.Chrome:
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                     "--window-size=1280,800", "--lang=en-US", "--force-device-scale-factor=1"):
+        options.add_argument(argument)
+    service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
+    driver = webdriver.Chrome(options=options, service=service)
+    driver.set_page_load_timeout(15)
+    driver.set_script_timeout(15)
+    return driver
+
+
+@pytest.fixture(scope="session")
+def driver():
+    instance = _chromium()
+    yield instance
+    instance.quit()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call" and report.failed:
+        browser = item.funcargs.get("driver") or item.funcargs.get("console")
+        browser = getattr(browser, "driver", browser)
+        if browser is not None:
+            ARTIFACTS.mkdir(exist_ok=True)
+            path = ARTIFACTS / f"{item.name}.png"
+            try:
+                browser.save_screenshot(str(path))
+                report.sections.append(("screenshot", str(path)))
+                logs = browser.get_log("browser")
+                if logs:
+                    report.sections.append(("browser console", "\n".join(str(entry) for entry in logs[-30:])))
+            except Exception as error:  # the browser may be gone
+                report.sections.append(("screenshot", f"failed: {error}"))
+        server = item.funcargs.get("server")
+        if server is not None:
+            report.sections.append(("muster server output", server.tail()))

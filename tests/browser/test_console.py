@@ -1,0 +1,309 @@
+"""The web console, driven in headless Chromium against the real server (issue 6's scenarios).
+
+The tests run in file order and share one browser session: log in, create a provisioning profile and provision a
+device with its key and secret, then run the import wizard on the issue's files.
+"""
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from pathlib import Path
+
+import pytest
+import requests
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from conftest import ADMIN_EMAIL, ADMIN_PASSWORD
+
+WAIT = 15  # seconds: every wait is bounded
+RUN = secrets.token_hex(3)
+ISSUE_CSV = """name,type,label,serialNumber,accessToken
+Sensor-001,Temperature Sensor,Warehouse A,SN-4A21F,tok-a1b2c3d4
+Sensor-002,Temperature Sensor,Warehouse B,SN-4A22F,tok-e5f6g7h8
+Gateway-001,IoT Gateway,Main Hub,GW-0010A,tok-i9j0k1l2
+"""
+SCREENSHOTS = os.environ.get("MUSTER_CONSOLE_SCREENSHOTS")
+
+
+def wait(driver, timeout=WAIT):
+    return WebDriverWait(driver, timeout)
+
+
+def visible(driver, css):
+    return wait(driver).until(EC.visibility_of_element_located((By.CSS_SELECTOR, css)))
+
+
+def clickable(driver, css):
+    return wait(driver).until(EC.element_to_be_clickable((By.CSS_SELECTOR, css)))
+
+
+def text_of(driver, css, pattern):
+    """Waits until the element's text matches `pattern` and returns that text."""
+    regex = re.compile(pattern)
+
+    def check(d):
+        for element in d.find_elements(By.CSS_SELECTOR, css):
+            if element.is_displayed() and regex.search(element.text):
+                return element.text
+        return False
+
+    return wait(driver).until(check, f"no {css} matching {pattern!r}")
+
+
+RENDERS = "return (document.getElementById('app') || {dataset: {}}).dataset.renders || '0'"
+
+
+def go(driver, base_url, route):
+    """Opens `#/route` and waits until the console has rendered it (again, when it is already shown)."""
+    if not driver.current_url.startswith(base_url):
+        driver.get(f"{base_url}/#/{route}")
+    else:
+        before = driver.execute_script(RENDERS)
+        driver.execute_script(
+            "if (location.hash === arguments[0]) window.dispatchEvent(new HashChangeEvent('hashchange'));"
+            "else location.hash = arguments[0];", f"#/{route}")
+        wait(driver).until(lambda d: d.execute_script(RENDERS) != before)
+    wait(driver).until(lambda d: d.execute_script(
+        "const app = document.getElementById('app'); return app.getAttribute('aria-busy') === 'false' && app.dataset.renders")
+                       and d.find_elements(By.ID, "logout"))
+
+
+def shot(driver, name, width=1280, height=800):
+    """Saves a README screenshot when MUSTER_CONSOLE_SCREENSHOTS is set."""
+    if not SCREENSHOTS:
+        return
+    Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+    driver.set_window_size(width, height)
+    driver.save_screenshot(str(Path(SCREENSHOTS) / f"{name}.png"))
+    driver.set_window_size(1280, 800)
+
+
+@pytest.fixture(scope="module")
+def console(driver, base_url):
+    """The browser, logged in (logs in through the form when needed)."""
+    driver.get(f"{base_url}/")
+    if driver.find_elements(By.CSS_SELECTOR, "form.login-card") or not driver.find_elements(By.ID, "logout"):
+        login(driver, ADMIN_EMAIL, ADMIN_PASSWORD)
+    return driver
+
+
+def login(driver, email, password):
+    email_input = visible(driver, "input[name=username]")
+    email_input.clear()
+    email_input.send_keys(email)
+    password_input = driver.find_element(By.CSS_SELECTOR, "input[name=password]")
+    password_input.clear()
+    password_input.send_keys(password, Keys.ENTER)
+
+
+# ---- log in -----------------------------------------------------------------------------------------------------
+
+def test_login_rejects_a_wrong_password_then_logs_in_and_out(driver, base_url):
+    driver.get(f"{base_url}/")
+    driver.execute_script("sessionStorage.clear()")
+    driver.get(f"{base_url}/")
+    login(driver, ADMIN_EMAIL, "wrong-password")
+    text_of(driver, "[role=alert]", r"\S")  # the server's message
+    assert not driver.find_elements(By.ID, "logout")
+    login(driver, ADMIN_EMAIL, ADMIN_PASSWORD)
+    visible(driver, "#logout")
+    assert text_of(driver, "main h1", "Devices")
+    token = driver.execute_script("return sessionStorage.getItem('muster.token')")
+    assert token and token.count(".") == 2, "the JWT is kept in sessionStorage"
+    clickable(driver, "#logout").click()
+    visible(driver, "form.login-card")
+    assert driver.execute_script("return sessionStorage.getItem('muster.token')") is None
+    login(driver, ADMIN_EMAIL, ADMIN_PASSWORD)
+    visible(driver, "#logout")
+
+
+# ---- device profile with "Allow creating new devices", then provisioning over HTTP --------------------------------
+
+def test_profile_key_and_secret_provision_a_device(console, base_url, rest):
+    driver = console
+    go(driver, base_url, "profiles/new")
+    profile_name = f"Thermostats {RUN}"
+    visible(driver, "#profile-name").send_keys(profile_name)
+    clickable(driver, "[role=tab][data-tab=provisioning]").click()
+    clickable(driver, "#strategy-ALLOW_CREATE_NEW_DEVICES").click()
+    key_input = visible(driver, "#provision-key")
+    secret_input = visible(driver, "#provision-secret")
+    generated_key = key_input.get_attribute("value")
+    assert re.fullmatch(r"[a-z0-9]{20}", generated_key), generated_key
+    clickable(driver, "#provision-key-regenerate").click()
+    assert key_input.get_attribute("value") != generated_key, "Regenerate gives a new key"
+    assert re.fullmatch(r"[a-z0-9]{20}", secret_input.get_attribute("value"))
+    assert driver.find_element(By.ID, "reprovision-RETURN_EXISTING").is_selected()
+    clickable(driver, "#profile-save").click()
+
+    # After saving, the page is the saved profile's: read key and secret from it.
+    wait(driver).until(lambda d: re.search(r"#/profiles/[0-9a-f-]{36}", d.current_url))
+    text_of(driver, "main h1", re.escape(profile_name))
+    key = visible(driver, "#provision-key").get_attribute("value")
+    secret = visible(driver, "#provision-secret").get_attribute("value")
+    assert re.fullmatch(r"[a-z0-9]{20}", key) and re.fullmatch(r"[a-z0-9]{20}", secret)
+    shot(driver, "console-provisioning")
+
+    device_name = f"Thermostat-{RUN}"
+    response = requests.post(f"{base_url}/api/v1/provision", json={
+        "deviceName": device_name, "provisionDeviceKey": key, "provisionDeviceSecret": secret}, timeout=10)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "SUCCESS", body
+    assert body["credentialsType"] == "ACCESS_TOKEN"
+
+    go(driver, base_url, "devices")
+    search = visible(driver, "#device-search")
+    search.send_keys(Keys.CONTROL, "a")
+    search.send_keys(device_name[:12])
+    row_css = f"#device-table tr[data-name='{device_name}']"
+    row = visible(driver, row_css)
+    assert wait(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, f"{row_css} .provision-state").text == "provisioned")
+    assert profile_name in row.text and "ACCESS_TOKEN" in row.text
+
+    # The device page: its credentials hold the token the device got; the audit tab shows the attempt.
+    row.find_element(By.LINK_TEXT, device_name).click()
+    text_of(driver, "main h1", re.escape(device_name))
+    assert text_of(driver, "#credentials-type", "ACCESS_TOKEN")
+    clickable(driver, "button[aria-label='Show access token']").click()
+    text_of(driver, "code.secret", re.escape(body["credentialsValue"]))
+    clickable(driver, "[role=tab][data-tab=audit]").click()
+    text_of(driver, "#audit-table", "SUCCESS")
+
+
+# ---- import wizard ----------------------------------------------------------------------------------------------
+
+def write_csv(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def open_wizard(driver, base_url, csv_path):
+    go(driver, base_url, "devices/import")
+    driver.find_element(By.ID, "import-file").send_keys(csv_path)
+    visible(driver, "#import-mapping")
+
+
+def set_update(driver, on: bool):
+    box = driver.find_element(By.ID, "import-update")
+    if box.is_selected() != on:
+        driver.find_element(By.CSS_SELECTOR, "label[for=import-update]").click()
+    assert box.is_selected() == on
+
+
+def run_import(driver, dry_run=False):
+    clickable(driver, "#import-dryrun" if dry_run else "#import-start").click()
+    stats = wait(driver).until(lambda d: (element := d.find_element(By.CSS_SELECTOR, "#import-result .stats"))
+                               and element.get_attribute("data-dry-run") == str(dry_run).lower() and element)
+    counts = {kind: int(driver.find_element(By.ID, f"import-{kind}").text) for kind in ("created", "updated", "failed")}
+    return stats.get_attribute("data-status"), counts
+
+
+def test_import_wizard_creates_the_three_devices(console, base_url, rest, tmp_path):
+    driver = console
+    open_wizard(driver, base_url, write_csv(tmp_path, "devices.csv", ISSUE_CSV))
+    assert Select(driver.find_element(By.ID, "import-delimiter")).first_selected_option.get_attribute("value") == ","
+    types = [Select(driver.find_element(By.ID, f"import-type-{i}")).first_selected_option.get_attribute("value") for i in range(5)]
+    assert types == ["NAME", "TYPE", "LABEL", "SERVER_ATTRIBUTE", "ACCESS_TOKEN"]
+    assert driver.find_element(By.ID, "import-key-3").get_attribute("value") == "serialNumber"
+    assert "Sensor-002" in driver.find_element(By.ID, "import-preview").text
+
+    status, counts = run_import(driver, dry_run=True)
+    assert status == "DONE" and counts == {"created": 3, "updated": 0, "failed": 0}
+    assert rest.get("/api/tenant/deviceInfos", pageSize=10, page=0, textSearch="Sensor-00")["totalElements"] == 0, \
+        "a dry run writes nothing"
+    shot(driver, "console-import")
+
+    status, counts = run_import(driver)
+    assert status == "DONE" and counts == {"created": 3, "updated": 0, "failed": 0}
+    device = rest.get("/api/tenant/device", deviceName="Sensor-001")
+    assert device["type"] == "Temperature Sensor" and device["label"] == "Warehouse A"
+    credentials = rest.get(f"/api/device/{device['id']['id']}/credentials")
+    assert credentials["credentialsId"] == "tok-a1b2c3d4"
+    attributes = rest.get(f"/api/plugins/telemetry/DEVICE/{device['id']['id']}/values/attributes/SERVER_SCOPE")
+    assert {"key": "serialNumber", "value": "SN-4A21F"}.items() <= {**{a["key"]: a for a in attributes}["serialNumber"]}.items()
+
+
+def test_import_again_without_update_fails_each_row_with_a_reason(console, base_url, tmp_path):
+    driver = console
+    open_wizard(driver, base_url, write_csv(tmp_path, "devices.csv", ISSUE_CSV))
+    set_update(driver, False)
+    status, counts = run_import(driver)
+    assert counts == {"created": 0, "updated": 0, "failed": 3}, status
+    lines = visible(driver, "#import-error-lines").find_elements(By.TAG_NAME, "li")
+    assert len(lines) == 3
+    for line in lines:
+        assert re.search(r"Line \d+: \S", line.text), line.text
+    assert visible(driver, "#import-download-errors")
+
+
+def test_import_again_with_update_updates_the_three(console, base_url, tmp_path):
+    driver = console
+    open_wizard(driver, base_url, write_csv(tmp_path, "devices.csv", ISSUE_CSV))
+    set_update(driver, True)
+    status, counts = run_import(driver)
+    assert status == "DONE" and counts == {"created": 0, "updated": 3, "failed": 0}
+
+
+def test_import_semicolon_delimited_file(console, base_url, rest, tmp_path):
+    driver = console
+    text = ("name;type;label;firmware\n"
+            f"Semi-{RUN}-1;Humidity Sensor;Floor 1;1.0.4\n"
+            f"Semi-{RUN}-2;Humidity Sensor;Floor 2;1.0.5\n")
+    open_wizard(driver, base_url, write_csv(tmp_path, "semicolon.csv", text))
+    assert Select(driver.find_element(By.ID, "import-delimiter")).first_selected_option.get_attribute("value") == ";"
+    assert driver.find_element(By.ID, "import-key-3").get_attribute("value") == "firmware"
+    status, counts = run_import(driver)
+    assert status == "DONE" and counts == {"created": 2, "updated": 0, "failed": 0}
+    assert rest.get("/api/tenant/device", deviceName=f"Semi-{RUN}-2")["label"] == "Floor 2"
+
+
+def test_file_without_type_column_is_refused_before_upload(console, base_url, rest, tmp_path):
+    driver = console
+    jobs_before = len(rest.get("/api/imports"))
+    open_wizard(driver, base_url, write_csv(tmp_path, "no-type.csv", "name,label\nNoType-1,Somewhere\n"))
+    text_of(driver, "#import-validation", "A TYPE column is required")
+    assert not driver.find_element(By.ID, "import-start").is_enabled()
+    assert not driver.find_element(By.ID, "import-dryrun").is_enabled()
+    # Mapping the label column to Type makes it valid; mapping it back refuses again.
+    Select(driver.find_element(By.ID, "import-type-1")).select_by_value("TYPE")
+    wait(driver).until(lambda d: d.find_element(By.ID, "import-start").is_enabled())
+    Select(driver.find_element(By.ID, "import-type-1")).select_by_value("LABEL")
+    text_of(driver, "#import-validation", "A TYPE column is required")
+    assert len(rest.get("/api/imports")) == jobs_before, "nothing was uploaded"
+
+
+# ---- the rest of the console, briefly ----------------------------------------------------------------------------
+
+def test_device_list_search_and_profile_filter(console, base_url):
+    driver = console
+    go(driver, base_url, "devices")
+    visible(driver, "#device-table")
+    shot(driver, "console-devices")
+    search = visible(driver, "#device-search")
+    search.send_keys(Keys.CONTROL, "a")
+    search.send_keys("sensor-00")  # case-insensitive prefix
+    wait(driver).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#device-table tbody tr")) == 2)
+    search.send_keys(Keys.CONTROL, "a")
+    search.send_keys("x")
+    text_of(driver, "main .empty", "No devices match")
+    search.send_keys(Keys.BACKSPACE)
+    Select(visible(driver, "#device-profile-filter")).select_by_visible_text("IoT Gateway")
+    wait(driver).until(lambda d: [r.get_attribute("data-name") for r in d.find_elements(By.CSS_SELECTOR, "#device-table tbody tr")] == ["Gateway-001"])
+
+
+def test_console_assets_are_cached(base_url):
+    index = requests.get(f"{base_url}/", timeout=10)
+    assert index.status_code == 200 and index.headers["Cache-Control"] == "no-cache"
+    script = re.search(r'src="(/console/v/[0-9a-f]+/js/app\.js)"', index.text)
+    assert script, "index.html names versioned files"
+    asset = requests.get(f"{base_url}{script.group(1)}", timeout=10)
+    assert asset.status_code == 200 and "immutable" in asset.headers["Cache-Control"]
+    assert asset.headers["Content-Type"].startswith("text/javascript")
+    again = requests.get(f"{base_url}{script.group(1)}", headers={"If-None-Match": asset.headers["ETag"]}, timeout=10)
+    assert again.status_code == 304
