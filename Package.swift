@@ -41,8 +41,35 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "MusterProvisionWire",
+            dependencies: ["MusterCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "MusterMQTTCodec",
             dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MusterCoAP",
+            dependencies: [
+                "MusterCore", "MusterCoAPCodec", "MusterProvisionWire",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MusterMQTT",
+            dependencies: [
+                "MusterCore", "MusterMQTTCodec", "MusterProvisionWire",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -58,6 +85,7 @@ let package = Package(
             name: "MusterHTTP",
             dependencies: [
                 "MusterCore",
+                "MusterProvisionWire",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
@@ -67,7 +95,9 @@ let package = Package(
         .target(
             name: "MusterApp",
             dependencies: [
+                "MusterCoAP",
                 "MusterCore",
+                "MusterMQTT",
                 "MusterSQLite",
                 "MusterHTTP",
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -142,6 +172,16 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MusterCoAPTests",
+            dependencies: ["MusterCoAP", "MusterCoAPCodec", "MusterCore", "MusterTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MusterMQTTTests",
+            dependencies: ["MusterMQTT", "MusterMQTTCodec", "MusterCore", "MusterTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -87,10 +87,11 @@ package struct SQLiteStore: MusterStore {
         }
     }
 
-    /// Runs a short, indexed read on the calling thread (GRDB's synchronous `read`), skipping the hop to a reader
-    /// queue and back, which costs more than such a read itself. Only for point lookups: anything that may scan
-    /// (pages, counts) uses the asynchronous `dbPool.read`.
+    /// Runs a short, indexed read of ONE statement on the calling thread (GRDB's synchronous `unsafeRead`), skipping
+    /// the hop to a reader queue and back and the BEGIN/COMMIT around it, which together cost more than such a read:
+    /// a single SELECT is atomic in SQLite, so it needs no explicit transaction. Only for point lookups: anything that
+    /// may scan (pages, counts) or needs several statements to agree uses the asynchronous `dbPool.read`.
     func pointRead<T>(_ body: (Database) throws -> T) throws -> T {
-        try dbPool.read(body)
+        try dbPool.unsafeRead(body)
     }
 }

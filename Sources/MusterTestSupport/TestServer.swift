@@ -30,6 +30,9 @@ package struct TestServer: Sendable {
             "dataDir": .init(.string(directory.path), isSecret: false),
             "http.host": .init(.string("127.0.0.1"), isSecret: false),
             "http.port": .init(.int(0), isSecret: false),
+            "mqtt.port": .init(.int(0), isSecret: false),
+            "mqtt.tlsPort": .init(.int(0), isSecret: false),
+            "coap.port": .init(.int(0), isSecret: false),
             "admin.email": .init(.string(adminEmail), isSecret: false),
             "admin.password": .init(.string(adminPassword), isSecret: true),
         ]

@@ -90,7 +90,6 @@ struct Import: AsyncParsableCommand {
             "uploading \(fileURL.lastPathComponent) (\(ImportFormatting.bytes(size))) to \(settings.server.absoluteString)"
         )
         let started = try await client.startImport(mapping: mappingJSON, file: fileURL)
-        note("import job \(started.id) \(started.dryRun ? "(dry run) " : "")started")
         let job = try await ImportJobWatcher(client: client).wait(for: started)
 
         var report = ImportReport(job: job, errorsURL: client.url("api/imports/\(job.id)/errors.csv"))

@@ -28,6 +28,21 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("http-port"), help: "HTTP port (default 8080; 0 picks a free port).")
     var httpPort: Int?
 
+    @Option(name: .customLong("mqtt-port"), help: "MQTT port (default 1883; 0 picks a free port).")
+    var mqttPort: Int?
+
+    @Option(name: .customLong("mqtts-port"), help: "MQTT over TLS port (default 8883; 0 picks a free port).")
+    var mqttsPort: Int?
+
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate (chain) of the MQTT TLS listener (default: generated in the data directory).")
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: "PEM private key of the MQTT TLS listener.")
+    var tlsKey: String?
+
+    @Option(name: .customLong("coap-port"), help: "CoAP (UDP) port (default 5683; 0 picks a free port).")
+    var coapPort: Int?
+
     @Option(name: .customLong("provision-failure-limit"), help: "Failed provisioning attempts per source per minute before it is refused (default 30; 0 turns it off).")
     var provisionFailureLimit: Int?
 
@@ -46,6 +61,11 @@ struct Serve: AsyncParsableCommand {
         if let host { values["http.host"] = .init(.string(host), isSecret: false) }
         if let httpPort { values["http.port"] = .init(.int(httpPort), isSecret: false) }
         if let maxBodySize { values["http.maxBodySize"] = .init(.int(maxBodySize), isSecret: false) }
+        if let mqttPort { values["mqtt.port"] = .init(.int(mqttPort), isSecret: false) }
+        if let mqttsPort { values["mqtt.tlsPort"] = .init(.int(mqttsPort), isSecret: false) }
+        if let tlsCert { values["mqtt.tlsCert"] = .init(.string(tlsCert), isSecret: false) }
+        if let tlsKey { values["mqtt.tlsKey"] = .init(.string(tlsKey), isSecret: false) }
+        if let coapPort { values["coap.port"] = .init(.int(coapPort), isSecret: false) }
         if let provisionFailureLimit { values["provision.failureLimit"] = .init(.int(provisionFailureLimit), isSecret: false) }
         var providers: [any ConfigProvider] = [
             InMemoryProvider(name: "arguments", values: values),
@@ -70,13 +90,16 @@ struct Serve: AsyncParsableCommand {
             say("muster:   system administrator: \(logins.systemAdminEmail) with password \(logins.systemAdminPassword)")
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await runtime.group.run() }
             group.addTask {
-                let http = await runtime.listeners.address(of: "http")
-                say("muster: http listening on \(http.host):\(http.port)")
-                say("muster: console at http://\(http.host == "0.0.0.0" ? "localhost" : http.host):\(http.port)/")
+                for await listener in runtime.listeners.announcements() {
+                    say("muster: \(listener.name) listening on \(listener.host):\(listener.port)")
+                    if listener.name == "http" {
+                        say("muster: console at http://\(listener.host == "0.0.0.0" ? "localhost" : listener.host):\(listener.port)/")
                     }
-            try await group.waitForAll()
+                }
+            }
+            try await runtime.group.run()
+            group.cancelAll()
         }
         say("muster: stopped")
     }

@@ -65,13 +65,17 @@ package func buildServices(config: ConfigReader, logger: Logger, handleSignals: 
         },
         logger: logger
     )
+    let transports = TransportDependencies(
+        provisioning: services.provisioning, deviceAPI: services.deviceAPI, attributeChanges: changes, config: config,
+        dataDirectory: configuration.dataDirectory, listeners: listeners, logger: logger
+    )
     let group = ServiceGroup(configuration: .init(
         services: [
             .init(service: StoreLifecycleService(close: { try store.close() }, logger: logger)),
             .init(service: AuditService(recorder: recorder)),
             .init(service: ImportJobService(queue: importJobs)),
             .init(service: http, failureTerminationBehavior: .gracefullyShutdownGroup),
-        ],
+        ] + (try mqttServices(transports)) + (try coapServices(transports)),
         gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
         logger: logger
     ))

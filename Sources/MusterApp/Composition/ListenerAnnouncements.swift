@@ -6,6 +6,12 @@ package struct ListenerAddress: Sendable, Hashable {
     package var name: String
     package var host: String
     package var port: Int
+
+    package init(name: String, host: String, port: Int) {
+        self.name = name
+        self.host = host
+        self.port = port
+    }
 }
 
 /// Collects listener addresses as they are bound, for the CLI to print and tests to connect to.
@@ -13,6 +19,7 @@ package final class ListenerAnnouncements: Sendable {
     private struct State {
         var addresses: [ListenerAddress] = []
         var waiters: [(String, CheckedContinuation<ListenerAddress, Never>)] = []
+        var observers: [AsyncStream<ListenerAddress>.Continuation] = []
     }
 
     private let state = Mutex(State())
@@ -20,13 +27,14 @@ package final class ListenerAnnouncements: Sendable {
     package init() {}
 
     package func announce(_ address: ListenerAddress) {
-        let ready = state.withLock { state in
+        let (ready, observers) = state.withLock { state in
             state.addresses.append(address)
             let matching = state.waiters.filter { $0.0 == address.name }.map(\.1)
             state.waiters.removeAll { $0.0 == address.name }
-            return matching
+            return (matching, state.observers)
         }
         for waiter in ready { waiter.resume(returning: address) }
+        for observer in observers { observer.yield(address) }
     }
 
     /// The address of listener `name`, waiting until it is bound.
@@ -39,5 +47,16 @@ package final class ListenerAnnouncements: Sendable {
             }
             if let found { continuation.resume(returning: found) }
         }
+    }
+
+    /// Every listener as it is bound (those bound already first).
+    package func announcements() -> AsyncStream<ListenerAddress> {
+        let (stream, continuation) = AsyncStream.makeStream(of: ListenerAddress.self)
+        let existing = state.withLock { state in
+            state.observers.append(continuation)
+            return state.addresses
+        }
+        for address in existing { continuation.yield(address) }
+        return stream
     }
 }

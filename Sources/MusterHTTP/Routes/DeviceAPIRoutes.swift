@@ -1,5 +1,6 @@
 import Hummingbird
 import MusterCore
+import MusterProvisionWire
 
 /// The device HTTP API: `POST /api/v1/provision` and `/api/v1/{token}/telemetry|attributes`.
 struct DeviceAPIRoutes {

@@ -18,6 +18,7 @@ struct ImportJobWatcher {
             interrupt.stop()
             bar.finish()
         }
+        bar.note("import job \(job.id) \(job.dryRun ? "(dry run) " : "")started; Ctrl-C cancels it")
         var cancelSent = false
         while !job.isFinished {
             bar.show(job)

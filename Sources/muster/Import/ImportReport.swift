@@ -47,11 +47,13 @@ struct ImportReport {
             out.append("  … and \(fmt(more)) more")
         }
         if let errorsFile {
-            out.append("all failed rows, with their reason, were saved to \(errorsFile): fix them and import that file")
+            out.append(
+                "all failed rows were saved to \(errorsFile), each with its reason in a last 'error' column: "
+                    + "fix them, drop that column, and import the file again")
         } else {
             out.append(
-                "all failed rows, with their reason, as a CSV to fix and re-import: GET \(errorsURL.absoluteString) "
-                    + "(or run again with --errors-csv PATH)")
+                "all failed rows, as a CSV to fix and re-import (with a last 'error' column giving the reason): "
+                    + "GET \(errorsURL.absoluteString) (or run again with --errors-csv PATH)")
         }
         return out
     }

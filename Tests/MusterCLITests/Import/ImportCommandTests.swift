@@ -104,7 +104,7 @@ import Testing
             #expect(result.status == 1, "\(result)")
             #expect(result.stdout.contains("saved to \(errors)"), "\(result)")
             let text = try String(contentsOfFile: errors, encoding: .utf8)
-            let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
+            let lines = text.split(whereSeparator: \.isNewline)
             #expect(lines.count == 4, "header and three failed rows: \(text)")
             #expect(lines.dropFirst().allSatisfy { $0.contains("already exists") }, "\(text)")
         }
@@ -196,6 +196,39 @@ import Testing
             )
             #expect(result.status == 0, "\(result)")
             #expect(result.stdout.contains("created: 3"), "\(result)")
+        }
+    }
+
+    @Test func interruptCancelsTheJob() async throws {
+        try await TestServer.run { server in
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            // Given a file large enough to be still running when the job starts (a debug server imports a few
+            // thousand rows per second),
+            var text = "name,type,serial\n"
+            for index in 0..<50_000 { text += "Bulk-\(index),Bulk Sensor,SN-\(index)\n" }
+            let path = directory.appending("bulk.csv")
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+
+            // when Ctrl-C arrives as soon as the job has started,
+            let result = try await MusterCommandRunner.run(
+                [
+                    "import", path, "--entity", "device", "--columns", "name,type,server:serial", "--server",
+                    server.baseURL,
+                ],
+                environment: Self.credentials(), interruptOn: "started; Ctrl-C cancels it"
+            )
+
+            // then the job is cancelled on the server, reported, and the command fails.
+            #expect(result.status == 1, "\(result)")
+            #expect(result.stderr.contains("interrupted: cancelling import"), "\(result)")
+            #expect(result.stdout.contains("CANCELLED"), "\(result)")
+            let reply = try await server.send("GET", "/api/imports", token: try await server.login())
+            guard case .array(let jobs) = try reply.json(), let job = jobs.first else {
+                Issue.record("no job: \(reply.text)")
+                return
+            }
+            #expect(job["status"]?.stringValue == "CANCELLED")
         }
     }
 

@@ -22,7 +22,7 @@ import Testing
         #expect(try JSONParser.parse(Array(result.stdout.utf8))["delimiter"]?.stringValue == ",", "\(result)")
     }
 
-    @Test(arguments: [":", ";;", "space", "\"", ""])
+    @Test(arguments: [":", ";;", "space", "\""])
     func refusedDelimiter(option: String) async throws {
         let result = try await MusterCommandRunner.run(
             [

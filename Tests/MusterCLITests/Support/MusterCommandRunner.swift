@@ -1,6 +1,11 @@
 import Foundation
 import MusterTestSupport
+import Synchronization
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// What one run of the `muster` binary did.
 struct CommandResult: Sendable, CustomStringConvertible {
@@ -51,23 +56,19 @@ enum MusterCommandRunner {
     /// Runs `muster ARGUMENTS` and waits for it (killed after `timeout`).
     /// - Parameters:
     ///   - environment: `MUSTER_*` variables to set for this run.
-    ///   - directory: The working directory.
+    ///   - interruptOn: When standard error first contains this text, the command gets SIGINT (as from Ctrl-C).
     static func run(
-        _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil,
+        _ arguments: [String], environment: [String: String] = [:], interruptOn marker: String? = nil,
         timeout: TimeInterval = 120
     ) async throws -> CommandResult {
         let scratch = try TemporaryDirectory()
         defer { scratch.remove() }
         let outURL = URL(fileURLWithPath: scratch.path).appendingPathComponent("stdout")
-        let errURL = URL(fileURLWithPath: scratch.path).appendingPathComponent("stderr")
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let out = try FileHandle(forWritingTo: outURL)
-        let err = try FileHandle(forWritingTo: errURL)
-        defer {
-            try? out.close()
-            try? err.close()
-        }
+        defer { try? out.close() }
+        let errPipe = Pipe()
+        let stderr = Mutex(Data())
 
         let process = Process()
         process.executableURL = try executable()
@@ -75,11 +76,22 @@ enum MusterCommandRunner {
         var variables = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MUSTER_") }
         variables.merge(environment) { _, new in new }
         process.environment = variables
-        if let directory { process.currentDirectoryURL = directory }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = out
-        process.standardError = err
+        process.standardError = errPipe
 
+        let interrupted = Mutex(false)
+        errPipe.fileHandleForReading.readabilityHandler = { [process] handle in
+            let chunk = handle.availableData
+            let text = stderr.withLock { data in
+                data.append(chunk)
+                return String(decoding: data, as: UTF8.self)
+            }
+            if let marker, text.contains(marker), !interrupted.withLock({ $0 }) {
+                interrupted.withLock { $0 = true }
+                kill(process.processIdentifier, SIGINT)
+            }
+        }
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
             process.terminationHandler = { finished in continuation.resume(returning: finished.terminationStatus) }
             do {
@@ -94,10 +106,12 @@ enum MusterCommandRunner {
                 if process.isRunning { process.terminate() }
             }
         }
+        errPipe.fileHandleForReading.readabilityHandler = nil
+        let rest = errPipe.fileHandleForReading.readDataToEndOfFile()
         return CommandResult(
             status: status,
             stdout: String(decoding: (try? Data(contentsOf: outURL)) ?? Data(), as: UTF8.self),
-            stderr: String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self)
+            stderr: String(decoding: stderr.withLock { $0 + rest }, as: UTF8.self)
         )
     }
 }

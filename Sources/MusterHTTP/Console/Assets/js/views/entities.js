@@ -62,11 +62,13 @@ export async function entityList(kind) {
     }
   }
 
+  const optional = key => (key === 'label' || key === 'createdTime' || key === 'credentialsType' ? 'col-optional' : null);
+
   function sortHeader([key, label, sortKey]) {
-    if (!sortKey) return h('th', { scope: 'col' }, label);
+    if (!sortKey) return h('th', { scope: 'col', class: optional(key) }, label);
     const active = state.sort === sortKey;
     const ariaSort = active ? (state.order === 'ASC' ? 'ascending' : 'descending') : 'none';
-    return h('th', { scope: 'col', 'aria-sort': ariaSort },
+    return h('th', { scope: 'col', 'aria-sort': ariaSort, class: optional(key) },
       h('button', {
         type: 'button', class: 'sort', onclick: () => {
           if (state.sort === sortKey) state.order = state.order === 'ASC' ? 'DESC' : 'ASC';
@@ -87,10 +89,10 @@ export async function entityList(kind) {
       h('tbody', {}, result.data.map(entity => h('tr', { dataset: { name: entity.name } },
         columns.map(([key]) => {
           if (key === 'name') return h('td', {}, h('a', { href: `#/${k.route}/${entity.id.id}` }, entity.name));
-          if (key === 'createdTime') return h('td', { class: 'nowrap' }, fmtTime(entity.createdTime));
+          if (key === 'createdTime') return h('td', { class: 'nowrap col-optional' }, fmtTime(entity.createdTime));
           if (key === 'provisionState') return h('td', { class: 'provision-state' }, entity.provisionState ? h('span', { class: `badge badge-${entity.provisionState}` }, entity.provisionState) : '—');
-          if (key === 'credentialsType') return h('td', {}, entity.credentialsType || '—');
-          return h('td', {}, entity[key] || '');
+          if (key === 'credentialsType') return h('td', { class: 'col-optional' }, entity.credentialsType || '—');
+          return h('td', { class: optional(key) }, entity[key] || '');
         }),
         h('td', { class: 'actions' }, h('button', {
           type: 'button', class: 'btn btn-small btn-danger', 'aria-label': `Delete ${entity.name}`,

@@ -1,7 +1,9 @@
 import MusterCore
 
-/// The JSON answer of a provisioning request (spec §2.9), identical for every transport: built from the
-/// credentials on success, and from ``ProvisionError`` otherwise, with ThingsBoard's exact strings.
+/// The JSON answer of a provisioning request (spec §2.9), identical for HTTP, MQTT and CoAP: built from the
+/// credentials on success, and from ``ProvisionError`` otherwise, with ThingsBoard's exact strings. It lives in
+/// this small wire target because all three transports write it; each transport still maps the outcome to its own
+/// status (HTTP 200/429, CoAP 2.01/4.00/4.29, MQTT PUBLISH on `/provision/response`).
 package enum ProvisionResponse {
     /// `{"credentialsValue":…,"credentialsType":…,"status":"SUCCESS"}`; MQTT-basic values are a nested object.
     package static func success(_ credentials: CredentialsMaterial) -> String {

@@ -1,0 +1,16 @@
+import Configuration
+import Logging
+import MusterCore
+import ServiceLifecycle
+
+/// What a device transport (MQTT, CoAP) needs from the composition root: the core services it calls, its
+/// configuration, and where to announce its bound address.
+struct TransportDependencies: Sendable {
+    let provisioning: ProvisionService
+    let deviceAPI: DeviceAPIService
+    let attributeChanges: AttributeChangeHub
+    let config: ConfigReader
+    let dataDirectory: String
+    let listeners: ListenerAnnouncements
+    let logger: Logger
+}

@@ -1,0 +1,1 @@
+// The CoAP transport (being written).

@@ -1,0 +1,1 @@
+// The MQTT transport (being written).
