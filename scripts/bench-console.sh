@@ -22,9 +22,11 @@ command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteract
 command -v curl >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null; }
 
 cd "$REPO"
+mkdir -p "$BENCH_DIR"
 echo "== building (release)"
-swift build -c release --product muster 2>&1 | tail -1
-swift build -c release --product muster-bench 2>&1 | tail -1
+for product in muster muster-bench; do
+    swift build -c release --product "$product" >"$BENCH_DIR/build.log" 2>&1 || { tail -40 "$BENCH_DIR/build.log"; exit 1; }
+done
 BIN="$REPO/.build/release"
 
 if [ "${FRESH:-0}" = 1 ]; then rm -rf "$DATA"; fi

@@ -30,11 +30,24 @@ struct ImportJobRoutes {
         }
         router.get("/api/imports/:id/errors.csv") { _, context in
             let job = try find(context)
-            let data = (try? Data(contentsOf: URL(fileURLWithPath: errorsPath(job.id)))) ?? Data()
+            let path = errorsPath(job.id)
+            // Streamed in 256 KiB chunks: a million failed rows must not be held in memory.
+            let body = ResponseBody { writer in
+                if let handle = FileHandle(forReadingAtPath: path) {
+                    defer { try? handle.close() }
+                    while let data = try handle.read(upToCount: 256 * 1024), !data.isEmpty {
+                        try await writer.write(ByteBuffer(bytes: data))
+                    }
+                }
+                try await writer.finish(nil)
+            }
             return Response(
                 status: .ok,
-                headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"import-\(job.id.lowercasedString)-errors.csv\""],
-                body: .init(byteBuffer: ByteBuffer(bytes: data))
+                headers: [
+                    .contentType: "text/csv; charset=utf-8",
+                    .contentDisposition: "attachment; filename=\"import-\(job.id.lowercasedString)-errors.csv\"",
+                ],
+                body: body
             )
         }
     }
@@ -56,7 +69,7 @@ struct ImportJobRoutes {
         }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let spoolPath = "\(directory)/upload-\(UUID().uuidString.lowercased()).csv"
-        FileManager.default.createFile(atPath: spoolPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: spoolPath, contents: nil)
         var keepSpool = false
         defer { if !keepSpool { try? FileManager.default.removeItem(atPath: spoolPath) } }
         guard let spool = FileHandle(forWritingAtPath: spoolPath) else { throw RequestError.invalidBody("could not store the upload") }
