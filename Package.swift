@@ -185,6 +185,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "MusterProvisionWireTests",
+            dependencies: ["MusterProvisionWire", "MusterCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "MusterHTTPTests",
             dependencies: ["MusterHTTP", "MusterCore"],
             swiftSettings: swiftSettings

@@ -26,3 +26,35 @@ package enum ProvisionResponse {
         }
     }
 }
+
+extension ProvisionResponse {
+    /// The answer in `format`: JSON text, or `ProvisionDeviceResponseMsg` (1 status, 2 credentialsType,
+    /// 3 credentialsValue; only the status on failure).
+    package static func encode(_ result: Result<CredentialsMaterial, ProvisionError>, format: ProvisionPayloadFormat) -> [UInt8] {
+        switch (format, result) {
+        case (.json, .success(let credentials)): return Array(success(credentials).utf8)
+        case (.json, .failure(let error)): return Array(failure(error).utf8)
+        case (.protobuf, .success(let credentials)):
+            var out: [UInt8] = []
+            ProtobufWire.appendVarint(1, 1, to: &out)
+            let type: UInt64
+            switch credentials.type {
+            case .accessToken: type = 0
+            case .x509Certificate: type = 1
+            case .mqttBasic: type = 2
+            case .lwm2mCredentials: type = 3
+            }
+            if type != 0 { ProtobufWire.appendVarint(2, type, to: &out) }
+            let value = credentials.type == .accessToken ? credentials.credentialsId : (credentials.credentialsValue ?? "")
+            if !value.isEmpty { ProtobufWire.appendString(3, value, to: &out) }
+            return out
+        case (.protobuf, .failure(let error)):
+            var out: [UInt8] = []
+            switch error {
+            case .notFound: ProtobufWire.appendVarint(1, 2, to: &out)
+            case .failure, .rateLimited: ProtobufWire.appendVarint(1, 3, to: &out)
+            }
+            return out
+        }
+    }
+}

@@ -72,12 +72,15 @@ def go(driver, base_url, route):
                        and d.find_elements(By.ID, "logout"))
 
 
-def shot(driver, name, width=1280, height=800):
-    """Saves a README screenshot when MUSTER_CONSOLE_SCREENSHOTS is set."""
+def shot(driver, name, height=800, scroll_to=None):
+    """Saves a README screenshot (1280 wide) when MUSTER_CONSOLE_SCREENSHOTS is set."""
     if not SCREENSHOTS:
         return
     Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-    driver.set_window_size(width, height)
+    driver.set_window_size(1280, height)
+    driver.execute_script("document.getElementById('toasts').replaceChildren();"
+                          "const e = arguments[0] && document.querySelector(arguments[0]);"
+                          "if (e) e.scrollIntoView(); else window.scrollTo(0, 0);", scroll_to)
     driver.save_screenshot(str(Path(SCREENSHOTS) / f"{name}.png"))
     driver.set_window_size(1280, 800)
 
@@ -146,7 +149,7 @@ def test_profile_key_and_secret_provision_a_device(console, base_url, rest):
     key = visible(driver, "#provision-key").get_attribute("value")
     secret = visible(driver, "#provision-secret").get_attribute("value")
     assert re.fullmatch(r"[a-z0-9]{20}", key) and re.fullmatch(r"[a-z0-9]{20}", secret)
-    shot(driver, "console-provisioning")
+    shot(driver, "console-provisioning", height=1000)
 
     device_name = f"Thermostat-{RUN}"
     response = requests.post(f"{base_url}/api/v1/provision", json={
@@ -217,7 +220,7 @@ def test_import_wizard_creates_the_three_devices(console, base_url, rest, tmp_pa
     assert status == "DONE" and counts == {"created": 3, "updated": 0, "failed": 0}
     assert rest.get("/api/tenant/deviceInfos", pageSize=10, page=0, textSearch="Sensor-00")["totalElements"] == 0, \
         "a dry run writes nothing"
-    shot(driver, "console-import")
+    shot(driver, "console-import", height=1150, scroll_to="#import-mapping-title")
 
     status, counts = run_import(driver)
     assert status == "DONE" and counts == {"created": 3, "updated": 0, "failed": 0}
@@ -229,7 +232,7 @@ def test_import_wizard_creates_the_three_devices(console, base_url, rest, tmp_pa
     assert {"key": "serialNumber", "value": "SN-4A21F"}.items() <= {**{a["key"]: a for a in attributes}["serialNumber"]}.items()
 
 
-def test_import_again_without_update_fails_each_row_with_a_reason(console, base_url, tmp_path):
+def test_import_again_without_update_fails_each_row_with_a_reason(console, base_url, rest, tmp_path):
     driver = console
     open_wizard(driver, base_url, write_csv(tmp_path, "devices.csv", ISSUE_CSV))
     set_update(driver, False)
@@ -240,6 +243,17 @@ def test_import_again_without_update_fails_each_row_with_a_reason(console, base_
     for line in lines:
         assert re.search(r"Line \d+: \S", line.text), line.text
     assert visible(driver, "#import-download-errors")
+
+    # The failed rows come back as a CSV with an `error` column, which the wizard maps to Skip on re-import.
+    job_id = driver.find_element(By.CSS_SELECTOR, "#import-result .stats").get_attribute("data-job-id")
+    errors = requests.get(f"{base_url}/api/imports/{job_id}/errors.csv", headers=rest.headers, timeout=10)
+    assert errors.status_code == 200
+    records = [line for line in errors.text.splitlines() if line]
+    assert len(records) == 4 and records[0].split(",")[-1] == "error", errors.text
+    open_wizard(driver, base_url, write_csv(tmp_path, "failed-rows.csv", errors.text))
+    types = [Select(s).first_selected_option.get_attribute("value")
+             for s in driver.find_elements(By.CSS_SELECTOR, "#import-mapping select[id^=import-type-]")]
+    assert types == ["NAME", "TYPE", "LABEL", "SERVER_ATTRIBUTE", "ACCESS_TOKEN", "SKIP"]
 
 
 def test_import_again_with_update_updates_the_three(console, base_url, tmp_path):
@@ -283,10 +297,11 @@ def test_file_without_type_column_is_refused_before_upload(console, base_url, re
 def test_device_list_search_and_profile_filter(console, base_url):
     driver = console
     go(driver, base_url, "devices")
-    visible(driver, "#device-table")
-    shot(driver, "console-devices")
     search = visible(driver, "#device-search")
     search.send_keys(Keys.CONTROL, "a")
+    search.send_keys(Keys.BACKSPACE)
+    wait(driver).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#device-table tbody tr")) >= 6)
+    shot(driver, "console-devices", height=700)
     search.send_keys("sensor-00")  # case-insensitive prefix
     wait(driver).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#device-table tbody tr")) == 2)
     search.send_keys(Keys.CONTROL, "a")

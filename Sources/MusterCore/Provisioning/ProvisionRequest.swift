@@ -44,6 +44,8 @@ package enum ProvisionRequestError: Error, Equatable, Sendable {
     case missingField(String)
     case wrongType(field: String)
     case unknownCredentialsType(String)
+    /// Neither JSON nor a valid protobuf `ProvisionDeviceRequestMsg`.
+    case invalidProtobuf
 }
 
 extension ProvisionRequest {

@@ -64,7 +64,7 @@ package struct ProvisionService: Sendable {
         limiter.recordFailure(source: context.sourceAddress, key: "", now: now)
         let reason: String
         switch error {
-        case .invalidJSON, .notAnObject: reason = "MALFORMED_PAYLOAD"
+        case .invalidJSON, .notAnObject, .invalidProtobuf: reason = "MALFORMED_PAYLOAD"
         case .missingField: reason = "MISSING_FIELD"
         case .wrongType: reason = "WRONG_FIELD_TYPE"
         case .unknownCredentialsType: reason = "UNKNOWN_CREDENTIALS_TYPE"

@@ -88,6 +88,7 @@ struct DeviceAPIRoutes {
         case .notAnObject: return "Provision request must be a JSON object"
         case .missingField(let field): return "Failed to find the field \(field) in JSON body!"
         case .wrongType(let field): return "Field \(field) has a wrong type"
+        case .invalidProtobuf: return "Provision request is neither JSON nor protobuf"
         case .unknownCredentialsType(let name):
             return "Unknown credentialsType '\(name)'; expected ACCESS_TOKEN, X509_CERTIFICATE, MQTT_BASIC or LWM2M_CREDENTIALS"
         }

@@ -237,7 +237,7 @@ export function importWizard(kind) {
     clear(result,
       h('h2', { id: 'import-result-title' }, title),
       job.failure ? errorBox(job.failure) : null,
-      h('div', { class: 'stats', dataset: { status: job.status, dryRun: String(dryRun) } },
+      h('div', { class: 'stats', dataset: { status: job.status, dryRun: String(dryRun), jobId: job.id } },
         stat('import-created', dryRun ? 'will be created' : 'created', job.created, 'ok'),
         stat('import-updated', dryRun ? 'will be updated' : 'updated', job.updated, 'info'),
         stat('import-failed', dryRun ? 'will be rejected' : 'failed', job.errors, job.errors ? 'bad' : '')),
