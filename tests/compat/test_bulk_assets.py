@@ -43,8 +43,8 @@ def test_device_bulk_import_create(rest, ce, run_id):
     assert ts_a["temp"][0].value == 21.5
     # the result model also validates in the strict client
     cres = ce.process_devices_bulk_import(bulk_import_request={
-        "file": f"NAME\nbulk-c-{run_id}\n",
-        "mapping": {"columns": [{"type": "NAME"}], "delimiter": ",", "update": True, "header": True}})
+        "file": f"NAME,TYPE\nbulk-c-{run_id},{prof}\n",
+        "mapping": {"columns": [{"type": "NAME"}, {"type": "TYPE"}], "delimiter": ",", "update": True, "header": True}})
     assert (cres.created, cres.updated, cres.errors) == (1, 0, 0)
 
 

@@ -5,7 +5,7 @@ import MusterCore
 /// (`Database.cachedStatement`), so a million-row import parses each of them once; the SQL texts are the import's
 /// own, so no other code path shares (or rebinds) these statements.
 struct ImportStatements {
-    /// Opens the per-row savepoint inside the batch's transaction.
+    /// Opens the savepoint of a row that updates an existing entity.
     let savepoint: ImportBinder
     /// Keeps what the row wrote.
     let release: ImportBinder
@@ -15,6 +15,8 @@ struct ImportStatements {
     /// decides "new" and writes it, and `changesCount == 0` means "exists". Arguments: `id, tenant_id, name,
     /// search_text, type, profile id, label, additional_info, created_time`.
     let insertEntity: ImportBinder
+    /// Deletes the entity `id` (undoes a new row refused for its credentials).
+    let deleteEntity: ImportBinder
     /// `id, additional_info` of the entity with that `tenant_id, name`.
     let findEntity: ImportBinder
     /// Updates `type, profile id, label, additional_info` (each kept when its argument is NULL) of `id`, and
@@ -50,6 +52,7 @@ struct ImportStatements {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
             ON CONFLICT DO NOTHING
             """)
+        deleteEntity = try prepare("DELETE FROM \(table) WHERE id = ?")
         findEntity = try prepare("SELECT id, additional_info FROM \(table) WHERE tenant_id = ? AND name = ?")
         updateEntity = try prepare(
             """

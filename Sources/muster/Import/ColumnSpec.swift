@@ -5,7 +5,8 @@ import MusterCore
 /// `SERVER_ATTRIBUTE:serialNumber`, turned into the mapping column the job API takes.
 ///
 /// The grammar is `KIND[:KEY[:VALUE_TYPE]]`: `KIND` is a short name (`name`, `type`, `label`, `description`,
-/// `gateway`, `token`, `x509`, `mqtt-client-id`, `mqtt-user`, `mqtt-password`, `server`, `shared`, `telemetry`)
+/// `gateway`, `token`, `x509`, `mqtt-client-id`, `mqtt-user`, `mqtt-password`, `server`, `shared`, `telemetry`,
+/// `skip` for an ignored column such as the `error` column of an errors CSV)
 /// or a ThingsBoard column type (`NAME`, `SERVER_ATTRIBUTE`…); `KEY` is required for attribute and telemetry
 /// columns and refused elsewhere; `VALUE_TYPE` (STRING, LONG, DOUBLE, BOOLEAN or JSON, any letter case) forces the
 /// cell type instead of inference. A key cannot contain `:` or `,`.
@@ -15,7 +16,7 @@ enum ColumnSpec {
         "name": .name, "type": .type, "label": .label, "description": .description, "gateway": .isGateway,
         "token": .accessToken, "x509": .x509, "mqtt-client-id": .mqttClientId, "mqtt-user": .mqttUserName,
         "mqtt-password": .mqttPassword, "server": .serverAttribute, "shared": .sharedAttribute,
-        "telemetry": .timeseries,
+        "telemetry": .timeseries, "skip": .skip,
     ]
 
     /// Parses a whole `--columns` value.

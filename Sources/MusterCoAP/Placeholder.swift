@@ -1,1 +1,0 @@
-// The CoAP transport (being written).
