@@ -83,6 +83,12 @@ class MusterServer:
         return self.proc.returncode
 
 
+def pytest_sessionstart(session):
+    """Failure screenshots of an earlier run are removed, so that `.artifacts/` shows this run's only."""
+    for old in ARTIFACTS.glob("*.png"):
+        old.unlink(missing_ok=True)
+
+
 @pytest.fixture(scope="session")
 def server():
     binary = Path(os.environ.get("MUSTER_BIN", str(REPO / ".build" / "debug" / "muster")))

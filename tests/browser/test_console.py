@@ -78,7 +78,7 @@ def shot(driver, name, height=800, scroll_to=None):
         return
     Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
     driver.set_window_size(1280, height)
-    driver.execute_script("document.getElementById('toasts').replaceChildren();"
+    driver.execute_script("document.getElementById('toasts').replaceChildren(); document.activeElement.blur();"
                           "const e = arguments[0] && document.querySelector(arguments[0]);"
                           "if (e) e.scrollIntoView(); else window.scrollTo(0, 0);", scroll_to)
     driver.save_screenshot(str(Path(SCREENSHOTS) / f"{name}.png"))
@@ -117,6 +117,14 @@ def test_login_rejects_a_wrong_password_then_logs_in_and_out(driver, base_url):
     assert text_of(driver, "main h1", "Devices")
     token = driver.execute_script("return sessionStorage.getItem('muster.token')")
     assert token and token.count(".") == 2, "the JWT is kept in sessionStorage"
+    # The token is refreshed through POST /api/auth/token (the console schedules this before `exp`).
+    refreshed = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "const api = document.querySelector('script[type=module]').src.replace(/app\\.js$/, 'api.js');"
+        "import(api).then(m => m.refresh()).then(() => m2(), e => done('failed: ' + e.message));"
+        "function m2() { fetch('/api/auth/user', {headers: {'X-Authorization': 'Bearer ' + sessionStorage.getItem('muster.token')}})"
+        "  .then(r => r.json()).then(u => done(u.email), e => done('failed: ' + e.message)); }")
+    assert refreshed == ADMIN_EMAIL
     clickable(driver, "#logout").click()
     visible(driver, "form.login-card")
     assert driver.execute_script("return sessionStorage.getItem('muster.token')") is None
@@ -293,6 +301,35 @@ def test_file_without_type_column_is_refused_before_upload(console, base_url, re
 
 
 # ---- the rest of the console, briefly ----------------------------------------------------------------------------
+
+def test_asset_create_edit_attributes_delete(console, base_url, rest):
+    driver = console
+    go(driver, base_url, "assets")
+    clickable(driver, "#asset-add").click()
+    name = f"Building-{RUN}"
+    visible(driver, "#asset-new-name").send_keys(name)
+    driver.find_element(By.ID, "asset-new-label").send_keys("North campus", Keys.ENTER)
+    wait(driver).until(lambda d: re.search(r"#/assets/[0-9a-f-]{36}$", d.current_url))
+    text_of(driver, "main h1", re.escape(name))
+    assert not driver.find_elements(By.CSS_SELECTOR, "[data-tab=credentials]"), "assets have no credentials"
+    clickable(driver, "[role=tab][data-tab=attributes]").click()
+    form = visible(driver, "#scope-SERVER_SCOPE form.row")
+    form.find_element(By.CSS_SELECTOR, "input[type=text]").send_keys("floors")
+    form.find_elements(By.CSS_SELECTOR, "input[type=text]")[1].send_keys("12", Keys.ENTER)
+    text_of(driver, "#scope-SERVER_SCOPE table", "floors")
+    asset_id = driver.current_url.rsplit("/", 1)[1]
+    attributes = rest.get(f"/api/plugins/telemetry/ASSET/{asset_id}/values/attributes/SERVER_SCOPE")
+    assert [(a["key"], a["value"]) for a in attributes] == [("floors", 12)], "numbers are stored typed"
+    clickable(driver, "button[aria-label='Edit floors']").click()
+    edit = visible(driver, "input[aria-label='Value of floors']")
+    edit.send_keys(Keys.CONTROL, "a")
+    edit.send_keys("13", Keys.ENTER)
+    wait(driver).until(lambda d: rest.get(f"/api/plugins/telemetry/ASSET/{asset_id}/values/attributes/SERVER_SCOPE")[0]["value"] == 13)
+    clickable(driver, ".page-head .btn-danger").click()
+    clickable(driver, "dialog [data-confirm]").click()
+    wait(driver).until(lambda d: d.current_url.endswith("#/assets"))
+    assert requests.get(f"{base_url}/api/asset/{asset_id}", headers=rest.headers, timeout=10).status_code == 404
+
 
 def test_device_list_search_and_profile_filter(console, base_url):
     driver = console

@@ -178,6 +178,7 @@ export function importWizard(kind) {
     progressBar.value = 0;
     progressText.textContent = 'Uploading…';
     cancelButton.disabled = false;
+    progress.scrollIntoView({ block: 'nearest' });
     try {
       let job = await api('POST', '/api/imports', { body: form });
       state.job = job;

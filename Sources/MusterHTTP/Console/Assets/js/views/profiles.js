@@ -110,7 +110,7 @@ export async function profileEditor(id) {
     return h('div', { class: 'row' }, field(label, input),
       h('div', { class: 'align-end btn-group' },
         h('button', { type: 'button', class: 'btn', id: `${idName}-regenerate`, 'aria-label': `Regenerate ${label.toLowerCase()}`, onclick: () => { state[prop] = randomKey(); input.value = state[prop]; } }, 'Regenerate'),
-        copyButton(() => input.value, `Copy ${label.toLowerCase()}`)));
+        Object.assign(copyButton(() => input.value, `Copy ${label.toLowerCase()}`), { className: 'btn', id: `${idName}-copy` })));
   }
 
   function reprovisionGroup() {

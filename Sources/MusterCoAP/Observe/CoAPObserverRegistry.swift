@@ -1,0 +1,108 @@
+import Foundation
+import MusterCoAPCodec
+import NIOCore
+
+/// Identifies one observation: the client endpoint and the token it registered with (RFC 7641 §3.1).
+package struct CoAPObserverKey: Hashable, Sendable {
+    /// The client's address.
+    package var peer: SocketAddress
+    /// The registration's token, repeated in every notification.
+    package var token: CoAPToken
+
+    /// Creates a key.
+    package init(peer: SocketAddress, token: CoAPToken) {
+        self.peer = peer
+        self.token = token
+    }
+}
+
+/// One registered observer of `/api/v1/{token}/attributes`.
+package struct CoAPObserver: Sendable {
+    /// Who observes.
+    package var key: CoAPObserverKey
+    /// The device whose shared attributes are observed.
+    package var deviceId: UUID
+    /// The shared keys asked for, or `nil` for all.
+    package var sharedKeys: [String]?
+    /// The attribute change hub subscription to cancel on deregistration.
+    package var subscription: UUID
+
+    /// Creates an observer.
+    package init(key: CoAPObserverKey, deviceId: UUID, sharedKeys: [String]?, subscription: UUID) {
+        self.key = key
+        self.deviceId = deviceId
+        self.sharedKeys = sharedKeys
+        self.subscription = subscription
+    }
+}
+
+/// The observers of the CoAP endpoint (RFC 7641 §4): bounded, with increasing Observe numbers and the
+/// Message IDs of recent notifications so that a Reset answering one deregisters its observer.
+package struct CoAPObserverRegistry: Sendable {
+    /// The most observers kept.
+    package let limit: Int
+    private var observers: [CoAPObserverKey: CoAPObserver] = [:]
+    private var sequence: UInt32 = 1
+    /// Message ID of a recent notification → its observer; bounded to a few per observer.
+    private var notifications: [UInt16: CoAPObserverKey] = [:]
+    private var notificationOrder: [UInt16] = []
+
+    /// Creates an empty registry.
+    /// - Parameter limit: The most observers kept.
+    package init(limit: Int) {
+        self.limit = limit
+    }
+
+    /// The number of observers.
+    package var count: Int { observers.count }
+
+    /// The observer registered under `key`, if any.
+    package func observer(_ key: CoAPObserverKey) -> CoAPObserver? { observers[key] }
+
+    /// Adds or replaces an observer (a new GET with Observe=0 and the same token replaces the old one).
+    /// - Parameter observer: The observer.
+    /// - Returns: Whether it was added, and the observer it replaced (whose subscription must be cancelled).
+    ///   It is not added when the registry is full.
+    package mutating func register(_ observer: CoAPObserver) -> (added: Bool, replaced: CoAPObserver?) {
+        let replaced = observers[observer.key]
+        guard replaced != nil || observers.count < limit else { return (false, nil) }
+        observers[observer.key] = observer
+        return (true, replaced)
+    }
+
+    /// Removes an observer (GET with Observe=1, or a Reset to a notification).
+    /// - Parameter key: The observer's key.
+    /// - Returns: The removed observer, whose subscription must be cancelled.
+    package mutating func deregister(_ key: CoAPObserverKey) -> CoAPObserver? {
+        observers.removeValue(forKey: key)
+    }
+
+    /// The next Observe number: strictly increasing across the registry, 24 bits (RFC 7641 §4.4).
+    package mutating func nextSequence() -> UInt32 {
+        sequence = (sequence + 1) & 0xFF_FFFF
+        return sequence
+    }
+
+    /// Remembers the Message ID of a notification sent to `key`.
+    /// - Parameters:
+    ///   - messageID: The notification's Message ID.
+    ///   - key: Its observer.
+    package mutating func noteNotification(_ messageID: UInt16, to key: CoAPObserverKey) {
+        if notifications.updateValue(key, forKey: messageID) == nil { notificationOrder.append(messageID) }
+        let bound = max(64, min(observers.count * 4, 65_536))
+        while notificationOrder.count > bound {
+            notifications[notificationOrder.removeFirst()] = nil
+        }
+    }
+
+    /// Removes the observer a Reset refers to (RFC 7641 §3.6: a Reset answering a notification deregisters).
+    /// - Parameters:
+    ///   - messageID: The Reset's Message ID, the notification's.
+    ///   - peer: Who sent the Reset.
+    /// - Returns: The removed observer, if the Message ID matched a notification to that peer.
+    package mutating func deregister(resetOf messageID: UInt16, from peer: SocketAddress) -> CoAPObserver? {
+        guard let key = notifications[messageID], key.peer == peer else { return nil }
+        notifications[messageID] = nil
+        return deregister(key)
+    }
+}

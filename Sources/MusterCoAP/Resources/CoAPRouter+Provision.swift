@@ -1,0 +1,57 @@
+import MusterCoAPCodec
+import MusterCore
+import MusterProvisionWire
+import NIOCore
+
+extension CoAPRouter {
+    /// `POST /api/v1/provision` (spec §3.3, decisions 7 and 10): JSON first, then protobuf; the answer in the
+    /// request's format, 2.01 on SUCCESS, 4.00 on NOT_FOUND/FAILURE, 4.29 for a cooling-off source. Every
+    /// provisioning rule is the core's; this only translates.
+    func provision(_ request: CoAPMessage, body: ByteBuffer, block1: CoAPBlockOption?, peer: SocketAddress) async
+        -> CoAPMessage
+    {
+        let source = peer.ipAddress ?? "unknown"
+        let context = ProvisionContext(transport: .coap, sourceAddress: source)
+        if let retryAfter = provisioning.refusal(source: source) {
+            var response = request.makeResponse(
+                code: .tooManyRequests, diagnostic: "too many failed provisioning attempts; retry in \(retryAfter) s"
+            )
+            response.maxAge = UInt32(clamping: retryAfter)
+            return response
+        }
+        let decoded: (ProvisionRequest, ProvisionPayloadFormat)
+        do {
+            decoded = try ProvisionPayload.decode(Array(body.readableBytesView))
+        } catch {
+            provisioning.recordMalformed(error, context: context)
+            return request.makeResponse(code: .badRequest, diagnostic: Self.diagnostic(error))
+        }
+        let (provisionRequest, format) = decoded
+        let result: Result<CredentialsMaterial, ProvisionError>
+        let code: CoAPCode
+        do {
+            result = .success(try await provisioning.provision(provisionRequest, context: context))
+            code = .created
+        } catch {
+            result = .failure(error)
+            code = CoAPCode(error)
+        }
+        var response = request.makeResponse(
+            code: code, payload: ByteBuffer(bytes: ProvisionResponse.encode(result, format: format))
+        )
+        // ThingsBoard answers JSON with CoapExchange.respond(code, String): text/plain; protobuf has no format.
+        if format == .json { response.contentFormat = .textPlain }
+        if case .failure(.rateLimited(let retryAfter)) = result { response.maxAge = UInt32(clamping: retryAfter) }
+        return response
+    }
+
+    /// The diagnostic of a payload that is not a provisioning request; it names fields, never values.
+    static func diagnostic(_ error: ProvisionRequestError) -> String {
+        switch error {
+        case .invalidJSON, .notAnObject, .invalidProtobuf: "provision request is neither a JSON object nor protobuf"
+        case .missingField(let field): "missing field \(field)"
+        case .wrongType(let field): "field \(field) has a wrong type"
+        case .unknownCredentialsType: "unknown credentialsType"
+        }
+    }
+}

@@ -1,0 +1,102 @@
+/// What an MQTT client presented in CONNECT, for device authentication.
+package struct MQTTConnectCredentials: Sendable, Hashable {
+    /// The client identifier as sent (possibly empty).
+    package var clientId: String
+    /// The user name, or `nil` when the CONNECT carried none.
+    package var username: String?
+    /// The password, or `nil` when the CONNECT carried none.
+    package var password: String?
+
+    package init(clientId: String, username: String?, password: String?) {
+        self.clientId = clientId
+        self.username = username
+        self.password = password
+    }
+}
+
+/// Why a device could not be authenticated. Transports map each case to their wire code (an MQTT CONNACK code).
+package enum DeviceAuthenticationFailure: Error, Equatable, Sendable {
+    /// No credentials matched what the client presented.
+    case unknownCredentials
+    /// MQTT-basic credentials matched by client id and user name, but the password differs (no fallback to an
+    /// access token, as in ThingsBoard).
+    case passwordMismatch
+    /// Credentials were found but are not of a type this method accepts, or their client id / user name differ.
+    case credentialsMismatch
+    /// The store could not be read.
+    case storageFailure
+}
+
+/// Device authentication for transports that do not carry an access token in the path: ThingsBoard's MQTT
+/// username/password/client-id matching order (spec §3.4) and X.509 leaf-certificate hashes (§4.3).
+package struct DeviceAuthenticator: Sendable {
+    private let devices: any DeviceStore
+
+    package init(devices: any DeviceStore) {
+        self.devices = devices
+    }
+
+    /// Authenticates an MQTT CONNECT, in ThingsBoard's order:
+    /// 1. no user name → MQTT basic by `sha3(clientId)`;
+    /// 2. user name → MQTT basic by `sha3(clientId|username)`; a wrong password rejects, a client id or user name
+    ///    mismatch falls through;
+    /// 3. the user name as an access token (password and client id ignored) or as username-only MQTT basic.
+    /// - Returns: The authenticated device.
+    /// - Throws: ``DeviceAuthenticationFailure``.
+    package func authenticate(mqtt credentials: MQTTConnectCredentials) async throws(DeviceAuthenticationFailure) -> Device {
+        guard let username = credentials.username, !username.isEmpty else {
+            guard let (device, stored) = try await lookup(SHA3Hash.hex(credentials.clientId)) else { throw .unknownCredentials }
+            guard stored.type == .mqttBasic else { throw .credentialsMismatch }
+            try Self.check(stored, against: credentials)
+            return device
+        }
+        let basicId = SHA3Hash.hex(joining: [credentials.clientId, username], delimiter: "|")
+        if let (device, stored) = try await lookup(basicId), stored.type == .mqttBasic {
+            do throws(DeviceAuthenticationFailure) {
+                try Self.check(stored, against: credentials)
+                return device
+            } catch .passwordMismatch {
+                throw .passwordMismatch
+            } catch {
+                // A client id or user name mismatch: fall back to the user name alone.
+            }
+        }
+        guard let (device, stored) = try await lookup(username) else { throw .unknownCredentials }
+        switch stored.type {
+        case .accessToken:
+            guard constantTimeEquals(stored.credentialsId, username) else { throw .unknownCredentials }
+            return device
+        case .mqttBasic:
+            try Self.check(stored, against: credentials)
+            return device
+        case .x509Certificate, .lwm2mCredentials:
+            throw .credentialsMismatch
+        }
+    }
+
+    /// Authenticates a TLS client by the SHA3-256 id of its leaf certificate (`sha3Hash(base64(DER))`).
+    /// - Parameter hash: The lowercase hex hash.
+    /// - Returns: The device holding X.509 credentials with that id.
+    /// - Throws: ``DeviceAuthenticationFailure``.
+    package func authenticate(x509Hash hash: String) async throws(DeviceAuthenticationFailure) -> Device {
+        guard !hash.isEmpty, let (device, stored) = try await lookup(hash) else { throw .unknownCredentials }
+        guard stored.type == .x509Certificate else { throw .credentialsMismatch }
+        return device
+    }
+
+    private func lookup(_ credentialsId: String) async throws(DeviceAuthenticationFailure) -> (Device, DeviceCredentials)? {
+        do { return try await devices.device(credentialsId: credentialsId) } catch { throw .storageFailure }
+    }
+
+    /// ThingsBoard's `validateMqttCredentials`: a stored non-empty client id or user name must equal the given one
+    /// (else ``DeviceAuthenticationFailure/credentialsMismatch``); a stored non-empty password must equal the given
+    /// one (else ``DeviceAuthenticationFailure/passwordMismatch``); no stored password accepts any.
+    private static func check(_ stored: DeviceCredentials, against given: MQTTConnectCredentials) throws(DeviceAuthenticationFailure) {
+        guard let basic = stored.material.mqttBasic else { throw .credentialsMismatch }
+        if let clientId = basic.clientId, !clientId.isEmpty, clientId != given.clientId { throw .credentialsMismatch }
+        if let userName = basic.userName, !userName.isEmpty, userName != (given.username ?? "") { throw .credentialsMismatch }
+        if let password = basic.password, !password.isEmpty {
+            guard let offered = given.password, constantTimeEquals(password, offered) else { throw .passwordMismatch }
+        }
+    }
+}

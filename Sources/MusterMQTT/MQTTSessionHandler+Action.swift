@@ -1,0 +1,34 @@
+import Foundation
+import MusterCore
+import MusterMQTTCodec
+
+extension MQTTSessionHandler {
+    /// What the session handler must do, in order, after an event given to the ``StateMachine``.
+    enum Action: Equatable, Sendable {
+        /// Write a packet.
+        case send(MQTTPacket)
+        /// Close the connection (after the packets before it are written).
+        case close
+        /// Ask the core whether the peer is cooling off, then call ``StateMachine/provisionSourceChecked(refused:)``.
+        case checkProvisionSource
+        /// Authenticate a device, then call ``StateMachine/authenticated()`` or ``StateMachine/authenticationFailed(_:)``.
+        case authenticate(MQTTConnectCredentials)
+        /// Provision, then call ``StateMachine/provisioned(_:packetIdentifier:)``.
+        case provision(ProvisionRequest, packetIdentifier: UInt16?)
+        /// Tell the core a provisioning payload could not be read.
+        case recordMalformedProvision(ProvisionRequestError)
+        /// Store telemetry, then call ``StateMachine/devicePublishCompleted(packetIdentifier:_:)``.
+        case postTelemetry(payload: [UInt8], packetIdentifier: UInt16?)
+        /// Store client attributes, then call ``StateMachine/devicePublishCompleted(packetIdentifier:_:)``.
+        case postAttributes(payload: [UInt8], packetIdentifier: UInt16?)
+        /// Read attributes, then call ``StateMachine/attributesRead(requestId:client:shared:)``.
+        case readAttributes(requestId: String, clientKeys: [String]?, sharedKeys: [String]?)
+    }
+
+    /// How a device PUBLISH ended in the core.
+    enum DevicePublishOutcome: Equatable, Sendable {
+        case stored
+        case invalidPayload
+        case serverError
+    }
+}

@@ -1,0 +1,71 @@
+import MusterCore
+import MusterMQTTCodec
+import MusterProvisionWire
+import NIOCore
+
+extension MQTTSessionHandler.StateMachine {
+    typealias Action = MQTTSessionHandler.Action
+
+    /// A PUBLISH on a provisioning session (spec §3.1).
+    mutating func receivedProvisionPublish(_ publish: MQTTPacket.Publish, topic: String) -> [Action] {
+        guard publish.qos != .exactlyOnce else { return closeWithReason(.qosNotSupported) }
+        guard topic == MQTTTopic.provisionRequest else {
+            return ack(publish.packetIdentifier, .topicNameInvalid) + closeWithReason(.topicNameInvalid)
+        }
+        do throws(ProvisionRequestError) {
+            let (request, format) = try ProvisionPayload.decode(Array(buffer: publish.payload))
+            if format == .protobuf { responseFormat = .protobuf }
+            return [.provision(request, packetIdentifier: publish.packetIdentifier)]
+        } catch {
+            let recorded = Action.recordMalformedProvision(error)
+            if case .invalidProtobuf = error {
+                if version.hasProperties, let identifier = publish.packetIdentifier {
+                    return [recorded, .send(.pubAck(.init(packetIdentifier: identifier, reasonCode: .payloadFormatInvalid)))]
+                }
+                return [recorded] + closeWithReason(.payloadFormatInvalid)
+            }
+            return [recorded] + ack(publish.packetIdentifier, .implementationSpecificError)
+                + closeWithReason(.implementationSpecificError)
+        }
+    }
+
+    /// The core answered a provisioning request: PUBACK first, then the answer on `/provision/response` (even
+    /// without a subscription), then the session's close timer starts.
+    mutating func provisioned(_ result: Result<CredentialsMaterial, ProvisionError>, packetIdentifier: UInt16?) -> [Action] {
+        guard phase == .provisioning else { return [] }
+        let payload = ProvisionResponse.encode(result, format: responseFormat)
+        let qos = grantedQoS(for: MQTTTopic.provisionResponse, fallback: .atLeastOnce)
+        var actions = ack(packetIdentifier, .success)
+        actions.append(.send(outgoing(MQTTTopic.provisionResponse, payload: payload, qos: qos)))
+        if case .failure(.rateLimited) = result { return actions + closeWithReason(.connectionRateExceeded) }
+        startCloseTimer()
+        return actions
+    }
+
+    /// A PUBACK for a QoS 1 PUBLISH (nothing for QoS 0); 3.1.1 drops the reason code.
+    func ack(_ packetIdentifier: UInt16?, _ reason: MQTTReasonCode) -> [Action] {
+        guard let packetIdentifier else { return [] }
+        return [.send(.pubAck(.init(packetIdentifier: packetIdentifier, reasonCode: reason)))]
+    }
+
+    /// SUBSCRIBE: a provisioning session may subscribe to `/provision/response` only; a device session to the
+    /// device topics. Granted QoS is at most 1.
+    mutating func receivedSubscribe(_ subscribe: MQTTPacket.Subscribe) -> [Action] {
+        let allowed: Set<String> = phase == .provisioning ? [MQTTTopic.provisionResponse] : MQTTTopic.deviceFilters
+        let codes = subscribe.subscriptions.map { subscription -> MQTTReasonCode in
+            guard allowed.contains(subscription.topicFilter) else { return subscribeFailure(.topicFilterInvalid) }
+            let qos = min(subscription.options.qos, .atLeastOnce)
+            subscriptions[subscription.topicFilter] = qos
+            return qos == .atLeastOnce ? .grantedQoS1 : .grantedQoS0
+        }
+        return [.send(.subAck(.init(packetIdentifier: subscribe.packetIdentifier, reasonCodes: codes)))]
+    }
+
+    /// UNSUBSCRIBE: success for a subscription that existed, 0x11 otherwise (MQTT 5).
+    mutating func receivedUnsubscribe(_ unsubscribe: MQTTPacket.Unsubscribe) -> [Action] {
+        let codes = unsubscribe.topicFilters.map { filter -> MQTTReasonCode in
+            subscriptions.removeValue(forKey: filter) == nil ? .noSubscriptionExisted : .success
+        }
+        return [.send(.unsubAck(.init(packetIdentifier: unsubscribe.packetIdentifier, reasonCodes: version.hasProperties ? codes : [])))]
+    }
+}

@@ -1,0 +1,251 @@
+import Foundation
+import NIOCore
+import MusterCore
+import MusterMQTTCodec
+import MusterProvisionWire
+
+extension MQTTSessionHandler {
+    /// One connection's MQTT behaviour, without NIO: each event returns the ``Action``s the handler performs.
+    ///
+    /// A broker accepts exactly what a client state machine refuses (CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ) and
+    /// refuses what a client accepts (CONNACK, SUBACK, UNSUBACK, PINGRESP). Time comes from the injected clock;
+    /// the handler calls ``tick()`` periodically and the machine decides which deadline has passed.
+    struct StateMachine {
+        enum Phase: Equatable {
+            case awaitingConnect
+            case authenticating
+            case provisioning
+            case device
+            case closed
+        }
+
+        let configuration: MQTTServerConfiguration
+        let clock: any WallClock
+        private(set) var phase: Phase = .awaitingConnect
+        /// The protocol version from CONNECT (3.1.1 until then).
+        private(set) var version: MQTTProtocolVersion = .v311
+        /// The client identifier, assigned when the client sent an empty one.
+        private(set) var clientIdentifier = ""
+        private var assignedClientIdentifier: String?
+        private var cleanStart = true
+        private var keepAliveMilliseconds: Int64 = 0
+        private var lastActivity: Int64
+        private var connectDeadline: Int64
+        private var closeDeadline: Int64?
+        private var pendingCredentials: MQTTConnectCredentials?
+        /// Granted subscriptions: topic filter → QoS.
+        var subscriptions: [String: MQTTQoS] = [:]
+        private var topicAliases: [UInt16: String] = [:]
+        /// The provisioning answer format; once protobuf, it stays protobuf for the session (§3.1).
+        var responseFormat: ProvisionPayloadFormat = .json
+        private var nextPacketIdentifier: UInt16 = 1
+
+        init(configuration: MQTTServerConfiguration, clock: any WallClock) {
+            self.configuration = configuration
+            self.clock = clock
+            let now = clock.nowMilliseconds()
+            self.lastActivity = now
+            self.connectDeadline = now + configuration.connectTimeoutMilliseconds
+        }
+
+        // MARK: - Events
+
+        /// A packet arrived.
+        mutating func received(_ packet: MQTTPacket) -> [Action] {
+            lastActivity = clock.nowMilliseconds()
+            switch (phase, packet) {
+            case (.closed, _):
+                return []
+            case (.awaitingConnect, .connect(let connect)):
+                return receivedConnect(connect)
+            case (.awaitingConnect, _), (.authenticating, _):
+                return closeWithReason(.protocolError)
+            case (_, .connect):
+                return closeWithReason(.protocolError)
+            case (_, .pingReq):
+                return [.send(.pingResp(.init()))]
+            case (_, .disconnect):
+                phase = .closed
+                return [.close]
+            case (.provisioning, .publish(let publish)):
+                guard let topic = resolveTopic(publish) else { return closeWithReason(.topicAliasInvalid) }
+                return receivedProvisionPublish(publish, topic: topic)
+            case (.device, .publish(let publish)):
+                guard let topic = resolveTopic(publish) else { return closeWithReason(.topicAliasInvalid) }
+                return receivedDevicePublish(publish, topic: topic)
+            case (.provisioning, .subscribe(let subscribe)), (.device, .subscribe(let subscribe)):
+                return receivedSubscribe(subscribe)
+            case (.provisioning, .unsubscribe(let unsubscribe)), (.device, .unsubscribe(let unsubscribe)):
+                return receivedUnsubscribe(unsubscribe)
+            case (_, .pubAck), (_, .pubRec), (_, .pubComp):
+                return []  // acknowledgements of what we sent: nothing is retried
+            case (_, .pubRel), (_, .connAck), (_, .subAck), (_, .unsubAck), (_, .pingResp), (_, .auth):
+                return closeWithReason(.protocolError)
+            }
+        }
+
+        /// The decoder rejected the byte stream.
+        mutating func decodeFailed(_ error: MQTTDecodeError) -> [Action] {
+            let reason = MQTTReasonCode(error)
+            if phase == .awaitingConnect {
+                phase = .closed
+                switch error {
+                case .invalidProtocolName, .unsupportedProtocolLevel:
+                    return [.send(.connAck(.init(reasonCode: .unsupportedProtocolVersion))), .close]
+                default:
+                    return [.close]
+                }
+            }
+            return closeWithReason(reason)
+        }
+
+        /// Time passed: enforces the connect timeout, keep-alive (1.5 × the client's value) and the provisioning
+        /// session's close delay.
+        mutating func tick() -> [Action] {
+            let now = clock.nowMilliseconds()
+            switch phase {
+            case .closed, .authenticating:
+                return []
+            case .awaitingConnect:
+                guard now >= connectDeadline else { return [] }
+                phase = .closed
+                return [.close]
+            case .provisioning, .device:
+                if let closeDeadline, now >= closeDeadline {
+                    phase = .closed
+                    return [.close]  // ThingsBoard closes the socket without DISCONNECT
+                }
+                if keepAliveMilliseconds > 0, now - lastActivity >= keepAliveMilliseconds * 3 / 2 {
+                    return closeWithReason(.keepAliveTimeout)
+                }
+                return []
+            }
+        }
+
+        /// The server is shutting down.
+        mutating func quiesce() -> [Action] {
+            switch phase {
+            case .closed: return []
+            case .awaitingConnect, .authenticating:
+                phase = .closed
+                return [.close]
+            case .provisioning, .device:
+                return closeWithReason(.serverShuttingDown)
+            }
+        }
+
+        // MARK: - CONNECT
+
+        private mutating func receivedConnect(_ connect: MQTTPacket.Connect) -> [Action] {
+            version = connect.protocolVersion
+            cleanStart = connect.cleanStart
+            keepAliveMilliseconds = Int64(connect.keepAlive) * 1000
+            clientIdentifier = connect.clientIdentifier
+            if connect.clientIdentifier.isEmpty {
+                guard connect.cleanStart || connect.protocolVersion == .v5 else {
+                    phase = .closed
+                    return [.send(.connAck(.init(reasonCode: .clientIdentifierNotValid))), .close]
+                }
+                let assigned = UUID().uuidString.lowercased()
+                clientIdentifier = assigned
+                assignedClientIdentifier = connect.protocolVersion == .v5 ? assigned : nil
+            }
+            phase = .authenticating
+            let password = connect.password.map { String(decoding: $0, as: UTF8.self) }
+            let credentials = MQTTConnectCredentials(clientId: connect.clientIdentifier, username: connect.username, password: password)
+            if connect.username == MQTTTopic.provisionIdentity || connect.clientIdentifier == MQTTTopic.provisionIdentity {
+                return [.checkProvisionSource]
+            }
+            pendingCredentials = credentials
+            return [.authenticate(credentials)]
+        }
+
+        /// The core's answer on a provisioning session's source.
+        mutating func provisionSourceChecked(refused: Bool) -> [Action] {
+            guard phase == .authenticating else { return [] }
+            if refused { return refuse(.connectionRateExceeded) }
+            phase = .provisioning
+            return [.send(.connAck(connAck()))]
+        }
+
+        /// The device was authenticated.
+        mutating func authenticated() -> [Action] {
+            guard phase == .authenticating else { return [] }
+            phase = .device
+            pendingCredentials = nil
+            return [.send(.connAck(connAck()))]
+        }
+
+        /// The device was refused.
+        mutating func authenticationFailed(_ failure: DeviceAuthenticationFailure, viaCertificate: Bool = false) -> [Action] {
+            guard phase == .authenticating else { return [] }
+            let credentials = pendingCredentials ?? MQTTConnectCredentials(clientId: "", username: nil, password: nil)
+            pendingCredentials = nil
+            return refuse(MQTTReasonCode(failure, credentials: credentials, viaCertificate: viaCertificate, version: version))
+        }
+
+        private mutating func refuse(_ reason: MQTTReasonCode) -> [Action] {
+            phase = .closed
+            return [.send(.connAck(.init(sessionPresent: false, reasonCode: reason))), .close]
+        }
+
+        private func connAck() -> MQTTPacket.ConnAck {
+            var properties: MQTTProperties = []
+            if version.hasProperties {
+                properties.all.append(.maximumPacketSize(UInt32(configuration.maximumPacketSize)))
+                properties.all.append(.receiveMaximum(configuration.receiveMaximum))
+                properties.all.append(.topicAliasMaximum(configuration.topicAliasMaximum))
+                properties.all.append(.maximumQoS(.atLeastOnce))
+                if let assignedClientIdentifier { properties.all.append(.assignedClientIdentifier(assignedClientIdentifier)) }
+            }
+            // ThingsBoard sets sessionPresent = !cleanSession on every CONNACK.
+            return MQTTPacket.ConnAck(sessionPresent: !cleanStart, reasonCode: .success, properties: properties)
+        }
+
+        // MARK: - Shared helpers
+
+        /// Closes with a reason: MQTT 5 gets DISCONNECT with the reason first, 3.1.1 a plain close.
+        mutating func closeWithReason(_ reason: MQTTReasonCode) -> [Action] {
+            let wasConnected = phase == .provisioning || phase == .device
+            phase = .closed
+            guard wasConnected, version.hasProperties else { return [.close] }
+            return [.send(.disconnect(.init(reasonCode: reason))), .close]
+        }
+
+        /// The topic of a PUBLISH with its MQTT 5 Topic Alias applied, or `nil` for an invalid alias.
+        private mutating func resolveTopic(_ publish: MQTTPacket.Publish) -> String? {
+            guard let alias = publish.properties.topicAlias else { return publish.topicName }
+            guard alias > 0, alias <= configuration.topicAliasMaximum else { return nil }
+            if publish.topicName.isEmpty { return topicAliases[alias] }
+            topicAliases[alias] = publish.topicName
+            return publish.topicName
+        }
+
+        /// Starts the provisioning session's close timer if it is not running.
+        mutating func startCloseTimer() {
+            if closeDeadline == nil { closeDeadline = clock.nowMilliseconds() + configuration.provisionSessionTimeoutMilliseconds }
+        }
+
+        /// A packet identifier for a QoS 1 PUBLISH we send.
+        mutating func makePacketIdentifier() -> UInt16 {
+            defer { nextPacketIdentifier = nextPacketIdentifier == .max ? 1 : nextPacketIdentifier + 1 }
+            return nextPacketIdentifier
+        }
+
+        /// The QoS to send `topic` with: the highest granted QoS among matching subscriptions, or `fallback`.
+        func grantedQoS(for topic: String, fallback: MQTTQoS) -> MQTTQoS {
+            subscriptions.filter { MQTTTopic.matches(topic, filter: $0.key) }.map(\.value).max() ?? fallback
+        }
+
+        /// Builds an outgoing PUBLISH.
+        mutating func outgoing(_ topic: String, payload: [UInt8], qos: MQTTQoS) -> MQTTPacket {
+            let identifier = qos == .atMostOnce ? nil : makePacketIdentifier()
+            return .publish(.init(topicName: topic, payload: ByteBuffer(bytes: payload), qos: qos, packetIdentifier: identifier))
+        }
+
+        /// A failure code in SUBACK: MQTT 5 names the reason, 3.1.1 only has 0x80.
+        func subscribeFailure(_ reason: MQTTReasonCode) -> MQTTReasonCode {
+            version.hasProperties ? reason : .unspecifiedError
+        }
+    }
+}

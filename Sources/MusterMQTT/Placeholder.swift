@@ -1,1 +1,0 @@
-// The MQTT transport (being written).

@@ -1,0 +1,89 @@
+import Foundation
+import MusterCore
+import Testing
+
+/// `BulkImporter` (core) over the real SQLite store: a small CSV with every kind of row error, across batches.
+@Suite struct SQLiteStoreImportEndToEndTests {
+    typealias H = ImportHarness
+
+    static let csv = """
+        name,type,label,serialNumber,token\r
+        d1,thermostat,L1,SN1,tok-1\r
+        d2,thermostat,,SN2,tok-1\r
+        d1,meter,,,\r
+        existing,thermostat,,,tok-9\r
+        d5,,,"SN,5",taken\r
+        d6,meter,L6,007,\r
+
+        """
+
+    static func mapping(update: Bool = false) throws -> ImportMapping {
+        try ImportMapping(
+            entityType: .device,
+            columns: [
+                RawImportColumn(type: "NAME"), RawImportColumn(type: "TYPE"), RawImportColumn(type: "LABEL"),
+                RawImportColumn(type: "SERVER_ATTRIBUTE", key: "serialNumber"), RawImportColumn(type: "ACCESS_TOKEN"),
+            ],
+            delimiter: ",", header: true, update: update)
+    }
+
+    @Test(arguments: [1, 2, 5000])
+    func reportsLineNumberedErrorsAndWritesTheGoodRows(batchSize: Int) async throws {
+        try await H.with { h in
+            // Given a device holding the token "taken"
+            _ = try await h.apply([try H.row("existing", token: "taken")])
+            let importer = BulkImporter(
+                store: h.store, profiles: h.fixture.profiles, clock: h.fixture.clock,
+                configuration: .init(batchSize: batchSize))
+
+            // When the file is imported without update
+            let summary = try await importer.run(
+                mapping: try Self.mapping(), tenantId: h.tenantId, dryRun: false,
+                source: InMemoryImportSource(Array(Self.csv.utf8), chunkSize: 7))
+
+            // Then the good rows are written and every other row is an error line, in file order
+            #expect(summary.errorLines == [
+                "Line 3: the same credentials as line 2",
+                "Line 4: duplicate of line 2 (same name)",
+                "Line 5: device 'existing' already exists (update is off)",
+                "Line 6: the credentials are already assigned to another device",
+            ])
+            #expect(summary.progress.rowsProcessed == 6)
+            #expect(summary.progress.created == 2)
+            #expect(summary.progress.updated == 0)
+            #expect(summary.progress.errors == 4)
+            let d1 = try #require(try await h.store.device(name: "d1", tenantId: h.tenantId))
+            #expect(d1.type == "thermostat" && d1.label == "L1")
+            #expect(try await h.store.credentials(deviceId: d1.id)?.credentialsId == "tok-1")
+            let d6 = try #require(try await h.store.device(name: "d6", tenantId: h.tenantId))
+            #expect(d6.type == "meter")
+            #expect(try await h.keyValues(of: d6.id).server.map(\.value) == [.string("007")])
+            #expect(try await h.store.credentials(deviceId: d6.id)?.type == .accessToken)
+            for name in ["d2", "d5"] { #expect(try await h.store.device(name: name, tenantId: h.tenantId) == nil) }
+            #expect(try await h.store.credentials(deviceId: try #require(
+                try await h.store.device(name: "existing", tenantId: h.tenantId)).id)?.credentialsId == "taken")
+        }
+    }
+
+    @Test func aDryRunReportsTheSameAndWritesNothing() async throws {
+        try await H.with { h in
+            _ = try await h.apply([try H.row("existing", token: "taken")])
+            let importer = BulkImporter(store: h.store, profiles: h.fixture.profiles, clock: h.fixture.clock)
+
+            let summary = try await importer.run(
+                mapping: try Self.mapping(update: true), tenantId: h.tenantId, dryRun: true,
+                source: InMemoryImportSource(Array(Self.csv.utf8)))
+
+            #expect(summary.errorLines == [
+                "Line 3: the same credentials as line 2",
+                "Line 4: duplicate of line 2 (same name)",
+                "Line 6: the credentials are already assigned to another device",
+            ])
+            #expect(summary.progress.created == 2 && summary.progress.updated == 1)
+            for name in ["d1", "d6"] { #expect(try await h.store.device(name: name, tenantId: h.tenantId) == nil) }
+            let existing = try #require(try await h.store.device(name: "existing", tenantId: h.tenantId))
+            #expect(existing.version == 1 && existing.type == h.deviceProfile.name)
+            #expect(try await h.store.credentials(deviceId: existing.id)?.credentialsId == "taken")
+        }
+    }
+}

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Benchmark of bulk import (issue 3). Builds release binaries, generates a ROWS-row device CSV (name, type, label,
+# a server attribute, a shared attribute, a telemetry column, an access token; default 1,000,000 rows), then:
+#   1. the reference: the same rows inserted straight into a fresh store with prepared statements
+#      (`muster-bench sqlite-reference`), as fast as SQLite allows;
+#   2. the import: a fresh server on loopback, the file uploaded to the job API (POST /api/imports), polled until
+#      DONE; the server's peak RSS is read from /proc (VmHWM).
+# Prints import rows/s, total seconds (upload to DONE), peak RSS, the reference's rows/s and seconds, and the ratio.
+# Every step is bounded in time (TIMEOUT seconds for the import, default 600), and the script cleans up.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROWS="${ROWS:-1000000}"
+TIMEOUT="${TIMEOUT:-600}"
+
+command -v curl >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null; }
+
+echo "== building release"
+timeout 3600 swift build -c release --product muster >/dev/null
+timeout 3600 swift build -c release --product muster-bench >/dev/null
+
+work="$(mktemp -d)"
+log="$work/server.log"
+cleanup() {
+    if [ -n "${server:-}" ]; then kill "$server" 2>/dev/null && wait "$server" 2>/dev/null; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "== generating $ROWS rows"
+timeout 600 .build/release/muster-bench generate-csv --rows "$ROWS" --out "$work/devices.csv"
+echo "   $(du -h "$work/devices.csv" | cut -f1) CSV"
+
+echo "== reference: the same rows straight into SQLite"
+reference="$(timeout 1800 .build/release/muster-bench sqlite-reference --rows "$ROWS" --dir "$work/reference" 2>/dev/null)"
+echo "$reference" | sed 's/^/   /'
+reference_rps="$(echo "$reference" | sed -n 's/^reference rows\/s: //p')"
+reference_seconds="$(echo "$reference" | sed -n 's/^reference seconds: //p')"
+rm -rf "$work/reference"
+
+echo "== import through the job API"
+MUSTER_ADMIN_EMAIL=bench@muster.local MUSTER_ADMIN_PASSWORD=bench-password-1 \
+    .build/release/muster serve --data-dir "$work/data" --host 127.0.0.1 --http-port 0 --log-level warning \
+    >"$log" 2>&1 &
+server=$!
+for _ in $(seq 1 100); do
+    port="$(sed -n 's/.*http listening on [^:]*:\([0-9]*\).*/\1/p' "$log")"
+    [ -n "$port" ] && break
+    sleep 0.1
+done
+[ -n "${port:-}" ] || { cat "$log"; echo "server did not start"; exit 1; }
+base="http://127.0.0.1:$port"
+
+token="$(curl -sf --max-time 10 "$base/api/auth/login" -H 'Content-Type: application/json' \
+    -d '{"username":"bench@muster.local","password":"bench-password-1"}' | sed 's/.*"token":"\([^"]*\)".*/\1/')"
+cat >"$work/mapping.json" <<'EOF'
+{"entityType":"DEVICE","columns":[{"type":"NAME"},{"type":"TYPE"},{"type":"LABEL"},
+ {"type":"SERVER_ATTRIBUTE","key":"serialNumber"},{"type":"SHARED_ATTRIBUTE","key":"fw"},
+ {"type":"TIMESERIES","key":"temperature"},{"type":"ACCESS_TOKEN"}],"delimiter":",","header":true,"update":false}
+EOF
+
+field() { sed -n "s/.*\"$1\":\"\{0,1\}\([^\",}]*\).*/\1/p"; }
+start="$(date +%s.%N)"
+created="$(curl -sf --max-time "$TIMEOUT" -H "X-Authorization: Bearer $token" \
+    -F "mapping=<$work/mapping.json;type=application/json" -F "file=@$work/devices.csv;type=text/csv" \
+    "$base/api/imports")"
+job="$(echo "$created" | field id)"
+[ -n "$job" ] || { echo "upload refused: $created"; exit 1; }
+uploaded="$(date +%s.%N)"
+
+status=RUNNING
+deadline=$(( $(date +%s) + TIMEOUT ))
+while [ "$status" = RUNNING ]; do
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "import still running after ${TIMEOUT}s"; exit 1; }
+    sleep 0.5
+    report="$(curl -sf --max-time 10 -H "X-Authorization: Bearer $token" "$base/api/imports/$job")"
+    status="$(echo "$report" | field status)"
+done
+end="$(date +%s.%N)"
+peak_kb="$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$server/status")"
+[ "$status" = DONE ] || { echo "import ended $status: $report"; exit 1; }
+
+total="$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')"
+echo "   job: $report" | cut -c1-400
+awk -v rows="$ROWS" -v total="$total" -v upload="$(awk -v a="$start" -v b="$uploaded" 'BEGIN { print b - a }')" \
+    -v created="$(echo "$report" | field created)" -v errors="$(echo "$report" | field errors)" \
+    -v job_rps="$(echo "$report" | field rowsPerSecond)" -v peak="$peak_kb" \
+    -v ref_rps="$reference_rps" -v ref_s="$reference_seconds" 'BEGIN {
+        printf "== results (%d rows)\n", rows
+        printf "import:    %8.0f rows/s  %7.2f s total (upload %.2f s)  job rowsPerSecond %s  created %s  errors %s\n", rows / total, total, upload, job_rps, created, errors
+        printf "peak RSS:  %8.1f MB (server VmHWM)\n", peak / 1024
+        printf "reference: %8.0f rows/s  %7.2f s\n", ref_rps, ref_s
+        printf "ratio:     %8.2f x reference (goal >= 0.70); goals: total <= 60 s (aim 30 s), peak RSS <= 256 MB\n", rows / total / ref_rps
+    }'
