@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of Muster on a fresh machine: it installs what the tests need (Debian packages, a Python venv
 # with ThingsBoard's SDKs), builds, runs the Swift tests (unit, store, end-to-end over real sockets) and then
-# the ThingsBoard-SDK compatibility suite against the real `muster` binary.
+# the ThingsBoard-SDK compatibility suite and the browser tests of the web console against the real `muster` binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,3 +25,6 @@ swift test --skip-build
 
 echo "== ThingsBoard SDK compatibility suite"
 MUSTER_BIN="$PWD/.build/debug/muster" tests/compat/run.sh
+
+echo "== web console in headless Chromium"
+MUSTER_BIN="$PWD/.build/debug/muster" tests/browser/run.sh
