@@ -46,7 +46,10 @@ extension SQLiteStore {
         query.appendLimitArguments(to: &arguments)
         let pageArguments = arguments
         let order = query.ordering(alias: "a.", type: "type", label: "label")
-        let countSQL = "SELECT COUNT(*) FROM assets WHERE \(filter)"
+        let countSQL = SQLiteMigrations.countSQL(
+            table: "assets", kind: 2, filter: filter, profileFiltered: profileId != nil, searched: query.search != nil,
+            cap: configuration.maxSearchCount
+        )
         let pageSQL = """
             SELECT \(AssetRecord.columns("a."))
             FROM (SELECT id FROM assets AS a WHERE \(filter) ORDER BY \(order)\(query.limitClause)) AS p

@@ -30,13 +30,16 @@ extension SQLiteStore {
         /// Above this many matches, a device prefix search not sorted by name walks the sort's index instead of
         /// sorting the matches (see ``DevicePageStatements``).
         package var denseSearchMatches: Int
+        /// The most matches a name-prefix search counts for `totalElements` (a broader prefix reports this many), so
+        /// that a one-letter search over millions of devices stays fast; unfiltered totals come from counters.
+        package var maxSearchCount: Int
 
         /// The defaults: `synchronous = NORMAL`, a 64 MiB page cache per connection, a 5 s busy timeout, five
         /// readers, SQLite's checkpoint interval, and group commit of up to 64 provisionings.
         package init(
             synchronous: Synchronous = .normal, cacheSizeKiB: Int = 65_536, busyTimeout: Duration = .seconds(5),
             maximumReaderCount: Int = 5, walAutocheckpointPages: Int? = nil, groupCommit: Bool = true,
-            maximumGroupSize: Int = 64, denseSearchMatches: Int = 50_000
+            maximumGroupSize: Int = 64, denseSearchMatches: Int = 50_000, maxSearchCount: Int = 100_000
         ) {
             self.synchronous = synchronous
             self.cacheSizeKiB = cacheSizeKiB
@@ -46,6 +49,7 @@ extension SQLiteStore {
             self.groupCommit = groupCommit
             self.maximumGroupSize = maximumGroupSize
             self.denseSearchMatches = denseSearchMatches
+            self.maxSearchCount = maxSearchCount
         }
 
         /// The GRDB configuration: WAL, foreign keys, busy timeout, and the per-connection pragmas.

@@ -40,13 +40,14 @@ extension SQLiteStore {
     /// type and `provisionState`; the page and its count are read on indexes (see ``DevicePageStatements``).
     package func devices(tenantId: UUID, profileId: UUID?, _ link: PageLink) async throws -> Page<DeviceListing> {
         let query = PageQuery(link)
-        let sparse = DevicePageStatements(tenantId: tenantId, profileId: profileId, query: query, denseSearch: false)
+        let cap = configuration.maxSearchCount
+        let sparse = DevicePageStatements(tenantId: tenantId, profileId: profileId, query: query, denseSearch: false, countCap: cap)
         let denseMatches = configuration.denseSearchMatches
         return try await dbPool.read { db in
             let total = try Int.fetchOne(db.cachedStatement(sql: sparse.count), arguments: sparse.countArguments) ?? 0
             let statements =
                 total > denseMatches
-                ? DevicePageStatements(tenantId: tenantId, profileId: profileId, query: query, denseSearch: true)
+                ? DevicePageStatements(tenantId: tenantId, profileId: profileId, query: query, denseSearch: true, countCap: cap)
                 : sparse
             let rows = try Row.fetchAll(db.cachedStatement(sql: statements.page), arguments: statements.pageArguments)
             let listings = try rows.map { row in
@@ -174,8 +175,10 @@ struct DevicePageStatements {
     let page: String
     let pageArguments: StatementArguments
 
-    /// - Parameter denseSearch: Whether a prefix search walks the sort's index rather than the search index.
-    init(tenantId: UUID, profileId: UUID?, query: PageQuery, denseSearch: Bool) {
+    /// - Parameters:
+    ///   - denseSearch: Whether a prefix search walks the sort's index rather than the search index.
+    ///   - countCap: The most matches a prefix search counts.
+    init(tenantId: UUID, profileId: UUID?, query: PageQuery, denseSearch: Bool, countCap: Int = 100_000) {
         var filter = "tenant_id = ?"
         var arguments: StatementArguments = [tenantId]
         if let profileId {
@@ -184,7 +187,10 @@ struct DevicePageStatements {
         }
         filter += query.searchCondition("search_text")
         query.appendSearchArguments(to: &arguments)
-        count = "SELECT COUNT(*) FROM devices WHERE \(filter)"
+        count = SQLiteMigrations.countSQL(
+            table: "devices", kind: 1, filter: filter, profileFiltered: profileId != nil, searched: query.search != nil,
+            cap: countCap
+        )
         countArguments = arguments
         query.appendLimitArguments(to: &arguments)
         arguments += [WellKnownAttribute.provisionState]

@@ -7,16 +7,11 @@ extension SQLiteStore {
     /// `.credentialsTaken`; an existing entity is `.alreadyExists` (nothing written) unless `batch.update`.
     ///
     /// A dry run computes every outcome the same way, then rolls the whole transaction back.
-    ///
-    /// The savepoints' undo records (SQLite's sub-journal) are kept in memory for the batch (`temp_store =
-    /// MEMORY`, restored afterwards): on disk, each row's savepoint costs a dozen page writes to a temporary file.
     /// - Returns: One outcome per row, in order.
     /// - Throws: Any other database error, with the whole batch rolled back.
     package func applyImport(_ batch: ImportBatch) async throws -> [ImportRowOutcome] {
         guard !batch.rows.isEmpty else { return [] }
         return try await dbPool.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA temp_store = MEMORY")
-            defer { try? db.execute(sql: "PRAGMA temp_store = DEFAULT") }
             var outcomes: [ImportRowOutcome] = []
             outcomes.reserveCapacity(batch.rows.count)
             try db.inTransaction(.immediate) {

@@ -1,5 +1,6 @@
 import Foundation
 import MusterCore
+import MusterTestSupport
 import Testing
 
 /// `SQLiteStore.applyImport` against a real SQLite file: outcomes, what each row writes, and row atomicity.
@@ -50,6 +51,7 @@ import Testing
             var device = try #require(try await h.store.device(name: "sensor-1", tenantId: h.tenantId))
             device.additionalInfo = .object(["custom": .number("7"), "gateway": .bool(true)])
             #expect(try await h.store.updateDevice(device) == .saved)
+            device.version += 1
             let credentialsBefore = try await h.store.credentials(deviceId: device.id)
             let other = try await h.fixture.profiles.findOrCreateDeviceProfile(name: "meter", tenantId: h.tenantId)
 

@@ -13,6 +13,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("2026-11-29-foundation") { db in
             try db.execute(sql: foundation)
         }
+        migrator.registerMigration("2026-11-29-entity-counts") { db in
+            try db.execute(sql: entityCounts)
+        }
         return migrator
     }
 
