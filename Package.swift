@@ -181,7 +181,13 @@ let package = Package(
         ),
         .testTarget(
             name: "MusterMQTTTests",
-            dependencies: ["MusterMQTT", "MusterMQTTCodec", "MusterCore", "MusterTestSupport"],
+            dependencies: [
+                "MusterMQTT", "MusterMQTTCodec", "MusterCore", "MusterTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -50,12 +50,14 @@ package final class CoAPEndpointState: Sendable {
         state = Mutex(
             State(
                 exchanges: CoAPExchangeCache(
-                    perPeerLimit: configuration.exchangeCacheSize, peerLimit: configuration.maxPeers,
+                    perPeerLimit: configuration.exchangeCacheSize,
+                    peerLimit: configuration.maxPeers,
                     lifetime: configuration.exchangeLifetimeMilliseconds
                 ),
                 assembler: CoAPBlockAssembler(
                     configuration: .init(
-                        maximumBodySize: configuration.maxBodySize, maximumTransfers: configuration.maxBlockTransfers
+                        maximumBodySize: configuration.maxBodySize,
+                        maximumTransfers: configuration.maxBlockTransfers
                     )
                 ),
                 observers: CoAPObserverRegistry(limit: configuration.maxObservers),
@@ -66,7 +68,9 @@ package final class CoAPEndpointState: Sendable {
     }
 
     /// See ``CoAPExchangeCache/begin(_:messageID:now:)``.
-    package func beginExchange(_ peer: SocketAddress, messageID: UInt16, now: Int64) -> CoAPExchangeCache<SocketAddress>.Lookup {
+    package func beginExchange(_ peer: SocketAddress, messageID: UInt16, now: Int64)
+        -> CoAPExchangeCache<SocketAddress>.Lookup
+    {
         state.withLock { $0.exchanges.begin(peer, messageID: messageID, now: now) }
     }
 
@@ -82,7 +86,10 @@ package final class CoAPEndpointState: Sendable {
 
     /// Takes one Block1 block; see ``CoAPBlockAssembler/receive(_:payload:size1:for:)``.
     package func receiveBlock(
-        _ block: CoAPBlockOption, payload: ByteBuffer, size1: UInt32?, for key: CoAPTransferKey
+        _ block: CoAPBlockOption,
+        payload: ByteBuffer,
+        size1: UInt32?,
+        for key: CoAPTransferKey
     ) throws(CoAPBlockAssemblyError) -> CoAPBlockAssembler<CoAPTransferKey>.Outcome {
         try state.withLock { (state: inout State) throws(CoAPBlockAssemblyError) in
             try state.assembler.receive(block, payload: payload, size1: size1, for: key)

@@ -10,7 +10,8 @@ extension CoAPRouter {
     /// - `GET /.well-known/core`
     ///
     /// Block1 requests are reassembled first; the resource sees the whole body.
-    func dispatch(_ request: CoAPMessage, from peer: SocketAddress, transferKey: CoAPTransferKey) async -> CoAPMessage? {
+    func dispatch(_ request: CoAPMessage, from peer: SocketAddress, transferKey: CoAPTransferKey) async -> CoAPMessage?
+    {
         let path = request.uriPath
         if path == [".well-known", "core"] {
             return request.code == .get ? wellKnownCore(request) : request.makeResponse(code: .methodNotAllowed)
@@ -47,7 +48,8 @@ extension CoAPRouter {
     /// Calls `handler` with the whole request body: at once without Block1, or once the last block arrived
     /// (earlier blocks are answered 2.31 Continue; RFC 7959 §2.3).
     private func withBody(
-        _ request: CoAPMessage, key: CoAPTransferKey,
+        _ request: CoAPMessage,
+        key: CoAPTransferKey,
         _ handler: (ByteBuffer, CoAPBlockOption?) async -> CoAPMessage
     ) async -> CoAPMessage {
         guard let block1 = request.block1 else { return await handler(request.payload, nil) }

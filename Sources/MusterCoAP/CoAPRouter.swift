@@ -33,8 +33,12 @@ package struct CoAPRouter: Sendable {
     ///   - logger: The logger.
     ///   - now: Milliseconds on a monotonic clock; `ContinuousClock` by default.
     package init(
-        configuration: CoAPServerConfiguration, provisioning: ProvisionService, deviceAPI: DeviceAPIService,
-        notifier: CoAPNotifier, logger: Logger, now: (@Sendable () -> Int64)? = nil
+        configuration: CoAPServerConfiguration,
+        provisioning: ProvisionService,
+        deviceAPI: DeviceAPIService,
+        notifier: CoAPNotifier,
+        logger: Logger,
+        now: (@Sendable () -> Int64)? = nil
     ) {
         self.configuration = configuration
         self.provisioning = provisioning
@@ -60,7 +64,9 @@ package struct CoAPRouter: Sendable {
         }
         switch message.type {
         case .acknowledgement:
-            return nil  // an ACK of a confirmable notification: nothing to do
+            // The ACK of a confirmable notification: stop retransmitting it.
+            state.withObservers { $0.acknowledge(message.messageID, from: peer) }
+            return nil
         case .reset:
             deregister(resetOf: message.messageID, from: peer)
             return nil
@@ -77,7 +83,10 @@ package struct CoAPRouter: Sendable {
         case .answered(let bytes):
             return bytes
         case .new:
-            let response = await respond(to: message, from: peer)
+            var response = await respond(to: message, from: peer)
+            if message.type == .nonConfirmable {
+                response?.messageID = state.nextMessageID()  // a NON response has its own Message ID (RFC 7252 §5.2.3)
+            }
             let bytes = response?.encoded()
             state.completeExchange(peer, messageID: message.messageID, response: bytes)
             return bytes
@@ -98,7 +107,10 @@ package struct CoAPRouter: Sendable {
     /// Builds the response to a new request, with Block2 slicing applied.
     private func respond(to request: CoAPMessage, from peer: SocketAddress) async -> CoAPMessage? {
         if let unknown = request.firstUnrecognizedCriticalOption(recognized: Self.recognizedOptions) {
-            return request.makeResponse(code: .badOption, diagnostic: "unrecognized critical option \(unknown.rawValue)")
+            return request.makeResponse(
+                code: .badOption,
+                diagnostic: "unrecognized critical option \(unknown.rawValue)"
+            )
         }
         let transferKey = CoAPTransferKey(peer: peer, path: request.uriPathString)
         if let block2 = request.block2, block2.number > 0, let stored = state.body(for: transferKey) {
@@ -115,13 +127,18 @@ package struct CoAPRouter: Sendable {
     }
 
     /// Puts the requested Block2 block of `body` into `response`, keeping the body for the next blocks.
-    private func sliced(_ response: CoAPMessage, body: ByteBuffer, request: CoAPMessage, key: CoAPTransferKey) -> CoAPMessage {
+    private func sliced(_ response: CoAPMessage, body: ByteBuffer, request: CoAPMessage, key: CoAPTransferKey)
+        -> CoAPMessage
+    {
         var response = response
         do {
             let slice = try CoAPBlockSlicer.slice(body, requested: request.block2)
             response.setBody(slice)
             if slice.block2?.more == true {
-                state.storeBody(CoAPStoredBody(code: response.code, contentFormat: response.contentFormat, body: body), for: key)
+                state.storeBody(
+                    CoAPStoredBody(code: response.code, contentFormat: response.contentFormat, body: body),
+                    for: key
+                )
             }
             return response
         } catch {

@@ -29,9 +29,16 @@ package struct CoAPServerConfiguration: Sendable, Hashable {
 
     /// Creates a configuration; every limit has the RFC's or a conservative default.
     package init(
-        host: String = "0.0.0.0", port: Int = 5683, maxDatagramSize: Int = 1152, exchangeCacheSize: Int = 256,
-        maxPeers: Int = 10_000, exchangeLifetimeMilliseconds: Int64 = 247_000, maxObservers: Int = 10_000,
-        maxBodySize: Int = 64 * 1024, maxBlockTransfers: Int = 256, maxConcurrentRequests: Int = 1024,
+        host: String = "0.0.0.0",
+        port: Int = 5683,
+        maxDatagramSize: Int = 1152,
+        exchangeCacheSize: Int = 256,
+        maxPeers: Int = 10_000,
+        exchangeLifetimeMilliseconds: Int64 = 247_000,
+        maxObservers: Int = 10_000,
+        maxBodySize: Int = 64 * 1024,
+        maxBlockTransfers: Int = 256,
+        maxConcurrentRequests: Int = 1024,
         confirmableNotifications: Bool = true
     ) {
         self.host = host

@@ -22,7 +22,10 @@ package struct CoAPService: Service {
     ///   - logger: The logger.
     ///   - onBound: Called once with the bound host and port.
     package init(
-        configuration: CoAPServerConfiguration, router: CoAPRouter, notifier: CoAPNotifier, logger: Logger,
+        configuration: CoAPServerConfiguration,
+        router: CoAPRouter,
+        notifier: CoAPNotifier,
+        logger: Logger,
         onBound: @escaping @Sendable (_ host: String, _ port: Int) -> Void
     ) {
         self.configuration = configuration
@@ -36,7 +39,11 @@ package struct CoAPService: Service {
         let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.maxMessagesPerRead, value: 16)
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
+            // One byte more than the limit: a larger datagram arrives truncated to limit + 1 and is refused (4.13).
+            .channelOption(
+                .recvAllocator,
+                value: FixedSizeRecvByteBufferAllocator(capacity: configuration.maxDatagramSize + 1)
+            )
             .bind(host: configuration.host, port: configuration.port)
             .flatMapThrowing { channel in
                 try NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>(
@@ -66,9 +73,16 @@ package struct CoAPService: Service {
         let inFlight = InFlightCounter(limit: configuration.maxConcurrentRequests)
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask {
-                for await notification in notifier.notifications {
-                    guard let envelope = router.datagram(for: notification) else { continue }
-                    try? await outbound.write(envelope)
+                await withDiscardingTaskGroup { retransmissions in
+                    for await notification in notifier.notifications {
+                        guard let (envelope, messageID) = router.datagram(for: notification) else { continue }
+                        try? await outbound.write(envelope)
+                        guard configuration.confirmableNotifications else { continue }
+                        retransmissions.addTask {
+                            await router.retransmit(envelope, messageID: messageID) { try await outbound.write($0) }
+                        }
+                    }
+                    retransmissions.cancelAll()
                 }
             }
             do {
@@ -78,7 +92,9 @@ package struct CoAPService: Service {
                         defer { inFlight.leave() }
                         let reply = await router.handle(envelope.data, from: envelope.remoteAddress)
                         if let reply {
-                            try? await outbound.write(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: reply))
+                            try? await outbound.write(
+                                AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: reply)
+                            )
                         }
                     }
                 }

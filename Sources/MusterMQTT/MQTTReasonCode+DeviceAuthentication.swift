@@ -12,7 +12,7 @@ extension MQTTReasonCode {
     ///   - version: The connection's protocol version.
     init(_ failure: DeviceAuthenticationFailure, credentials: MQTTConnectCredentials, viaCertificate: Bool, version: MQTTProtocolVersion) {
         switch failure {
-        case .storageFailure:
+        case .storageFailure, .transportNotAllowed:
             self = .serverUnavailable
         case .unknownCredentials, .passwordMismatch, .credentialsMismatch:
             let hasUsername = credentials.username != nil

@@ -13,6 +13,9 @@ extension MQTTSessionHandler {
         case checkProvisionSource
         /// Authenticate a device, then call ``StateMachine/authenticated()`` or ``StateMachine/authenticationFailed(_:)``.
         case authenticate(MQTTConnectCredentials)
+        /// Authenticate a device by its TLS client certificate's hash, then call ``StateMachine/authenticated()`` or
+        /// ``StateMachine/authenticationFailed(_:)``.
+        case authenticateCertificate(String)
         /// Provision, then call ``StateMachine/provisioned(_:packetIdentifier:)``.
         case provision(ProvisionRequest, packetIdentifier: UInt16?)
         /// Tell the core a provisioning payload could not be read.

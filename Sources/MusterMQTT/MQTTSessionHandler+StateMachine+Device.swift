@@ -24,7 +24,7 @@ extension MQTTSessionHandler.StateMachine {
                 let limits = MQTTDevicePayloads.sessionLimits(
                     maximumPacketSize: configuration.maximumPacketSize, receiveMaximum: configuration.receiveMaximum
                 )
-                actions.append(.send(outgoing(response, payload: limits, qos: grantedQoS(for: response, fallback: .atMostOnce))))
+                actions += publishing(response, payload: limits, qos: grantedQoS(for: response, fallback: .atMostOnce))
             }
             return actions
         }
@@ -53,7 +53,7 @@ extension MQTTSessionHandler.StateMachine {
         guard phase == .device else { return [] }
         let topic = MQTTTopic.attributesResponsePrefix + requestId
         let payload = MQTTDevicePayloads.attributesResponse(client: client, shared: shared)
-        return [.send(outgoing(topic, payload: payload, qos: grantedQoS(for: topic, fallback: .atMostOnce)))]
+        return publishing(topic, payload: payload, qos: grantedQoS(for: topic, fallback: .atMostOnce))
     }
 
     /// An admin changed shared attributes: pushed on `v1/devices/me/attributes` when the device subscribed to it.
@@ -61,7 +61,7 @@ extension MQTTSessionHandler.StateMachine {
         guard phase == .device, !attributes.isEmpty,
             let qos = subscriptions.filter({ MQTTTopic.matches(MQTTTopic.attributes, filter: $0.key) }).map(\.value).max()
         else { return [] }
-        return [.send(outgoing(MQTTTopic.attributes, payload: MQTTDevicePayloads.attributes(attributes), qos: qos))]
+        return publishing(MQTTTopic.attributes, payload: MQTTDevicePayloads.attributes(attributes), qos: qos)
     }
 
     private static func suffix(of topic: String, after prefix: String) -> String? {

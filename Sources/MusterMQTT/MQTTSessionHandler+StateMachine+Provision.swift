@@ -36,7 +36,7 @@ extension MQTTSessionHandler.StateMachine {
         let payload = ProvisionResponse.encode(result, format: responseFormat)
         let qos = grantedQoS(for: MQTTTopic.provisionResponse, fallback: .atLeastOnce)
         var actions = ack(packetIdentifier, .success)
-        actions.append(.send(outgoing(MQTTTopic.provisionResponse, payload: payload, qos: qos)))
+        actions += publishing(MQTTTopic.provisionResponse, payload: payload, qos: qos)
         if case .failure(.rateLimited) = result { return actions + closeWithReason(.connectionRateExceeded) }
         startCloseTimer()
         return actions

@@ -28,11 +28,15 @@ extension MQTTSessionHandler {
         private(set) var clientIdentifier = ""
         private var assignedClientIdentifier: String?
         private var cleanStart = true
+        /// The client's Maximum Packet Size (MQTT 5): larger packets are not sent to it.
+        private var clientMaximumPacketSize: Int?
         private var keepAliveMilliseconds: Int64 = 0
         private var lastActivity: Int64
         private var connectDeadline: Int64
         private var closeDeadline: Int64?
         private var pendingCredentials: MQTTConnectCredentials?
+        /// The SHA3-256 id of the TLS client certificate's leaf, when the client presented one.
+        private let certificateHash: String?
         /// Granted subscriptions: topic filter → QoS.
         var subscriptions: [String: MQTTQoS] = [:]
         private var topicAliases: [UInt16: String] = [:]
@@ -40,9 +44,12 @@ extension MQTTSessionHandler {
         var responseFormat: ProvisionPayloadFormat = .json
         private var nextPacketIdentifier: UInt16 = 1
 
-        init(configuration: MQTTServerConfiguration, clock: any WallClock) {
+        /// - Parameter certificateHash: The leaf client certificate's hash (`sha3(base64(DER))`) on a TLS connection
+        ///   where the client presented one; it then authenticates every non-provisioning CONNECT (§3.4).
+        init(configuration: MQTTServerConfiguration, clock: any WallClock, certificateHash: String? = nil) {
             self.configuration = configuration
             self.clock = clock
+            self.certificateHash = certificateHash
             let now = clock.nowMilliseconds()
             self.lastActivity = now
             self.connectDeadline = now + configuration.connectTimeoutMilliseconds
@@ -141,6 +148,7 @@ extension MQTTSessionHandler {
             cleanStart = connect.cleanStart
             keepAliveMilliseconds = Int64(connect.keepAlive) * 1000
             clientIdentifier = connect.clientIdentifier
+            clientMaximumPacketSize = connect.properties.maximumPacketSize.map(Int.init)
             if connect.clientIdentifier.isEmpty {
                 guard connect.cleanStart || connect.protocolVersion == .v5 else {
                     phase = .closed
@@ -157,6 +165,7 @@ extension MQTTSessionHandler {
                 return [.checkProvisionSource]
             }
             pendingCredentials = credentials
+            if let certificateHash { return [.authenticateCertificate(certificateHash)] }
             return [.authenticate(credentials)]
         }
 
@@ -177,10 +186,11 @@ extension MQTTSessionHandler {
         }
 
         /// The device was refused.
-        mutating func authenticationFailed(_ failure: DeviceAuthenticationFailure, viaCertificate: Bool = false) -> [Action] {
+        mutating func authenticationFailed(_ failure: DeviceAuthenticationFailure) -> [Action] {
             guard phase == .authenticating else { return [] }
             let credentials = pendingCredentials ?? MQTTConnectCredentials(clientId: "", username: nil, password: nil)
             pendingCredentials = nil
+            let viaCertificate = certificateHash != nil
             return refuse(MQTTReasonCode(failure, credentials: credentials, viaCertificate: viaCertificate, version: version))
         }
 
@@ -237,10 +247,17 @@ extension MQTTSessionHandler {
             subscriptions.filter { MQTTTopic.matches(topic, filter: $0.key) }.map(\.value).max() ?? fallback
         }
 
-        /// Builds an outgoing PUBLISH.
-        mutating func outgoing(_ topic: String, payload: [UInt8], qos: MQTTQoS) -> MQTTPacket {
-            let identifier = qos == .atMostOnce ? nil : makePacketIdentifier()
-            return .publish(.init(topicName: topic, payload: ByteBuffer(bytes: payload), qos: qos, packetIdentifier: identifier))
+        /// Sends a PUBLISH, unless it exceeds the client's Maximum Packet Size (MQTT 5 §3.1.2.11.4: the server
+        /// discards it as if it had been sent).
+        mutating func publishing(_ topic: String, payload: [UInt8], qos: MQTTQoS) -> [Action] {
+            var publish = MQTTPacket.Publish(topicName: topic, payload: ByteBuffer(bytes: payload), qos: qos, packetIdentifier: qos == .atMostOnce ? nil : 1)
+            if let limit = clientMaximumPacketSize {
+                var encoded = ByteBuffer()
+                MQTTPacket.publish(publish).write(to: &encoded, version: version)
+                guard encoded.readableBytes <= limit else { return [] }
+            }
+            if qos != .atMostOnce { publish.packetIdentifier = makePacketIdentifier() }
+            return [.send(.publish(publish))]
         }
 
         /// A failure code in SUBACK: MQTT 5 names the reason, 3.1.1 only has 0x80.

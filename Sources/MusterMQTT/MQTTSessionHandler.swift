@@ -28,8 +28,10 @@ struct MQTTSessionHandler: Sendable {
     ///   - channel: The connection, already framed into packets.
     ///   - events: This connection's event stream; the server yields ``Event/quiesce`` into it on shutdown.
     ///   - continuation: The stream's continuation.
+    ///   - certificateHash: The TLS client certificate's leaf hash, when the client presented one.
     func handle(
-        _ channel: NIOAsyncChannel<MQTTPacket, MQTTPacket>, events: AsyncStream<Event>, continuation: AsyncStream<Event>.Continuation
+        _ channel: NIOAsyncChannel<MQTTPacket, MQTTPacket>, events: AsyncStream<Event>, continuation: AsyncStream<Event>.Continuation,
+        certificateHash: String? = nil
     ) async {
         let source = channel.channel.remoteAddress?.ipAddress ?? "unknown"
         let resolution = configuration.timerResolutionMilliseconds
@@ -50,7 +52,7 @@ struct MQTTSessionHandler: Sendable {
                             continuation.yield(.tick)
                         }
                     }
-                    var session = Session(handler: self, source: source, continuation: continuation)
+                    var session = Session(handler: self, source: source, continuation: continuation, certificateHash: certificateHash)
                     for await event in events {
                         guard await session.process(event, outbound: outbound) else { break }
                     }
@@ -75,11 +77,11 @@ extension MQTTSessionHandler {
         var device: Device?
         var subscription: (token: UUID, deviceId: UUID)?
 
-        init(handler: MQTTSessionHandler, source: String, continuation: AsyncStream<Event>.Continuation) {
+        init(handler: MQTTSessionHandler, source: String, continuation: AsyncStream<Event>.Continuation, certificateHash: String?) {
             self.handler = handler
             self.source = source
             self.continuation = continuation
-            self.machine = StateMachine(configuration: handler.configuration, clock: handler.clock)
+            self.machine = StateMachine(configuration: handler.configuration, clock: handler.clock, certificateHash: certificateHash)
         }
 
         /// Handles one event. Returns `false` once the connection must close.
@@ -117,7 +119,13 @@ extension MQTTSessionHandler {
                 case .checkProvisionSource:
                     next = machine.provisionSourceChecked(refused: handler.services.provisioning.refusal(source: source) != nil)
                 case .authenticate(let credentials):
-                    next = await authenticate(credentials)
+                    next = await authenticate { authenticator async throws(DeviceAuthenticationFailure) in
+                        try await authenticator.authenticate(mqtt: credentials)
+                    }
+                case .authenticateCertificate(let hash):
+                    next = await authenticate { authenticator async throws(DeviceAuthenticationFailure) in
+                        try await authenticator.authenticate(x509Hash: hash)
+                    }
                 case .provision(let request, let packetIdentifier):
                     let context = ProvisionContext(transport: .mqtt, sourceAddress: source)
                     let result: Result<CredentialsMaterial, ProvisionError>
@@ -149,9 +157,11 @@ extension MQTTSessionHandler {
             return true
         }
 
-        private mutating func authenticate(_ credentials: MQTTConnectCredentials) async -> [Action] {
+        private mutating func authenticate(
+            _ call: (DeviceAuthenticator) async throws(DeviceAuthenticationFailure) -> Device
+        ) async -> [Action] {
             do throws(DeviceAuthenticationFailure) {
-                let device = try await handler.services.authenticator.authenticate(mqtt: credentials)
+                let device = try await call(handler.services.authenticator)
                 self.device = device
                 let continuation = self.continuation
                 let token = handler.services.attributeChanges.subscribe(deviceId: device.id) { continuation.yield(.attributesChanged($0)) }

@@ -11,7 +11,7 @@ import MusterSQLite
 /// The store is created with ``SQLiteStore/open(directory:configuration:logger:)`` (so the schema is Muster's),
 /// with one tenant and its default device profile; then each row (device, credentials, two attributes, one
 /// sample and its latest value) is inserted with plain prepared `INSERT`s in large transactions, time-ordered
-/// ids, WAL with `synchronous = NORMAL` and foreign keys on, as the store runs.
+/// ids, WAL with `synchronous = NORMAL`, foreign keys on (as the store runs) and undo journals in memory.
 struct SQLiteReference: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sqlite-reference", abstract: "Insert the import's rows straight into SQLite and time it.")
@@ -30,7 +30,10 @@ struct SQLiteReference: AsyncParsableCommand {
         configuration.journalMode = .wal
         configuration.foreignKeysEnabled = true
         let cache = cacheMib * 1024
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -\(cache)") }
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA cache_size = -\(cache)")
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+        }
         let queue = try DatabaseQueue(path: path, configuration: configuration)
         let start = ContinuousClock.now
         try insert(into: queue, tenantId: tenantId, profile: profile)
@@ -92,20 +95,25 @@ struct SQLiteReference: AsyncParsableCommand {
                     credentials.bind(3, timestamp)
                     credentials.bind(4, BenchRows.token(using: &generator))
                     try credentials.execute()
-                    for (scope, key, value) in [(2, "serialNumber", BenchRows.serialNumber(row)), (3, "fw", BenchRows.firmware(row))] {
+                    func attributeRow(_ scope: Int64, _ key: String, _ value: String) throws {
                         attribute.bind(1, id)
-                        attribute.bind(2, Int64(scope))
+                        attribute.bind(2, scope)
                         attribute.bind(3, key)
                         attribute.bind(4, value)
                         attribute.bind(5, timestamp)
                         try attribute.execute()
                     }
-                    for statement in [sample, latest] {
+                    try attributeRow(2, "serialNumber", BenchRows.serialNumber(row))
+                    try attributeRow(3, "fw", BenchRows.firmware(row))
+                    let temperature = BenchRows.temperature(row)
+                    func reading(_ statement: RawStatement) throws {
                         statement.bind(1, id)
                         statement.bind(2, timestamp)
-                        statement.bind(3, BenchRows.temperature(row))
+                        statement.bind(3, temperature)
                         try statement.execute()
                     }
+                    try reading(sample)
+                    try reading(latest)
                 }
                 return .commit
             }

@@ -2,6 +2,7 @@ import Foundation
 import MusterCoAP
 import MusterCoAPCodec
 import MusterCore
+import MusterTestSupport
 import NIOCore
 import Testing
 
@@ -13,14 +14,18 @@ struct CoAPRouterProvisionTests {
         let profile = try await harness.fixture.makeProfile(.allowCreateNewDevices, key: "k1", secret: "s1")
         _ = profile
         let body = RouterHarness.provisionJSON(name: "coap-1", key: "k1", secret: "s1")
-        let reply = try #require(try await harness.send(RouterHarness.request(.post, "api/v1/provision", payload: body)))
+        let reply = try #require(
+            try await harness.send(RouterHarness.request(.post, "api/v1/provision", payload: body))
+        )
         #expect(reply.type == .acknowledgement && reply.code == .created)
         #expect(reply.contentFormat == .textPlain)
         #expect(try reply.json()["status"] == .string("SUCCESS"))
         #expect(try reply.json()["credentialsType"] == .string("ACCESS_TOKEN"))
 
         let wrong = RouterHarness.provisionJSON(name: "coap-1", key: "k1", secret: "nope")
-        let refused = try #require(try await harness.send(RouterHarness.request(.post, "api/v1/provision", payload: wrong)))
+        let refused = try #require(
+            try await harness.send(RouterHarness.request(.post, "api/v1/provision", payload: wrong))
+        )
         #expect(refused.code == .badRequest)
         #expect(refused.text == #"{"errorMsg":"Provision data was not found!","status":"NOT_FOUND"}"#)
     }
@@ -30,7 +35,9 @@ struct CoAPRouterProvisionTests {
         let harness = try await RouterHarness.make()
         _ = try await harness.fixture.makeProfile(.allowCreateNewDevices, key: "k2", secret: "s2")
         let request = RouterHarness.request(
-            .post, "api/v1/provision", payload: RouterHarness.provisionJSON(name: "dup", key: "k2", secret: "s2"),
+            .post,
+            "api/v1/provision",
+            payload: RouterHarness.provisionJSON(name: "dup", key: "k2", secret: "s2"),
             messageID: 77
         )
         let first = await harness.router.handle(request.encoded(), from: harness.peer)
@@ -102,7 +109,10 @@ struct CoAPRouterProvisionTests {
 
         // CON POST, token 1 byte, option delta 15 (reserved).
         let malformed = try await harness.sendBytes(ByteBuffer(bytes: [0x41, 0x02, 0x00, 0x01, 0xAA, 0xF1, 0x00]))
-        #expect(malformed?.code == .badRequest && malformed?.contentFormat == .textPlain && !(malformed?.text.isEmpty ?? true))
+        #expect(
+            malformed?.code == .badRequest && malformed?.contentFormat == .textPlain
+                && !(malformed?.text.isEmpty ?? true)
+        )
         #expect(try await harness.sendBytes(ByteBuffer(bytes: [0x01])) == nil)
 
         let ping = try await harness.sendBytes(ByteBuffer(bytes: [0x40, 0x00, 0x12, 0x34]))
@@ -117,5 +127,19 @@ struct CoAPRouterProvisionTests {
         let reply = try #require(try await harness.send(RouterHarness.request(.get, ".well-known/core")))
         #expect(reply.code == .content && reply.contentFormat == .linkFormat)
         #expect(reply.text.contains("</api/v1/provision>"))
+    }
+}
+
+@Suite("CoAP router: non-confirmable requests")
+struct CoAPRouterNonConfirmableTests {
+    @Test("A NON request gets a NON response with the request's token and a Message ID of its own")
+    func nonConfirmable() async throws {
+        let harness = try await RouterHarness.make()
+        let request = RouterHarness.request(.get, ".well-known/core", messageID: 500, type: .nonConfirmable)
+        let reply = try #require(try await harness.send(request))
+        #expect(reply.type == .nonConfirmable && reply.token == request.token && reply.code == .content)
+        // A duplicate NON is answered from the cache, with the same bytes.
+        let first = await harness.router.handle(request.encoded(), from: harness.peer)
+        #expect(first == (await harness.router.handle(request.encoded(), from: harness.peer)))
     }
 }

@@ -144,6 +144,9 @@ import Testing
             #expect(device.label == nil && device.version == 1)
             #expect(try await h.store.credentials(deviceId: device.id)?.credentialsId == "same")
             #expect(try await h.keyValues(of: first.newEntityId) == before)
+            // The undone rows are not counted either.
+            let page = try await h.store.devices(tenantId: h.tenantId, profileId: nil, PageLink(pageSize: 10, page: 0))
+            #expect(page.totalElements == 2 && page.data.count == 2)
         }
     }
 

@@ -26,6 +26,8 @@ ADMIN_EMAIL = "tenant@muster.test"
 ADMIN_PASSWORD = "tenant-secret-123"
 
 LISTEN_RE = re.compile(r"http listening on (\S+):(\d+)")
+COAP_LISTEN_RE = re.compile(r"coap listening on (\S+):(\d+)")
+MQTT_LISTEN_RE = re.compile(r"mqtt listening on (\S+):(\d+)")
 STARTUP_TIMEOUT = 30.0
 SHUTDOWN_TIMEOUT = 10.0
 LOG_TAIL_LINES = 60
@@ -40,6 +42,10 @@ class MusterServer:
         self.data_dir = data_dir
         self.log_path = log_path
         self.base_url: str | None = None
+        self.coap_port: int | None = None
+        self._coap_listening = threading.Event()
+        self.mqtt_port: int | None = None
+        self._mqtt_listening = threading.Event()
         self.proc: subprocess.Popen | None = None
         self._tail: collections.deque[str] = collections.deque(maxlen=LOG_TAIL_LINES)
         self._listening = threading.Event()
@@ -51,7 +57,8 @@ class MusterServer:
         env["MUSTER_ADMIN_EMAIL"] = ADMIN_EMAIL
         env["MUSTER_ADMIN_PASSWORD"] = ADMIN_PASSWORD
         cmd = [str(self.binary), "serve", "--data-dir", str(self.data_dir),
-               "--host", "127.0.0.1", "--http-port", "0"] + self.extra_args
+               "--host", "127.0.0.1", "--http-port", "0",
+               "--coap-port", "0", "--mqtt-port", "0", "--mqtts-port", "0"] + self.extra_args
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = open(self.log_path, "w", encoding="utf-8", errors="replace")
         self._log.write("$ " + " ".join(cmd) + "\n")
@@ -79,6 +86,16 @@ class MusterServer:
                 self._tail.append(line.rstrip("\n"))
                 self._log.write(line)
                 self._log.flush()
+            if not self._mqtt_listening.is_set():
+                m = MQTT_LISTEN_RE.search(line)
+                if m:
+                    self.mqtt_port = int(m.group(2))
+                    self._mqtt_listening.set()
+            if not self._coap_listening.is_set():
+                m = COAP_LISTEN_RE.search(line)
+                if m:
+                    self.coap_port = int(m.group(2))
+                    self._coap_listening.set()
             if not self._listening.is_set():
                 m = LISTEN_RE.search(line)
                 if m:
@@ -152,6 +169,22 @@ def muster_server():
 @pytest.fixture(scope="session")
 def base_url(muster_server) -> str:
     return muster_server.base_url
+
+
+@pytest.fixture(scope="session")
+def coap_port(muster_server) -> int:
+    """The UDP port of the server's CoAP listener (`coap listening on HOST:PORT`)."""
+    if not muster_server._coap_listening.wait(STARTUP_TIMEOUT):
+        pytest.fail("muster did not print 'coap listening on HOST:PORT'\n" + muster_server.tail(), pytrace=False)
+    return muster_server.coap_port
+
+
+@pytest.fixture(scope="session")
+def mqtt_port(muster_server) -> int:
+    """The TCP port of the server's plain MQTT listener (`mqtt listening on HOST:PORT`)."""
+    if not muster_server._mqtt_listening.wait(STARTUP_TIMEOUT):
+        pytest.fail("muster did not print 'mqtt listening on HOST:PORT'\n" + muster_server.tail(), pytrace=False)
+    return muster_server.mqtt_port
 
 
 @pytest.fixture(scope="session")

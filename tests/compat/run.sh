@@ -22,6 +22,18 @@ if [ "$want" != "$have" ]; then
     echo "$want" > "$STAMP"
 fi
 
+# libcoap's CLI for test_coap.py (Debian package libcoap3-bin installs coap-client-notls).
+if ! command -v coap-client-notls >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libcoap3-bin >/dev/null) \
+        || echo "warning: could not install libcoap3-bin; libcoap tests will be skipped" >&2
+fi
+
+# mosquitto_pub / mosquitto_sub / mosquitto_rr for test_mqtt.py (Debian package mosquitto-clients).
+if ! command -v mosquitto_pub >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mosquitto-clients >/dev/null) \
+        || echo "warning: could not install mosquitto-clients; mosquitto tests will be skipped" >&2
+fi
+
 cd "$REPO"
 # TZ=UTC: tb-mqtt-client's send_telemetry() stamps local time as if it were UTC.
 TZ=UTC exec "$PY" -m pytest -q tests/compat "$@"

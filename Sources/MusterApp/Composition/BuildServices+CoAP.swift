@@ -27,12 +27,18 @@ func coapServices(_ dependencies: TransportDependencies) throws -> [ServiceGroup
     )
     let notifier = CoAPNotifier(hub: dependencies.attributeChanges)
     let router = CoAPRouter(
-        configuration: configuration, provisioning: dependencies.provisioning, deviceAPI: dependencies.deviceAPI,
-        notifier: notifier, logger: dependencies.logger
+        configuration: configuration,
+        provisioning: dependencies.provisioning,
+        deviceAPI: dependencies.deviceAPI,
+        notifier: notifier,
+        logger: dependencies.logger
     )
     let listeners = dependencies.listeners
     let service = CoAPService(
-        configuration: configuration, router: router, notifier: notifier, logger: dependencies.logger
+        configuration: configuration,
+        router: router,
+        notifier: notifier,
+        logger: dependencies.logger
     ) { host, port in
         listeners.announce(ListenerAddress(name: "coap", host: host, port: port))
     }

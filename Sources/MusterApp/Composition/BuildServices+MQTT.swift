@@ -1,29 +1,20 @@
 import Configuration
 import MusterCore
 import MusterMQTT
-import MusterSQLite
 import ServiceLifecycle
 
-/// The MQTT listener's services: a store handle for device authentication (closed after the listener stops) and
-/// the plain-TCP listener, which announces itself as `mqtt`.
-///
-/// `TransportDependencies` carries no `DeviceStore`, which ``DeviceAuthenticator`` needs; until it does, a second
-/// handle on the same SQLite database is opened here (WAL mode makes that safe; migrations have already run).
+/// The MQTT listener's services: the plain-TCP listener, which announces itself as `mqtt`.
 func mqttServices(_ dependencies: TransportDependencies) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
     let configuration = try MQTTServerConfiguration(config: dependencies.config)
-    let store = try SQLiteStore.open(directory: dependencies.dataDirectory, logger: dependencies.logger)
     let services = MQTTServices(
         provisioning: dependencies.provisioning, deviceAPI: dependencies.deviceAPI,
-        authenticator: DeviceAuthenticator(devices: store), attributeChanges: dependencies.attributeChanges
+        authenticator: dependencies.authenticator, attributeChanges: dependencies.attributeChanges
     )
     let listeners = dependencies.listeners
     let server = MQTTServer(configuration: configuration, services: services, logger: dependencies.logger) { host, port in
         listeners.announce(ListenerAddress(name: "mqtt", host: host, port: port))
     }
-    return [
-        .init(service: StoreLifecycleService(close: { try store.close() }, logger: dependencies.logger)),
-        .init(service: server, failureTerminationBehavior: .gracefullyShutdownGroup),
-    ]
+    return [.init(service: server, failureTerminationBehavior: .gracefullyShutdownGroup)]
 }
 
 extension MQTTServerConfiguration {

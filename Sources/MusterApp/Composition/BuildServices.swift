@@ -66,7 +66,8 @@ package func buildServices(config: ConfigReader, logger: Logger, handleSignals: 
         logger: logger
     )
     let transports = TransportDependencies(
-        provisioning: services.provisioning, deviceAPI: services.deviceAPI, attributeChanges: changes, config: config,
+        provisioning: services.provisioning, deviceAPI: services.deviceAPI,
+        authenticator: DeviceAuthenticator(devices: store, profiles: store), attributeChanges: changes, config: config,
         dataDirectory: configuration.dataDirectory, listeners: listeners, logger: logger
     )
     let group = ServiceGroup(configuration: .init(

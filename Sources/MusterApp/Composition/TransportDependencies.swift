@@ -8,6 +8,8 @@ import ServiceLifecycle
 struct TransportDependencies: Sendable {
     let provisioning: ProvisionService
     let deviceAPI: DeviceAPIService
+    /// Authenticates device connections by access token, MQTT basic or certificate (ThingsBoard's order).
+    let authenticator: DeviceAuthenticator
     let attributeChanges: AttributeChangeHub
     let config: ConfigReader
     let dataDirectory: String

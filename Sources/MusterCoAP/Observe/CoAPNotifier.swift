@@ -7,6 +7,12 @@ package struct CoAPNotification: Sendable {
     package var key: CoAPObserverKey
     /// The shared attributes that changed.
     package var attributes: [Attribute]
+
+    /// Creates a notification.
+    package init(key: CoAPObserverKey, attributes: [Attribute]) {
+        self.key = key
+        self.attributes = attributes
+    }
 }
 
 /// Bridges ``AttributeChangeHub`` callbacks (called on the admin's request path, which must never block) to

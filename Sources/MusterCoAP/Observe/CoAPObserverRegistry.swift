@@ -46,6 +46,8 @@ package struct CoAPObserverRegistry: Sendable {
     /// Message ID of a recent notification → its observer; bounded to a few per observer.
     private var notifications: [UInt16: CoAPObserverKey] = [:]
     private var notificationOrder: [UInt16] = []
+    /// Message IDs of confirmable notifications not acknowledged yet.
+    private var unacknowledged: Set<UInt16> = []
 
     /// Creates an empty registry.
     /// - Parameter limit: The most observers kept.
@@ -87,12 +89,41 @@ package struct CoAPObserverRegistry: Sendable {
     /// - Parameters:
     ///   - messageID: The notification's Message ID.
     ///   - key: Its observer.
-    package mutating func noteNotification(_ messageID: UInt16, to key: CoAPObserverKey) {
+    ///   - confirmable: Whether it is a CON awaiting an ACK.
+    package mutating func noteNotification(_ messageID: UInt16, to key: CoAPObserverKey, confirmable: Bool = false) {
         if notifications.updateValue(key, forKey: messageID) == nil { notificationOrder.append(messageID) }
+        if confirmable { unacknowledged.insert(messageID) }
         let bound = max(64, min(observers.count * 4, 65_536))
         while notificationOrder.count > bound {
-            notifications[notificationOrder.removeFirst()] = nil
+            let oldest = notificationOrder.removeFirst()
+            notifications[oldest] = nil
+            unacknowledged.remove(oldest)
         }
+    }
+
+    /// Records the ACK of a confirmable notification.
+    /// - Parameters:
+    ///   - messageID: The ACK's Message ID, the notification's.
+    ///   - peer: Who sent the ACK.
+    package mutating func acknowledge(_ messageID: UInt16, from peer: SocketAddress) {
+        guard notifications[messageID]?.peer == peer else { return }
+        unacknowledged.remove(messageID)
+    }
+
+    /// Whether a confirmable notification still waits for its ACK (and its observer is still registered).
+    /// - Parameter messageID: The notification's Message ID.
+    package func awaitsAcknowledgement(_ messageID: UInt16) -> Bool {
+        guard unacknowledged.contains(messageID), let key = notifications[messageID] else { return false }
+        return observers[key] != nil
+    }
+
+    /// Gives up on a confirmable notification that was never acknowledged: its observer is removed
+    /// (RFC 7641 §4.5, the client is considered gone).
+    /// - Parameter messageID: The notification's Message ID.
+    /// - Returns: The removed observer, whose subscription must be cancelled.
+    package mutating func expire(_ messageID: UInt16) -> CoAPObserver? {
+        guard unacknowledged.remove(messageID) != nil, let key = notifications[messageID] else { return nil }
+        return deregister(key)
     }
 
     /// Removes the observer a Reset refers to (RFC 7641 §3.6: a Reset answering a notification deregisters).
@@ -103,6 +134,7 @@ package struct CoAPObserverRegistry: Sendable {
     package mutating func deregister(resetOf messageID: UInt16, from peer: SocketAddress) -> CoAPObserver? {
         guard let key = notifications[messageID], key.peer == peer else { return nil }
         notifications[messageID] = nil
+        unacknowledged.remove(messageID)
         return deregister(key)
     }
 }

@@ -7,26 +7,58 @@ extension CoAPRouter {
     /// observer's token, a new Observe number and the changed attributes as `{"key":value}` (only the keys it
     /// asked for), confirmable unless configured otherwise.
     /// - Parameter notification: The change and its observer.
-    /// - Returns: The datagram and its destination, or `nil` when the observer is gone or nothing it watches
-    ///   changed.
-    package func datagram(for notification: CoAPNotification) -> AddressedEnvelope<ByteBuffer>? {
+    /// - Returns: The datagram with its destination, and its Message ID; `nil` when the observer is gone or
+    ///   nothing it watches changed.
+    package func datagram(
+        for notification: CoAPNotification
+    ) -> (envelope: AddressedEnvelope<ByteBuffer>, messageID: UInt16)? {
         let messageID = state.nextMessageID()
-        let prepared = state.withObservers { registry -> (CoAPObserver, UInt32)? in
+        let prepared = state.withObservers { registry -> (CoAPObserver, [Attribute], UInt32)? in
             guard let observer = registry.observer(notification.key) else { return nil }
-            registry.noteNotification(messageID, to: observer.key)
-            return (observer, registry.nextSequence())
+            var changed = notification.attributes
+            if let keys = observer.sharedKeys { changed.removeAll { !keys.contains($0.key) } }
+            guard !changed.isEmpty else { return nil }
+            registry.noteNotification(messageID, to: observer.key, confirmable: configuration.confirmableNotifications)
+            return (observer, changed, registry.nextSequence())
         }
-        guard let (observer, sequence) = prepared else { return nil }
-        var changed = notification.attributes
-        if let keys = observer.sharedKeys { changed.removeAll { !keys.contains($0.key) } }
-        guard !changed.isEmpty else { return nil }
+        guard let (observer, changed, sequence) = prepared else { return nil }
         var message = CoAPMessage(
-            type: configuration.confirmableNotifications ? .confirmable : .nonConfirmable, code: .content,
-            messageID: messageID, token: observer.key.token,
+            type: configuration.confirmableNotifications ? .confirmable : .nonConfirmable,
+            code: .content,
+            messageID: messageID,
+            token: observer.key.token,
             payload: ByteBuffer(string: Self.object(changed).serialized)
         )
         message.observe = sequence
         message.contentFormat = .json
-        return AddressedEnvelope(remoteAddress: observer.key.peer, data: message.encoded())
+        return (AddressedEnvelope(remoteAddress: observer.key.peer, data: message.encoded()), messageID)
     }
+
+    /// Retransmits a confirmable notification until it is acknowledged (RFC 7252 §4.2: ACK_TIMEOUT 2 s, doubled
+    /// up to MAX_RETRANSMIT 4 times); past that the observer is removed. Stops early when the ACK or a Reset
+    /// arrives or the observer deregisters.
+    /// - Parameters:
+    ///   - envelope: The notification as sent.
+    ///   - messageID: Its Message ID.
+    ///   - send: Sends a datagram.
+    package func retransmit(
+        _ envelope: AddressedEnvelope<ByteBuffer>,
+        messageID: UInt16,
+        send: (AddressedEnvelope<ByteBuffer>) async throws -> Void
+    ) async {
+        var timeout = Duration.seconds(2)
+        for _ in 0..<Self.maxRetransmissions {
+            do { try await Task.sleep(for: timeout) } catch { return }
+            guard state.withObservers({ $0.awaitsAcknowledgement(messageID) }) else { return }
+            try? await send(envelope)
+            timeout *= 2
+        }
+        do { try await Task.sleep(for: timeout) } catch { return }
+        if let removed = state.withObservers({ $0.expire(messageID) }) {
+            notifier.unsubscribe(removed.subscription, deviceId: removed.deviceId)
+        }
+    }
+
+    /// MAX_RETRANSMIT (RFC 7252 §4.8).
+    static let maxRetransmissions = 4
 }

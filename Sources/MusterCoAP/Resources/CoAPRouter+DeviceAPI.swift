@@ -48,7 +48,9 @@ extension CoAPRouter {
                 return try await observe(request, device: device, sharedKeys: sharedKeys, key: key)
             }
             let (client, shared) = try await deviceAPI.attributes(
-                device: device, clientKeys: clientKeys, sharedKeys: sharedKeys
+                device: device,
+                clientKeys: clientKeys,
+                sharedKeys: sharedKeys
             )
             guard !client.isEmpty || !shared.isEmpty else { return request.makeResponse(code: .notFound) }
             var members: [String: JSONValue] = [:]
@@ -96,7 +98,9 @@ extension CoAPRouter {
     static func keys(_ query: [String: [String]], _ names: String...) -> [String]? {
         for name in names {
             if let value = query[name]?.first {
-                return value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                return value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                    !$0.isEmpty
+                }
             }
         }
         return nil

@@ -14,7 +14,8 @@ extension CoAPRouter {
         let context = ProvisionContext(transport: .coap, sourceAddress: source)
         if let retryAfter = provisioning.refusal(source: source) {
             var response = request.makeResponse(
-                code: .tooManyRequests, diagnostic: "too many failed provisioning attempts; retry in \(retryAfter) s"
+                code: .tooManyRequests,
+                diagnostic: "too many failed provisioning attempts; retry in \(retryAfter) s"
             )
             response.maxAge = UInt32(clamping: retryAfter)
             return response
@@ -37,7 +38,8 @@ extension CoAPRouter {
             code = CoAPCode(error)
         }
         var response = request.makeResponse(
-            code: code, payload: ByteBuffer(bytes: ProvisionResponse.encode(result, format: format))
+            code: code,
+            payload: ByteBuffer(bytes: ProvisionResponse.encode(result, format: format))
         )
         // ThingsBoard answers JSON with CoapExchange.respond(code, String): text/plain; protobuf has no format.
         if format == .json { response.contentFormat = .textPlain }

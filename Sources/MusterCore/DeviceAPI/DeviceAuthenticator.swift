@@ -23,6 +23,9 @@ package enum DeviceAuthenticationFailure: Error, Equatable, Sendable {
     case passwordMismatch
     /// Credentials were found but are not of a type this method accepts, or their client id / user name differ.
     case credentialsMismatch
+    /// The device's profile has a transport type other than `DEFAULT` or the transport's own (ThingsBoard answers
+    /// "server unavailable").
+    case transportNotAllowed(profileTransportType: String)
     /// The store could not be read.
     case storageFailure
 }
@@ -31,9 +34,14 @@ package enum DeviceAuthenticationFailure: Error, Equatable, Sendable {
 /// username/password/client-id matching order (spec §3.4) and X.509 leaf-certificate hashes (§4.3).
 package struct DeviceAuthenticator: Sendable {
     private let devices: any DeviceStore
+    private let profiles: (any ProfileStore)?
 
-    package init(devices: any DeviceStore) {
+    /// - Parameters:
+    ///   - devices: Where credentials are looked up.
+    ///   - profiles: Where the device's profile is read to check its transport type; `nil` skips that check.
+    package init(devices: any DeviceStore, profiles: (any ProfileStore)? = nil) {
         self.devices = devices
+        self.profiles = profiles
     }
 
     /// Authenticates an MQTT CONNECT, in ThingsBoard's order:
@@ -44,6 +52,12 @@ package struct DeviceAuthenticator: Sendable {
     /// - Returns: The authenticated device.
     /// - Throws: ``DeviceAuthenticationFailure``.
     package func authenticate(mqtt credentials: MQTTConnectCredentials) async throws(DeviceAuthenticationFailure) -> Device {
+        let device = try await matchMQTT(credentials)
+        try await checkTransport(of: device, allowed: "MQTT")
+        return device
+    }
+
+    private func matchMQTT(_ credentials: MQTTConnectCredentials) async throws(DeviceAuthenticationFailure) -> Device {
         guard let username = credentials.username, !username.isEmpty else {
             guard let (device, stored) = try await lookup(SHA3Hash.hex(credentials.clientId)) else { throw .unknownCredentials }
             guard stored.type == .mqttBasic else { throw .credentialsMismatch }
@@ -81,7 +95,17 @@ package struct DeviceAuthenticator: Sendable {
     package func authenticate(x509Hash hash: String) async throws(DeviceAuthenticationFailure) -> Device {
         guard !hash.isEmpty, let (device, stored) = try await lookup(hash) else { throw .unknownCredentials }
         guard stored.type == .x509Certificate else { throw .credentialsMismatch }
+        try await checkTransport(of: device, allowed: "MQTT")
         return device
+    }
+
+    /// ThingsBoard's `DefaultTransportService` check: the profile's transport type must be `DEFAULT` or `allowed`.
+    private func checkTransport(of device: Device, allowed: String) async throws(DeviceAuthenticationFailure) {
+        guard let profiles else { return }
+        let profile: DeviceProfile?
+        do { profile = try await profiles.deviceProfile(id: device.deviceProfileId, tenantId: device.tenantId) } catch { throw .storageFailure }
+        guard let type = profile?.transportType, type != "DEFAULT", type != allowed else { return }
+        throw .transportNotAllowed(profileTransportType: type)
     }
 
     private func lookup(_ credentialsId: String) async throws(DeviceAuthenticationFailure) -> (Device, DeviceCredentials)? {

@@ -14,7 +14,8 @@ import MusterCore
 /// the batch already changed (a dozen per device) into its undo journal, and that cost a third of the import's
 /// CPU on the benchmark. The new row does not need one: its only write that can be refused is the credentials
 /// insert, which comes right after the entity insert; SQLite undoes a failed statement by itself, and deleting
-/// the just-inserted entity undoes the rest exactly. The update of an existing entity (credentials replaced,
+/// the just-inserted entity undoes the rest exactly (its delete triggers undo its insert triggers, such as the
+/// `entity_counts` counter). The update of an existing entity (credentials replaced,
 /// fields merged) runs in a savepoint.
 struct ImportRowWriter {
     private let db: Database

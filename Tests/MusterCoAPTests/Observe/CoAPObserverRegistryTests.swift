@@ -45,3 +45,21 @@ struct CoAPObserverRegistryTests {
         #expect(registry.count == 0)
     }
 }
+
+@Suite("Observer registry: confirmable notifications")
+struct CoAPObserverRegistryAcknowledgementTests {
+    @Test("An ACK stops retransmission; an unacknowledged notification expires its observer")
+    func acknowledgement() throws {
+        var registry = CoAPObserverRegistry(limit: 4)
+        let key = try CoAPObserverRegistryTests.key(1, 1)
+        _ = registry.register(CoAPObserverRegistryTests.observer(key))
+        registry.noteNotification(10, to: key, confirmable: true)
+        registry.noteNotification(11, to: key, confirmable: true)
+        #expect(registry.awaitsAcknowledgement(10))
+        registry.acknowledge(10, from: key.peer)
+        #expect(!registry.awaitsAcknowledgement(10))
+        #expect(registry.expire(10) == nil)
+        #expect(registry.expire(11)?.key == key)
+        #expect(registry.count == 0)
+    }
+}

@@ -22,13 +22,23 @@ struct RouterHarness {
         var configuration = CoAPServerConfiguration(port: 0)
         configuration.maxObservers = maxObservers
         let router = CoAPRouter(
-            configuration: configuration, provisioning: fixture.provisioning,
+            configuration: configuration,
+            provisioning: fixture.provisioning,
             deviceAPI: DeviceAPIService(devices: fixture.store, values: fixture.store, clock: fixture.clock),
-            notifier: notifier, logger: Logger(label: "coap-test")
+            notifier: notifier,
+            logger: Logger(label: "coap-test")
         )
         return RouterHarness(
-            fixture: fixture, hub: hub, notifier: notifier, router: router,
-            telemetry: TelemetryService(devices: fixture.store, values: fixture.store, clock: fixture.clock, changes: hub),
+            fixture: fixture,
+            hub: hub,
+            notifier: notifier,
+            router: router,
+            telemetry: TelemetryService(
+                devices: fixture.store,
+                values: fixture.store,
+                clock: fixture.clock,
+                changes: hub
+            ),
             peer: try SocketAddress(ipAddress: "127.0.0.1", port: 40_000)
         )
     }
@@ -46,11 +56,19 @@ struct RouterHarness {
 
     /// A confirmable request.
     static func request(
-        _ code: CoAPCode, _ path: String, payload: String = "", messageID: UInt16 = .random(in: 0...UInt16.max),
-        token: [UInt8] = [1, 2, 3, 4], query: [String] = [], type: CoAPMessageType = .confirmable
+        _ code: CoAPCode,
+        _ path: String,
+        payload: String = "",
+        messageID: UInt16 = .random(in: 0...UInt16.max),
+        token: [UInt8] = [1, 2, 3, 4],
+        query: [String] = [],
+        type: CoAPMessageType = .confirmable
     ) -> CoAPMessage {
         var message = CoAPMessage(
-            type: type, code: code, messageID: messageID, token: CoAPToken(bytes: token)!,
+            type: type,
+            code: code,
+            messageID: messageID,
+            token: CoAPToken(bytes: token)!,
             payload: ByteBuffer(string: payload)
         )
         message.uriPath = path.split(separator: "/").map(String.init)

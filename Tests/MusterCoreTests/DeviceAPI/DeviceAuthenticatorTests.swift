@@ -71,4 +71,18 @@ import Testing
         await #expect(throws: DeviceAuthenticationFailure.credentialsMismatch) { try await authenticator.authenticate(x509Hash: "abc") }
         await #expect(throws: DeviceAuthenticationFailure.unknownCredentials) { try await authenticator.authenticate(x509Hash: "nope") }
     }
+
+    @Test func profileTransportTypeMustBeDefaultOrMQTT() async throws {
+        let fixture = try await CoreFixture.make()
+        let coap = try await fixture.profiles.saveDeviceProfile(DeviceProfileDraft(name: "coap-only", transportType: "COAP"), tenantId: fixture.tenant.id)
+        let mqtt = try await fixture.profiles.saveDeviceProfile(DeviceProfileDraft(name: "mqtt-only", transportType: "MQTT"), tenantId: fixture.tenant.id)
+        _ = try await fixture.devices.save(EntityDraft(name: "c", profileId: coap.id), accessToken: "coap-token", tenantId: fixture.tenant.id)
+        let device = try await fixture.devices.save(EntityDraft(name: "m", profileId: mqtt.id), accessToken: "mqtt-token", tenantId: fixture.tenant.id)
+        let authenticator = DeviceAuthenticator(devices: fixture.store, profiles: fixture.store)
+        let credentials = { (token: String) in MQTTConnectCredentials(clientId: "", username: token, password: nil) }
+        #expect(try await authenticator.authenticate(mqtt: credentials("mqtt-token")).id == device.id)
+        await #expect(throws: DeviceAuthenticationFailure.transportNotAllowed(profileTransportType: "COAP")) {
+            try await authenticator.authenticate(mqtt: credentials("coap-token"))
+        }
+    }
 }
