@@ -135,11 +135,11 @@ def test_aiocoap_mqtt_basic_credentials(rest, coap_port, run_id, allow_profile):
     name = f"coap-basic-{run_id}"
     code, payload = aiocoap_request(coap_port, "POST", "api/v1/provision", body(
         allow_profile["key"], allow_profile["secret"], device_name=name,
-        client_id=f"cid-{run_id}", username=f"user-{run_id}", password="pw-123"))
+        client_id=f"coap-cid-{run_id}", username=f"coap-user-{run_id}", password="pw-123"))
     assert code == "2.01", payload
     answer = json.loads(payload)
     assert answer["credentialsType"] == "MQTT_BASIC"
-    assert answer["credentialsValue"] == {"clientId": f"cid-{run_id}", "userName": f"user-{run_id}",
+    assert answer["credentialsValue"] == {"clientId": f"coap-cid-{run_id}", "userName": f"coap-user-{run_id}",
                                           "password": "pw-123"}
 
 
