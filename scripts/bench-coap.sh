@@ -28,7 +28,7 @@ trap cleanup EXIT
 cc -O2 -o "$work/coap-load" benchmarks/coap/coap-load.c
 
 MUSTER_ADMIN_EMAIL=bench@muster.local MUSTER_ADMIN_PASSWORD=bench-password-1 \
-    .build/release/muster serve --data-dir "$work/data" --host 127.0.0.1 --http-port 0 --coap-port 0 \
+    .build/release/muster serve --data-dir "$work/data" --host 127.0.0.1 --http-port 0 --coap-port 0 --mqtt-port 0 --mqtts-port 0 \
     --mqtt-port 0 --mqtts-port 0 --provision-failure-limit 0 --log-level warning >"$log" 2>&1 &
 server=$!
 for _ in $(seq 1 100); do

@@ -50,7 +50,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "== starting muster (release)"
-"$BIN/muster" serve --data-dir "$DATA" --host 127.0.0.1 --http-port 0 --log-level warning >"$LOG" 2>&1 &
+"$BIN/muster" serve --data-dir "$DATA" --host 127.0.0.1 --http-port 0 --mqtt-port 0 --mqtts-port 0 --coap-port 0 --log-level warning >"$LOG" 2>&1 &
 SERVER_PID=$!
 PORT=""
 for _ in $(seq 1 300); do

@@ -17,6 +17,8 @@ package struct TestServer: Sendable {
     package let baseURL: String
     package let bootstrap: BootstrapLogins?
     package let dataDirectory: String
+    /// The bound port of each listener (`http`, `mqtt`, `coap`).
+    package let ports: [String: Int]
 
     /// Runs `body` against a started server, then shuts the server down gracefully.
     /// - Parameter settings: Extra configuration keys (e.g. `"provision.failureLimit": "3"`).
@@ -47,9 +49,11 @@ package struct TestServer: Sendable {
         )
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await runtime.group.run() }
-            let address = await runtime.listeners.address(of: "http")
+            var ports: [String: Int] = [:]
+            for name in ["http", "mqtt", "coap"] { ports[name] = await runtime.listeners.address(of: name).port }
             let server = TestServer(
-                baseURL: "http://127.0.0.1:\(address.port)", bootstrap: runtime.bootstrap, dataDirectory: directory.path
+                baseURL: "http://127.0.0.1:\(ports["http"] ?? 0)", bootstrap: runtime.bootstrap, dataDirectory: directory.path,
+                ports: ports
             )
             do {
                 try await body(server)

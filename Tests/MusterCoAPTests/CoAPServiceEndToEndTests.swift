@@ -9,10 +9,10 @@ import Testing
 struct CoAPServiceEndToEndTests {
     @Test("Provision over UDP, retransmit the same datagram, post telemetry with the token, survive garbage")
     func provisionAndReport() async throws {
-        try await CoAPTestServer.run { server in
+        try await TestServer.run { server in
             // Given a profile created over REST
             let admin = try await server.login()
-            let (status, _) = try await server.rest(
+            let status = try await server.send(
                 "POST",
                 "/api/deviceProfile",
                 body: #"""
@@ -20,9 +20,9 @@ struct CoAPServiceEndToEndTests {
                      "profileData":{"provisionConfiguration":{"type":"ALLOW_CREATE_NEW_DEVICES","provisionDeviceSecret":"coap-secret"}}}
                     """#,
                 token: admin
-            )
+            ).status
             #expect(status == 200)
-            let socket = try UDPTestSocket(port: server.coapPort)
+            let socket = try UDPTestSocket(port: try #require(server.ports["coap"]))
 
             // Garbage never stops the service
             socket.send([0xFF, 0x00])
@@ -64,15 +64,15 @@ struct CoAPServiceEndToEndTests {
             telemetry.payload = ByteBuffer(string: #"{"temperature":42}"#)
             socket.send(telemetry)
             #expect(try socket.receive()?.code == .created)
-            let (_, deviceJSON) = try await server.rest("GET", "/api/tenant/devices?deviceName=udp-1", token: admin)
-            let deviceId = try #require(try JSONParser.parse(Array(deviceJSON))["id"]?["id"]?.stringValue)
-            let (readStatus, values) = try await server.rest(
+            let device = try await server.send("GET", "/api/tenant/devices?deviceName=udp-1", token: admin)
+            let deviceId = try #require(try device.json()["id"]?["id"]?.stringValue)
+            let values = try await server.send(
                 "GET",
                 "/api/plugins/telemetry/DEVICE/\(deviceId)/values/timeseries?keys=temperature",
                 token: admin
             )
-            #expect(readStatus == 200)
-            #expect(try JSONParser.parse(Array(values))["temperature"]?[0]?["value"] != nil)
+            #expect(values.status == 200)
+            #expect(try values.json()["temperature"]?[0]?["value"] == .string("42"))
         }
     }
 }

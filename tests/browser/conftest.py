@@ -41,7 +41,8 @@ class MusterServer:
 
     def start(self) -> None:
         env = dict(os.environ, MUSTER_ADMIN_EMAIL=ADMIN_EMAIL, MUSTER_ADMIN_PASSWORD=ADMIN_PASSWORD)
-        cmd = [str(self.binary), "serve", "--data-dir", str(self.data_dir), "--host", "127.0.0.1", "--http-port", "0"]
+        cmd = [str(self.binary), "serve", "--data-dir", str(self.data_dir), "--host", "127.0.0.1", "--http-port", "0",
+               "--mqtt-port", "0", "--mqtts-port", "0", "--coap-port", "0"]
         ARTIFACTS.mkdir(exist_ok=True)
         self.log = open(ARTIFACTS / "server.log", "w", encoding="utf-8", errors="replace")
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
