@@ -14,10 +14,6 @@ TIMEOUT="${TIMEOUT:-600}"
 
 command -v curl >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null; }
 
-echo "== building release"
-timeout 3600 swift build -c release --product muster >/dev/null
-timeout 3600 swift build -c release --product muster-bench >/dev/null
-
 work="$(mktemp -d)"
 log="$work/server.log"
 cleanup() {
@@ -25,6 +21,11 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
+
+echo "== building release"
+for product in muster muster-bench; do
+    timeout 3600 swift build -c release --product "$product" >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+done
 
 echo "== generating $ROWS rows"
 timeout 600 .build/release/muster-bench generate-csv --rows "$ROWS" --out "$work/devices.csv"

@@ -13,7 +13,7 @@ package struct BulkImporter: Sendable {
         /// The most data rows one import accepts.
         package var maxRows: Int
 
-        package init(batchSize: Int = 5000, maxErrorLines: Int = 1000, maxRows: Int = 50_000_000) {
+        package init(batchSize: Int = 10_000, maxErrorLines: Int = 1000, maxRows: Int = 50_000_000) {
             self.batchSize = batchSize
             self.maxErrorLines = maxErrorLines
             self.maxRows = maxRows
