@@ -101,3 +101,27 @@ def test_asset_crud_and_bulk_import(rest, ce, run_id):
     with pytest.raises(ApiException) as ei:
         rest.get_asset_by_id(asset.id)
     assert ei.value.status == 404
+
+
+def test_imported_devices_provision_under_check_pre_provisioned(rest, ce, base_url, check_profile, run_id):
+    """The pre-loading workflow: import a batch with tokens into a CHECK_PRE_PROVISIONED_DEVICES profile through
+    each SDK, then each device provisions with the profile's key and secret and gets exactly its imported token."""
+    from tb_device_http import TBHTTPDevice
+
+    t_rest, t_ce = "pre" + secrets.token_hex(8), "pre" + secrets.token_hex(8)
+    via_rest = rest.process_devices_bulk_import(BulkImportRequest(
+        file=f"name,type,token\npre-rest-{run_id},{check_profile['name']},{t_rest}\n",
+        mapping=mapping(("NAME", None), ("TYPE", None), ("ACCESS_TOKEN", None), update=False)))
+    assert (via_rest.created, via_rest.errors) == (1, 0)
+    via_ce = ce.process_devices_bulk_import(bulk_import_request={
+        "file": f"name;type;token\npre-ce-{run_id};{check_profile['name']};{t_ce}\n",
+        "mapping": {"columns": [{"type": "NAME"}, {"type": "TYPE"}, {"type": "ACCESS_TOKEN"}],
+                    "delimiter": ";", "update": False, "header": True}})
+    assert (via_ce.created, via_ce.errors) == (1, 0)
+
+    for name, token in [(f"pre-rest-{run_id}", t_rest), (f"pre-ce-{run_id}", t_ce)]:
+        device = TBHTTPDevice.provision(base_url, name, check_profile["key"], check_profile["secret"])
+        assert device.token == token
+        stored = rest.get_tenant_device(name)
+        state = attr_map(rest.get_attributes_by_scope(stored.id, "SERVER_SCOPE", keys="provisionState"))
+        assert state == {"provisionState": "provisioned"}
