@@ -6,11 +6,14 @@
 #   2. the import: a fresh server on loopback, the file uploaded to the job API (POST /api/imports), polled until
 #      DONE; the server's peak RSS is read from /proc (VmHWM).
 # Prints import rows/s, total seconds (upload to DONE), peak RSS, the reference's rows/s and seconds, and the ratio.
+# Then ThingsBoard's JSON endpoint (POST /api/device/bulk_import) with a TB_ROWS-row file (default 100,000), on the
+# same server, with other names and tokens.
 # Every step is bounded in time (TIMEOUT seconds for the import, default 600), and the script cleans up.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS="${ROWS:-1000000}"
 TIMEOUT="${TIMEOUT:-600}"
+TB_ROWS="${TB_ROWS:-100000}"
 
 command -v curl >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null; }
 
@@ -40,7 +43,8 @@ rm -rf "$work/reference"
 
 echo "== import through the job API"
 MUSTER_ADMIN_EMAIL=bench@muster.local MUSTER_ADMIN_PASSWORD=bench-password-1 \
-    .build/release/muster serve --data-dir "$work/data" --host 127.0.0.1 --http-port 0 --log-level warning \
+    .build/release/muster serve --data-dir "$work/data" --host 127.0.0.1 --http-port 0 --mqtt-port 0 --mqtts-port 0 \
+    --coap-port 0 --log-level warning \
     >"$log" 2>&1 &
 server=$!
 for _ in $(seq 1 100); do
@@ -92,3 +96,21 @@ awk -v rows="$ROWS" -v total="$total" -v upload="$(awk -v a="$start" -v b="$uplo
         printf "reference: %8.0f rows/s  %7.2f s\n", ref_rps, ref_s
         printf "ratio:     %8.2f x reference (goal >= 0.70); goals: total <= 60 s (aim 30 s), peak RSS <= 256 MB\n", rows / total / ref_rps
     }'
+
+echo "== ThingsBoard's JSON endpoint with $TB_ROWS rows"
+timeout 600 .build/release/muster-bench generate-csv --rows "$TB_ROWS" --seed 7 --out "$work/tb.csv"
+python3 - "$work/tb.csv" "$work/tb.json" <<'PY'
+import json, sys
+text = open(sys.argv[1], encoding="utf-8").read().replace("device-", "tb-device-")
+columns = [{"type": "NAME"}, {"type": "TYPE"}, {"type": "LABEL"}, {"type": "SERVER_ATTRIBUTE", "key": "serialNumber"},
+           {"type": "SHARED_ATTRIBUTE", "key": "fw"}, {"type": "TIMESERIES", "key": "temperature"}, {"type": "ACCESS_TOKEN"}]
+json.dump({"file": text, "mapping": {"columns": columns, "delimiter": ",", "update": False, "header": True}},
+          open(sys.argv[2], "w"))
+PY
+tb_start="$(date +%s.%N)"
+tb_result="$(curl -s --max-time "$TIMEOUT" -H "X-Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    --data-binary "@$work/tb.json" "$base/api/device/bulk_import" | cut -c1-300)"
+tb_end="$(date +%s.%N)"
+awk -v rows="$TB_ROWS" -v a="$tb_start" -v b="$tb_end" -v size="$(stat -c %s "$work/tb.json")" -v result="$tb_result" 'BEGIN {
+    printf "bulk_import: %d rows (%.1f MB body) in %.2f s = %.0f rows/s: %s\n", rows, size / 1048576, b - a, rows / (b - a), result
+}'
