@@ -82,7 +82,9 @@ import Testing
             }
             let refused = try await server.send("POST", "/api/v1/provision", body: #"{"provisionDeviceKey":"k","provisionDeviceSecret":"guess"}"#)
             #expect(refused.status == 429)
-            #expect(refused.headers["retry-after"] == "60")
+            // The cooling-off period is 60 s from the third failure; a slow machine may answer a few seconds later.
+            let retryAfter = try #require(refused.headers["retry-after"].flatMap { Int($0) })
+            #expect((50...60).contains(retryAfter))
             #expect(try refused.json()["errorCode"] == .number("33"))
         }
     }
