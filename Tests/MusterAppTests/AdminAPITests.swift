@@ -80,7 +80,7 @@ import Testing
             #expect(try page.json()["totalElements"] == .number("1"))
             #expect(try page.json()["data"] != nil)
 
-            let deleteProfile = try await server.send("DELETE", "/api/deviceProfile/\(try profile["id"]!["id"]!.stringValue!)", token: token)
+            let deleteProfile = try await server.send("DELETE", "/api/deviceProfile/\(profile["id"]!["id"]!.stringValue!)", token: token)
             #expect(deleteProfile.status == 400)
             #expect(try deleteProfile.json()["message"] == .string("The device profile referenced by the devices cannot be deleted!"))
         }

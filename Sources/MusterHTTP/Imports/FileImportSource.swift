@@ -30,7 +30,7 @@ final class ErrorsCSVWriter: ImportErrorSink {
     private let delimiter: String
 
     init(path: String, delimiter: UInt8) throws {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         guard let handle = FileHandle(forWritingAtPath: path) else { throw CocoaError(.fileWriteUnknown) }
         self.handle = Mutex(handle)
         self.delimiter = String(UnicodeScalar(delimiter))
