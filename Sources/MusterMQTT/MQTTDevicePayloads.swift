@@ -1,19 +1,17 @@
 import Foundation
 import MusterCore
+import MusterProvisionWire
 
 /// The JSON a device session reads and writes (ThingsBoard's `JsonMqttAdaptor` shapes).
 enum MQTTDevicePayloads {
     /// `{"k":v,…}` in the order given.
     static func attributes(_ attributes: [Attribute]) -> [UInt8] {
-        Array(object(attributes).utf8)
+        Array(DeviceAttributesPayload.object(attributes).utf8)
     }
 
     /// `{"client":{…},"shared":{…}}`, each section only when it has keys.
     static func attributesResponse(client: [Attribute], shared: [Attribute]) -> [UInt8] {
-        var sections: [String] = []
-        if !client.isEmpty { sections.append("\"client\":" + object(client)) }
-        if !shared.isEmpty { sections.append("\"shared\":" + object(shared)) }
-        return Array(("{" + sections.joined(separator: ",") + "}").utf8)
+        Array(DeviceAttributesPayload.response(client: client, shared: shared).utf8)
     }
 
     /// The keys of an attribute request `{"clientKeys":"a,b","sharedKeys":"c"}`; an empty payload asks for all.
@@ -40,7 +38,4 @@ enum MQTTDevicePayloads {
         return Array("{\"maxPayloadSize\":\(maximumPacketSize),\"maxInflightMessages\":\(receiveMaximum),\"rateLimits\":\(limits)}".utf8)
     }
 
-    private static func object(_ attributes: [Attribute]) -> String {
-        "{" + attributes.map { JSONValue.quoted($0.key) + ":" + $0.value.jsonLiteral }.joined(separator: ",") + "}"
-    }
 }

@@ -1,5 +1,6 @@
 import MusterCoAPCodec
 import MusterCore
+import MusterProvisionWire
 import NIOCore
 
 extension CoAPRouter {
@@ -27,7 +28,7 @@ extension CoAPRouter {
             code: .content,
             messageID: messageID,
             token: observer.key.token,
-            payload: ByteBuffer(string: Self.object(changed).serialized)
+            payload: ByteBuffer(string: DeviceAttributesPayload.object(changed))
         )
         message.observe = sequence
         message.contentFormat = .json

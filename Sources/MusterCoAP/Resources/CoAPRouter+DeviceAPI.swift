@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MusterCoAPCodec
 import MusterCore
+import MusterProvisionWire
 import NIOCore
 
 extension CoAPRouter {
@@ -53,10 +54,9 @@ extension CoAPRouter {
                 sharedKeys: sharedKeys
             )
             guard !client.isEmpty || !shared.isEmpty else { return request.makeResponse(code: .notFound) }
-            var members: [String: JSONValue] = [:]
-            if !client.isEmpty { members["client"] = Self.object(client) }
-            if !shared.isEmpty { members["shared"] = Self.object(shared) }
-            return Self.json(request.makeResponse(code: .content), JSONValue.object(members).serialized)
+            return Self.json(
+                request.makeResponse(code: .content), DeviceAttributesPayload.response(client: client, shared: shared)
+            )
         } catch let error as DeviceAPIError {
             return request.makeResponse(code: CoAPCode(error), diagnostic: Self.diagnostic(error))
         } catch {
@@ -78,7 +78,7 @@ extension CoAPRouter {
             return (added, replaced, registry.nextSequence())
         }
         if let replaced { notifier.unsubscribe(replaced.subscription, deviceId: replaced.deviceId) }
-        var response = Self.json(request.makeResponse(code: .content), Self.object(current).serialized)
+        var response = Self.json(request.makeResponse(code: .content), DeviceAttributesPayload.object(current))
         if added {
             response.observe = sequence
         } else {
@@ -104,21 +104,6 @@ extension CoAPRouter {
             }
         }
         return nil
-    }
-
-    /// `{"key":value,…}` of attributes.
-    static func object(_ attributes: [Attribute]) -> JSONValue {
-        .object(Dictionary(attributes.map { ($0.key, Self.json($0.value)) }, uniquingKeysWith: { $1 }))
-    }
-
-    /// A JSON value of an attribute value.
-    static func json(_ value: AttributeValue) -> JSONValue {
-        switch value {
-        case .string(let text): .string(text)
-        case .long, .double: .number(value.jsonLiteral)
-        case .boolean(let flag): .bool(flag)
-        case .json(let text): (try? JSONParser.parse(Array(text.utf8))) ?? .string(text)
-        }
     }
 
     /// Puts JSON text into a response with Content-Format application/json.

@@ -47,10 +47,7 @@ struct DeviceAPIRoutes {
             let clientKeys = request.queryList("clientKeys", "client_keys")
             let sharedKeys = request.queryList("sharedKeys", "shared_keys")
             let (client, shared) = try await deviceAPI.attributes(device: device, clientKeys: clientKeys, sharedKeys: sharedKeys)
-            var members: [String: JSONValue] = [:]
-            if !client.isEmpty { members["client"] = .object(Dictionary(uniqueKeysWithValues: client.map { ($0.key, $0.value.json) })) }
-            if !shared.isEmpty { members["shared"] = .object(Dictionary(uniqueKeysWithValues: shared.map { ($0.key, $0.value.json) })) }
-            return JSONBody.raw(Array(JSONValue.object(members).serialized.utf8))
+            return JSONBody.raw(Array(DeviceAttributesPayload.response(client: client, shared: shared).utf8))
         }
     }
 
