@@ -110,4 +110,6 @@ package struct TestServer: Sendable {
 /// Failures of the test harness itself.
 package enum TestServerError: Error {
     case loginFailed(status: Int, body: String)
+    /// Something the test waited for did not happen in time.
+    case timedOut(String)
 }

@@ -155,6 +155,6 @@ import Testing
             if job["status"] != .string("RUNNING") { return job }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw TestServerError.loginFailed(status: 0, body: "import job did not finish")
+        throw TestServerError.timedOut("import job \(id) did not finish in 10 s")
     }
 }

@@ -20,10 +20,10 @@ package struct BulkImporter: Sendable {
         }
     }
 
-    private let store: any ImportStore
+    fileprivate let store: any ImportStore
     private let profiles: ProfileService
     private let clock: any WallClock
-    private let configuration: Configuration
+    fileprivate let configuration: Configuration
 
     package init(store: any ImportStore, profiles: ProfileService, clock: any WallClock, configuration: Configuration = .init()) {
         self.store = store
@@ -123,9 +123,6 @@ package struct BulkImporter: Sendable {
             return ProfileReference(id: profile.id, name: profile.name)
         }
     }
-
-    fileprivate var batchConfiguration: Configuration { configuration }
-    fileprivate var importStore: any ImportStore { store }
 }
 
 /// The state of one running import.
@@ -183,7 +180,7 @@ private struct ImportRun {
                 tenantId: tenantId, entityType: mapping.entityType, update: mapping.update, dryRun: dryRun,
                 timestamp: timestamp, defaultProfile: defaultProfile, rows: rows
             )
-            let outcomes = try await importer.importStore.applyImport(batch)
+            let outcomes = try await importer.store.applyImport(batch)
             for (row, outcome) in zip(rows, outcomes) {
                 switch outcome {
                 case .created: progress.created += 1
@@ -196,7 +193,7 @@ private struct ImportRun {
         for failure in failures.sorted(by: { $0.line < $1.line }) {
             progress.errors += 1
             let message = failure.error.description
-            if errorLines.count < importer.batchConfiguration.maxErrorLines { errorLines.append("Line \(failure.line): \(message)") }
+            if errorLines.count < importer.configuration.maxErrorLines { errorLines.append("Line \(failure.line): \(message)") }
             try await errors?.failedRow(line: failure.line, cells: failure.cells, message: message)
         }
     }

@@ -93,6 +93,8 @@ struct ImportJobDTO: Encodable {
         cancelRequested = job.cancelRequested
     }
 
+    /// Written by hand so that `endTime` and `failure` appear as `null` while absent (the synthesized encoder
+    /// would leave them out), giving clients a fixed set of keys.
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(id, forKey: .id)
