@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
@@ -30,7 +31,16 @@ SCREENSHOTS = os.environ.get("MUSTER_CONSOLE_SCREENSHOTS")
 
 
 def wait(driver, timeout=WAIT):
-    return WebDriverWait(driver, timeout)
+    # A list re-rendered by the console (e.g. after a debounced search) leaves found elements stale: retry.
+    return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,))
+
+
+def click_link(driver, container_css, text):
+    """Clicks the link `text` inside `container_css`, finding both again if the list re-renders meanwhile."""
+    def attempt(d):
+        d.find_element(By.CSS_SELECTOR, container_css).find_element(By.LINK_TEXT, text).click()
+        return True
+    wait(driver).until(attempt)
 
 
 def visible(driver, css):
@@ -172,12 +182,13 @@ def test_profile_key_and_secret_provision_a_device(console, base_url, rest):
     search.send_keys(Keys.CONTROL, "a")
     search.send_keys(device_name[:12])
     row_css = f"#device-table tr[data-name='{device_name}']"
-    row = visible(driver, row_css)
+    visible(driver, row_css)
     assert wait(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, f"{row_css} .provision-state").text == "provisioned")
-    assert profile_name in row.text and "ACCESS_TOKEN" in row.text
+    row_text = text_of(driver, row_css, re.escape(profile_name))
+    assert "ACCESS_TOKEN" in row_text
 
     # The device page: its credentials hold the token the device got; the audit tab shows the attempt.
-    row.find_element(By.LINK_TEXT, device_name).click()
+    click_link(driver, row_css, device_name)
     text_of(driver, "main h1", re.escape(device_name))
     assert text_of(driver, "#credentials-type", "ACCESS_TOKEN")
     clickable(driver, "button[aria-label='Show access token']").click()
