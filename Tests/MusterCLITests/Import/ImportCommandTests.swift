@@ -203,10 +203,10 @@ import Testing
         try await TestServer.run { server in
             let directory = try TemporaryDirectory()
             defer { directory.remove() }
-            // Given a file large enough to be still running when the job starts (a debug server imports a few
-            // thousand rows per second),
+            // Given a file large enough to be still running when Ctrl-C arrives (a debug server imports about
+            // 10,000 rows per second, and a loaded machine delays the signal by seconds),
             var text = "name,type,serial\n"
-            for index in 0..<50_000 { text += "Bulk-\(index),Bulk Sensor,SN-\(index)\n" }
+            for index in 0..<400_000 { text += "Bulk-\(index),Bulk Sensor,SN-\(index)\n" }
             let path = directory.appending("bulk.csv")
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
 
