@@ -12,8 +12,12 @@ extension MQTTReasonCode {
     ///   - version: The connection's protocol version.
     init(_ failure: DeviceAuthenticationFailure, credentials: MQTTConnectCredentials, viaCertificate: Bool, version: MQTTProtocolVersion) {
         switch failure {
-        case .storageFailure, .transportNotAllowed:
+        case .storageFailure, .transportNotAllowed, .provisioningRefused(.failure(.storageFailure)):
             self = .serverUnavailable
+        case .provisioningRefused(.rateLimited):
+            self = version.hasProperties ? .connectionRateExceeded : .notAuthorized
+        case .certificateNotValid, .provisioningRefused:
+            self = .notAuthorized
         case .unknownCredentials, .passwordMismatch, .credentialsMismatch:
             let hasUsername = credentials.username != nil
             let hasPassword = credentials.password != nil

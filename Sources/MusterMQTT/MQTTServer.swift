@@ -6,23 +6,27 @@ import NIOPosix
 import ServiceLifecycle
 import Synchronization
 
-/// The plain-TCP MQTT listener: a `ServerBootstrap` on NIO's singleton event loop group, one task per connection,
-/// run as a ServiceLifecycle `Service`. On graceful shutdown it stops accepting, tells every session to quiesce
-/// (MQTT 5 DISCONNECT 0x8B) and returns once they have closed.
+/// An MQTT listener, plain TCP or TLS: a `ServerBootstrap` on NIO's singleton event loop group, one task per
+/// connection, run as a ServiceLifecycle `Service`. On graceful shutdown it stops accepting, tells every session to
+/// quiesce (MQTT 5 DISCONNECT 0x8B) and returns once they have closed.
 package struct MQTTServer: Service {
     private let configuration: MQTTServerConfiguration
+    private let tls: MQTTServerTLS?
     private let services: MQTTServices
     private let clock: any WallClock
     private let logger: Logger
     private let onListening: @Sendable (_ host: String, _ port: Int) -> Void
 
     /// - Parameters:
+    ///   - configuration: The listener's settings; it binds `configuration.port`.
+    ///   - tls: TLS for this listener; `nil` serves plain TCP.
     ///   - onListening: Called once bound, with the bound host and port (the real port when `port` is 0).
     package init(
-        configuration: MQTTServerConfiguration, services: MQTTServices, clock: any WallClock = SystemWallClock(), logger: Logger,
-        onListening: @escaping @Sendable (_ host: String, _ port: Int) -> Void = { _, _ in }
+        configuration: MQTTServerConfiguration, tls: MQTTServerTLS? = nil, services: MQTTServices, clock: any WallClock = SystemWallClock(),
+        logger: Logger, onListening: @escaping @Sendable (_ host: String, _ port: Int) -> Void = { _, _ in }
     ) {
         self.configuration = configuration
+        self.tls = tls
         self.services = services
         self.clock = clock
         self.logger = logger
@@ -31,22 +35,25 @@ package struct MQTTServer: Service {
 
     package func run() async throws {
         let maximumPacketSize = configuration.maximumPacketSize
+        let tls = self.tls
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    let peer = tls.map { _ in PeerCertificates() }
+                    if let tls, let peer { try channel.pipeline.syncOperations.addHandler(tls.makeHandler(recordingInto: peer)) }
                     let version = MQTTConnectionVersion()
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(MQTTPacketDecoder(maximumPacketSize: maximumPacketSize, connectionVersion: version))
                     )
                     try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(MQTTPacketEncoder(connectionVersion: version)))
-                    return try NIOAsyncChannel<MQTTPacket, MQTTPacket>(wrappingChannelSynchronously: channel)
+                    return MQTTConnection(channel: try NIOAsyncChannel(wrappingChannelSynchronously: channel), peer: peer)
                 }
             }
         let port = server.channel.localAddress?.port ?? configuration.port
-        logger.info("mqtt listening", metadata: ["host": "\(configuration.host)", "port": "\(port)"])
+        logger.info(tls == nil ? "mqtt listening" : "mqtt tls listening", metadata: ["host": "\(configuration.host)", "port": "\(port)"])
         onListening(configuration.host, port)
 
         let sessions = SessionRegistry()
@@ -58,11 +65,11 @@ package struct MQTTServer: Service {
                         let (events, continuation) = AsyncStream.makeStream(of: MQTTSessionHandler.Event.self)
                         guard let id = sessions.add(continuation) else {
                             continuation.finish()
-                            try? await connection.channel.close()
+                            try? await connection.channel.channel.close()
                             continue
                         }
                         group.addTask {
-                            await handler.handle(connection, events: events, continuation: continuation)
+                            await handler.handle(connection.channel, events: events, continuation: continuation, peer: connection.peer)
                             sessions.remove(id)
                         }
                     }
@@ -73,6 +80,12 @@ package struct MQTTServer: Service {
             sessions.quiesceAll()
         }
     }
+}
+
+/// One accepted connection: its packet channel, and on TLS where the handshake leaves the client's certificates.
+private struct MQTTConnection: Sendable {
+    let channel: NIOAsyncChannel<MQTTPacket, MQTTPacket>
+    let peer: PeerCertificates?
 }
 
 /// The live sessions' event continuations, so that shutdown can reach each of them.

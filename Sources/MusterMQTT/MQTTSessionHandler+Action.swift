@@ -13,9 +13,10 @@ extension MQTTSessionHandler {
         case checkProvisionSource
         /// Authenticate a device, then call ``StateMachine/authenticated()`` or ``StateMachine/authenticationFailed(_:)``.
         case authenticate(MQTTConnectCredentials)
-        /// Authenticate a device by its TLS client certificate's hash, then call ``StateMachine/authenticated()`` or
+        /// Authenticate a device by its TLS client certificate chain (provisioning it through an X.509 chain profile
+        /// when the leaf is unknown), then call ``StateMachine/authenticated()`` or
         /// ``StateMachine/authenticationFailed(_:)``.
-        case authenticateCertificate(String)
+        case authenticateCertificates([ClientCertificate])
         /// Provision, then call ``StateMachine/provisioned(_:packetIdentifier:)``.
         case provision(ProvisionRequest, packetIdentifier: UInt16?)
         /// Tell the core a provisioning payload could not be read.

@@ -35,8 +35,8 @@ extension MQTTSessionHandler {
         private var connectDeadline: Int64
         private var closeDeadline: Int64?
         private var pendingCredentials: MQTTConnectCredentials?
-        /// The SHA3-256 id of the TLS client certificate's leaf, when the client presented one.
-        private let certificateHash: String?
+        /// The TLS client's certificate chain (leaf first, links checked in the handshake), when it presented one.
+        private var certificates: [ClientCertificate]?
         /// Granted subscriptions: topic filter → QoS.
         var subscriptions: [String: MQTTQoS] = [:]
         private var topicAliases: [UInt16: String] = [:]
@@ -44,18 +44,20 @@ extension MQTTSessionHandler {
         var responseFormat: ProvisionPayloadFormat = .json
         private var nextPacketIdentifier: UInt16 = 1
 
-        /// - Parameter certificateHash: The leaf client certificate's hash (`sha3(base64(DER))`) on a TLS connection
-        ///   where the client presented one; it then authenticates every non-provisioning CONNECT (§3.4).
-        init(configuration: MQTTServerConfiguration, clock: any WallClock, certificateHash: String? = nil) {
+        init(configuration: MQTTServerConfiguration, clock: any WallClock) {
             self.configuration = configuration
             self.clock = clock
-            self.certificateHash = certificateHash
             let now = clock.nowMilliseconds()
             self.lastActivity = now
             self.connectDeadline = now + configuration.connectTimeoutMilliseconds
         }
 
         // MARK: - Events
+
+        /// The TLS handshake's client certificate chain; it then authenticates every non-provisioning CONNECT (§3.4).
+        mutating func presentCertificates(_ chain: [ClientCertificate]) {
+            certificates = chain.isEmpty ? nil : chain
+        }
 
         /// A packet arrived.
         mutating func received(_ packet: MQTTPacket) -> [Action] {
@@ -165,7 +167,7 @@ extension MQTTSessionHandler {
                 return [.checkProvisionSource]
             }
             pendingCredentials = credentials
-            if let certificateHash { return [.authenticateCertificate(certificateHash)] }
+            if let certificates { return [.authenticateCertificates(certificates)] }
             return [.authenticate(credentials)]
         }
 
@@ -190,7 +192,7 @@ extension MQTTSessionHandler {
             guard phase == .authenticating else { return [] }
             let credentials = pendingCredentials ?? MQTTConnectCredentials(clientId: "", username: nil, password: nil)
             pendingCredentials = nil
-            let viaCertificate = certificateHash != nil
+            let viaCertificate = certificates != nil
             return refuse(MQTTReasonCode(failure, credentials: credentials, viaCertificate: viaCertificate, version: version))
         }
 

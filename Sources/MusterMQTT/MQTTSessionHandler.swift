@@ -28,10 +28,10 @@ struct MQTTSessionHandler: Sendable {
     ///   - channel: The connection, already framed into packets.
     ///   - events: This connection's event stream; the server yields ``Event/quiesce`` into it on shutdown.
     ///   - continuation: The stream's continuation.
-    ///   - certificateHash: The TLS client certificate's leaf hash, when the client presented one.
+    ///   - peer: On a TLS connection, where the handshake leaves the client's certificate chain.
     func handle(
         _ channel: NIOAsyncChannel<MQTTPacket, MQTTPacket>, events: AsyncStream<Event>, continuation: AsyncStream<Event>.Continuation,
-        certificateHash: String? = nil
+        peer: PeerCertificates? = nil
     ) async {
         let source = channel.channel.remoteAddress?.ipAddress ?? "unknown"
         let resolution = configuration.timerResolutionMilliseconds
@@ -52,7 +52,7 @@ struct MQTTSessionHandler: Sendable {
                             continuation.yield(.tick)
                         }
                     }
-                    var session = Session(handler: self, source: source, continuation: continuation, certificateHash: certificateHash)
+                    var session = Session(handler: self, source: source, continuation: continuation, peer: peer)
                     for await event in events {
                         guard await session.process(event, outbound: outbound) else { break }
                     }
@@ -76,19 +76,24 @@ extension MQTTSessionHandler {
         var machine: StateMachine
         var device: Device?
         var subscription: (token: UUID, deviceId: UUID)?
+        let peer: PeerCertificates?
 
-        init(handler: MQTTSessionHandler, source: String, continuation: AsyncStream<Event>.Continuation, certificateHash: String?) {
+        init(handler: MQTTSessionHandler, source: String, continuation: AsyncStream<Event>.Continuation, peer: PeerCertificates?) {
             self.handler = handler
             self.source = source
             self.continuation = continuation
-            self.machine = StateMachine(configuration: handler.configuration, clock: handler.clock, certificateHash: certificateHash)
+            self.peer = peer
+            self.machine = StateMachine(configuration: handler.configuration, clock: handler.clock)
         }
 
         /// Handles one event. Returns `false` once the connection must close.
         mutating func process(_ event: Event, outbound: NIOAsyncChannelOutboundWriter<MQTTPacket>) async -> Bool {
             let actions: [Action]
             switch event {
-            case .packet(let packet): actions = machine.received(packet)
+            case .packet(let packet):
+                // The handshake is over once a packet arrives: its chain (if any) authenticates the CONNECT.
+                if case .connect = packet, let chain = peer?.chain { machine.presentCertificates(chain) }
+                actions = machine.received(packet)
             case .decodeFailed(let error):
                 handler.logger.debug("mqtt packet rejected", metadata: ["source": "\(source)", "error": "\(error)"])
                 actions = machine.decodeFailed(error)
@@ -122,9 +127,10 @@ extension MQTTSessionHandler {
                     next = await authenticate { authenticator async throws(DeviceAuthenticationFailure) in
                         try await authenticator.authenticate(mqtt: credentials)
                     }
-                case .authenticateCertificate(let hash):
+                case .authenticateCertificates(let chain):
+                    let context = ProvisionContext(transport: .mqtt, sourceAddress: source)
                     next = await authenticate { authenticator async throws(DeviceAuthenticationFailure) in
-                        try await authenticator.authenticate(x509Hash: hash)
+                        try await authenticator.authenticate(certificates: chain, context: context)
                     }
                 case .provision(let request, let packetIdentifier):
                     let context = ProvisionContext(transport: .mqtt, sourceAddress: source)

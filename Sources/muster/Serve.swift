@@ -92,7 +92,7 @@ struct Serve: AsyncParsableCommand {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await listener in runtime.listeners.announcements() {
-                    say("muster: \(listener.name) listening on \(listener.host):\(listener.port)")
+                    say("muster: \(listener.name) listening on \(listener.host):\(listener.port)" + (listener.note.map { " (\($0))" } ?? ""))
                     if listener.name == "http" {
                         say("muster: console at http://\(listener.host == "0.0.0.0" ? "localhost" : listener.host):\(listener.port)/")
                     }

@@ -344,11 +344,14 @@ import Testing
     }
 
     @Test func clientCertificateAuthenticatesNonProvisioningSessions() {
-        var device = Machine(configuration: configuration, clock: clock, certificateHash: "abc123")
-        #expect(device.received(connect(.v5, username: "ignored", password: "ignored")) == [.authenticateCertificate("abc123")])
+        let chain = [ClientCertificate(base64DER: "MIIB", commonName: "d1", notValidBefore: 0, notValidAfter: 1)]
+        var device = Machine(configuration: configuration, clock: clock)
+        device.presentCertificates(chain)
+        #expect(device.received(connect(.v5, username: "ignored", password: "ignored")) == [.authenticateCertificates(chain)])
         // X.509 refusals are always "not authorized" (0x87, 3.1.1 0x05)
         #expect(device.authenticationFailed(.unknownCredentials) == [.send(.connAck(.init(reasonCode: .notAuthorized))), .close])
-        var provisioning = Machine(configuration: configuration, clock: clock, certificateHash: "abc123")
+        var provisioning = Machine(configuration: configuration, clock: clock)
+        provisioning.presentCertificates(chain)
         #expect(provisioning.received(connect(.v311, username: "provision")) == [.checkProvisionSource])
     }
 }

@@ -1,9 +1,12 @@
 import Configuration
 import MusterCore
 import MusterMQTT
+import MusterPKI
 import ServiceLifecycle
 
-/// The MQTT listener's services: the plain-TCP listener, which announces itself as `mqtt`.
+/// The MQTT listeners' services: plain TCP (announced as `mqtt`) and TLS (announced as `mqtts`, with the certificate
+/// it serves). Without `mqtt.tlsCert`/`mqtt.tlsKey` the TLS listener uses a self-signed certificate made on first
+/// start in `<data>/tls`.
 func mqttServices(_ dependencies: TransportDependencies) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
     let configuration = try MQTTServerConfiguration(config: dependencies.config)
     let services = MQTTServices(
@@ -11,22 +14,74 @@ func mqttServices(_ dependencies: TransportDependencies) throws -> [ServiceGroup
         authenticator: dependencies.authenticator, attributeChanges: dependencies.attributeChanges
     )
     let listeners = dependencies.listeners
-    let server = MQTTServer(configuration: configuration, services: services, logger: dependencies.logger) { host, port in
+    let plain = MQTTServer(configuration: configuration, services: services, logger: dependencies.logger) { host, port in
         listeners.announce(ListenerAddress(name: "mqtt", host: host, port: port))
     }
-    return [.init(service: server, failureTerminationBehavior: .gracefullyShutdownGroup)]
+    var result: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: plain, failureTerminationBehavior: .gracefullyShutdownGroup)]
+
+    let tlsSettings = try MQTTTLSSettings(config: dependencies.config, dataDirectory: dependencies.dataDirectory)
+    guard let tlsPort = tlsSettings.port else { return result }
+    let files: ServerCertificateFiles
+    let note: String
+    if let given = tlsSettings.files {
+        files = given
+        note = "certificate \(given.certificatePath)"
+    } else {
+        let (generated, created) = try ServerCertificateFiles.selfSigned(in: tlsSettings.generatedDirectory)
+        files = generated
+        note = "\(created ? "made a self-signed certificate" : "self-signed certificate") \(generated.certificatePath)"
+    }
+    let tls = try MQTTServerTLS(certificatePath: files.certificatePath, privateKeyPath: files.privateKeyPath, chainVerifier: X509ChainVerifier())
+    var tlsConfiguration = configuration
+    tlsConfiguration.port = tlsPort
+    let secure = MQTTServer(configuration: tlsConfiguration, tls: tls, services: services, logger: dependencies.logger) { host, port in
+        listeners.announce(ListenerAddress(name: "mqtts", host: host, port: port, note: note))
+    }
+    result.append(.init(service: secure, failureTerminationBehavior: .gracefullyShutdownGroup))
+    return result
+}
+
+/// Where MQTT over TLS listens and which certificate it serves.
+struct MQTTTLSSettings {
+    /// The TLS port; `nil` when TLS is switched off (`mqtt.tlsPort` = -1).
+    var port: Int?
+    /// The configured certificate and key, or `nil` for the generated self-signed pair.
+    var files: ServerCertificateFiles?
+    /// Where the self-signed pair lives.
+    var generatedDirectory: String
+
+    /// Reads the TLS settings.
+    ///
+    /// ## Configuration keys
+    /// - `mqtt.tlsPort` (int, optional, default: 8883; 0 picks a free port; -1 switches TLS off) (`--mqtts-port`).
+    /// - `mqtt.tlsCert`, `mqtt.tlsKey` (strings, optional, both or neither): the PEM certificate chain and private key
+    ///   (`--tls-cert`, `--tls-key`); without them a self-signed pair is made in `<dataDir>/tls` on first start.
+    ///
+    /// - Throws: ``ConfigurationError`` for a port out of range or only one of the two files.
+    init(config: ConfigReader, dataDirectory: String) throws {
+        let port = config.int(forKey: "mqtt.tlsPort", default: 8883)
+        guard (-1...65535).contains(port) else { throw ConfigurationError.outOfRange(key: "mqtt.tlsPort", value: port, range: -1...65535) }
+        self.port = port == -1 ? nil : port
+        switch (config.string(forKey: "mqtt.tlsCert"), config.string(forKey: "mqtt.tlsKey")) {
+        case let (certificate?, key?): files = ServerCertificateFiles(certificatePath: certificate, privateKeyPath: key)
+        case (nil, nil): files = nil
+        case (.some, nil): throw ConfigurationError.missing(key: "mqtt.tlsKey", because: "mqtt.tlsCert is set")
+        case (nil, .some): throw ConfigurationError.missing(key: "mqtt.tlsCert", because: "mqtt.tlsKey is set")
+        }
+        generatedDirectory = dataDirectory + "/tls"
+    }
 }
 
 extension MQTTServerConfiguration {
     /// Reads the MQTT settings.
     ///
     /// ## Configuration keys
-    /// - `mqtt.host` (string, optional, default: `http.host`, else `0.0.0.0`): the bind address.
+    /// - `mqtt.host` (string, optional, default: `http.host`, else `0.0.0.0`): the bind address (both listeners).
     /// - `mqtt.port` (int, optional, default: 1883; 0 picks a free port) (`--mqtt-port`).
     /// - `mqtt.maxPacketSize` (int, optional, default: 65536): the largest packet accepted, announced in CONNACK.
     /// - `mqtt.provisionSessionTimeout` (int seconds, optional, default: 60): how long a provisioning session
     ///   stays open after its first answer.
-    /// - `mqtt.tlsPort`, `mqtt.tlsCert`, `mqtt.tlsKey`: reserved for MQTT over TLS (not served yet).
+    /// - TLS keys: see ``MQTTTLSSettings``.
     ///
     /// - Throws: ``ConfigurationError`` for values out of range.
     init(config: ConfigReader) throws {

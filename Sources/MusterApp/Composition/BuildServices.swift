@@ -65,9 +65,10 @@ package func buildServices(config: ConfigReader, logger: Logger, handleSignals: 
         },
         logger: logger
     )
+    let authenticator = DeviceAuthenticator(devices: store, profiles: store, certificateProvisioning: services.provisioning, clock: clock)
     let transports = TransportDependencies(
         provisioning: services.provisioning, deviceAPI: services.deviceAPI,
-        authenticator: DeviceAuthenticator(devices: store, profiles: store), attributeChanges: changes, config: config,
+        authenticator: authenticator, attributeChanges: changes, config: config,
         dataDirectory: configuration.dataDirectory, listeners: listeners, logger: logger
     )
     let group = ServiceGroup(configuration: .init(

@@ -6,11 +6,14 @@ package struct ListenerAddress: Sendable, Hashable {
     package var name: String
     package var host: String
     package var port: Int
+    /// Something a person starting the server should know about this listener (the TLS certificate in use).
+    package var note: String?
 
-    package init(name: String, host: String, port: Int) {
+    package init(name: String, host: String, port: Int, note: String? = nil) {
         self.name = name
         self.host = host
         self.port = port
+        self.note = note
     }
 }
 

@@ -5,6 +5,7 @@ import MusterHTTP
 package enum ConfigurationError: Error, Equatable, CustomStringConvertible {
     case outOfRange(key: String, value: Int, range: ClosedRange<Int>)
     case empty(key: String)
+    case missing(key: String, because: String)
 
     package var description: String {
         switch self {
@@ -12,6 +13,8 @@ package enum ConfigurationError: Error, Equatable, CustomStringConvertible {
             return "configuration '\(key)' is \(value); it must be between \(range.lowerBound) and \(range.upperBound)"
         case .empty(let key):
             return "configuration '\(key)' must not be empty"
+        case .missing(let key, let reason):
+            return "configuration '\(key)' is required because \(reason)"
         }
     }
 }

@@ -28,6 +28,10 @@ package enum DeviceAuthenticationFailure: Error, Equatable, Sendable {
     case transportNotAllowed(profileTransportType: String)
     /// The store could not be read.
     case storageFailure
+    /// A presented certificate is expired or not yet valid.
+    case certificateNotValid
+    /// X.509 certificate-chain provisioning refused the certificate (spec §2.8).
+    case provisioningRefused(ProvisionError)
 }
 
 /// Device authentication for transports that do not carry an access token in the path: ThingsBoard's MQTT
@@ -35,13 +39,23 @@ package enum DeviceAuthenticationFailure: Error, Equatable, Sendable {
 package struct DeviceAuthenticator: Sendable {
     private let devices: any DeviceStore
     private let profiles: (any ProfileStore)?
+    private let certificateProvisioning: ProvisionService?
+    private let clock: any WallClock
 
     /// - Parameters:
     ///   - devices: Where credentials are looked up.
     ///   - profiles: Where the device's profile is read to check its transport type; `nil` skips that check.
-    package init(devices: any DeviceStore, profiles: (any ProfileStore)? = nil) {
+    ///   - certificateProvisioning: Provisions unknown certificates through X.509 chain profiles (§2.8); `nil`
+    ///     only authenticates known ones.
+    ///   - clock: The time certificates' validity is checked against.
+    package init(
+        devices: any DeviceStore, profiles: (any ProfileStore)? = nil, certificateProvisioning: ProvisionService? = nil,
+        clock: any WallClock = SystemWallClock()
+    ) {
         self.devices = devices
         self.profiles = profiles
+        self.certificateProvisioning = certificateProvisioning
+        self.clock = clock
     }
 
     /// Authenticates an MQTT CONNECT, in ThingsBoard's order:
@@ -97,6 +111,34 @@ package struct DeviceAuthenticator: Sendable {
         guard stored.type == .x509Certificate else { throw .credentialsMismatch }
         try await checkTransport(of: device, allowed: "MQTT")
         return device
+    }
+
+    /// Authenticates a TLS client by its certificate chain (spec §2.8 and §3.4): every certificate must be within its
+    /// validity period; the leaf's X.509 credentials authenticate a known device; otherwise a certificate of the chain
+    /// that is an X.509 chain profile's CA provisions the leaf's device, which is then authenticated.
+    /// - Parameters:
+    ///   - chain: The peer's certificates, leaf first, with every link's signature already checked.
+    ///   - context: Where the connection came from (rate limiting and audit of chain provisioning).
+    /// - Returns: The authenticated device.
+    /// - Throws: ``DeviceAuthenticationFailure``.
+    package func authenticate(certificates chain: [ClientCertificate], context: ProvisionContext) async throws(DeviceAuthenticationFailure)
+        -> Device
+    {
+        guard let leaf = chain.first else { throw .unknownCredentials }
+        let now = clock.nowMilliseconds()
+        guard leaf.isValid(at: now) else { throw .certificateNotValid }
+        if let (device, stored) = try await lookup(leaf.credentialsId) {
+            guard stored.type == .x509Certificate else { throw .credentialsMismatch }
+            try await checkTransport(of: device, allowed: "MQTT")
+            return device
+        }
+        guard let certificateProvisioning else { throw .unknownCredentials }
+        let provisioned: CredentialsMaterial?
+        do { provisioned = try await certificateProvisioning.provision(certificateChain: chain, context: context) } catch {
+            throw .provisioningRefused(error)
+        }
+        guard provisioned != nil else { throw .unknownCredentials }
+        return try await authenticate(x509Hash: leaf.credentialsId)
     }
 
     /// ThingsBoard's `DefaultTransportService` check: the profile's transport type must be `DEFAULT` or `allowed`.

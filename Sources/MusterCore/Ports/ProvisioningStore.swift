@@ -17,6 +17,9 @@ package protocol ProvisioningStore: Sendable {
     /// Writes `provisionState = provisioned` unless the device already has a `provisionState`.
     /// - Returns: `.marked`, or `.alreadySet` with the value found.
     func markProvisioned(deviceId: UUID, at timestamp: Int64) async throws -> ProvisionMark
+
+    /// Replaces a device's credentials (X.509 chain provisioning re-writes them with the presented certificate).
+    func replaceCredentials(deviceId: UUID, with material: CredentialsMaterial) async throws -> CredentialsWrite
 }
 
 /// A device as provisioning sees it.

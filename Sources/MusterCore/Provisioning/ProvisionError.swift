@@ -39,6 +39,12 @@ package enum ProvisionFailureReason: Equatable, Sendable {
     case credentialsTaken
     /// The store failed; nothing was written.
     case storageFailure
+    /// X.509 chain (§2.8): a certificate of the chain is expired or not yet valid.
+    case certificateNotValid
+    /// X.509 chain (§2.8): the leaf has no common name, or the profile's pattern does not match it or has no group.
+    case certificateNameUnmatched
+    /// X.509 chain (§2.8): the profile's `certificateRegExPattern` is not a valid regular expression.
+    case invalidCertificatePattern
 
     /// A stable code for the audit log.
     package var code: String {
@@ -53,6 +59,9 @@ package enum ProvisionFailureReason: Equatable, Sendable {
         case .invalidCredentials: return "INVALID_CREDENTIALS"
         case .credentialsTaken: return "CREDENTIALS_TAKEN"
         case .storageFailure: return "STORAGE_FAILURE"
+        case .certificateNotValid: return "CERTIFICATE_NOT_VALID"
+        case .certificateNameUnmatched: return "CERTIFICATE_NAME_UNMATCHED"
+        case .invalidCertificatePattern: return "INVALID_CERTIFICATE_PATTERN"
         }
     }
 }

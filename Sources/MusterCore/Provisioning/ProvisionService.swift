@@ -14,11 +14,11 @@ package struct ProvisionContext: Sendable, Hashable {
 
 /// The provisioning algorithm of spec §2 with Muster's decisions; every transport calls it.
 package struct ProvisionService: Sendable {
-    private let store: any ProvisioningStore
-    private let clock: any WallClock
-    private let limiter: ProvisionRateLimiter
+    let store: any ProvisioningStore
+    let clock: any WallClock
+    let limiter: ProvisionRateLimiter
     private let audit: any AuditSink
-    private let profileCache: ProvisionProfileCache
+    let profileCache: ProvisionProfileCache
 
     package init(
         store: any ProvisioningStore, clock: any WallClock, limiter: ProvisionRateLimiter, audit: any AuditSink,
@@ -171,7 +171,7 @@ package struct ProvisionService: Sendable {
     }
 
     /// A request for a device that already exists: the existing credentials, when decision 1 allows it.
-    private func resend(
+    func resend(
         _ request: ProvisionRequest, requested: CredentialsMaterial?, existing: ProvisioningSnapshot, profile: DeviceProfile
     ) throws(ProvisionError) -> CredentialsMaterial {
         guard existing.device.deviceProfileId == profile.id else {
@@ -217,11 +217,11 @@ package struct ProvisionService: Sendable {
         }
     }
 
-    private func storeCall<T>(_ body: () async throws -> T) async throws(ProvisionError) -> T {
+    func storeCall<T>(_ body: () async throws -> T) async throws(ProvisionError) -> T {
         do { return try await body() } catch { throw .failure(.storageFailure) }
     }
 
-    private func record(
+    func record(
         _ outcome: ProvisionOutcome, reason: String, trail: AuditTrailNote, context: ProvisionContext, now: Int64
     ) {
         audit.record(AuditEntry(
@@ -234,7 +234,7 @@ package struct ProvisionService: Sendable {
 }
 
 /// What the audit entry of one request will say, filled in as the algorithm learns it.
-private struct AuditTrailNote {
+struct AuditTrailNote {
     var profile: DeviceProfile?
     var deviceName: String?
     var deviceId: UUID?

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Benchmark of MQTT (issue 4). Builds a release binary (or takes MUSTER_BIN), starts it on a fresh data directory on
+# loopback, and drives it over TCP with benchmarks/mqtt/mqtt-load.c (compiled here with cc), printing ops/s and
+# p50/p99 latency for:
+#   1. provisioning cycles, new devices: connect, CONNECT as "provision", CONNACK, PUBLISH QoS 1 /provision/request,
+#      PUBACK + /provision/response with "status":"SUCCESS", DISCONNECT, close (latency: connect to response),
+#   2. the same cycles re-sent for RESEND_DEVICES existing devices (provisioned first, untimed),
+#   3. authenticated CONNECT/CONNACK/DISCONNECT cycles with the access tokens returned in 2 (latency: connect to
+#      CONNACK),
+#   4. QoS 1 telemetry: CLIENTS token-authenticated connections, WINDOW (default 16) PUBLISHes in flight each,
+#      messages/s counted by PUBACK (latency: PUBLISH to PUBACK),
+#   5. the reference: Debian's mosquitto on a free loopback port (password file, no persistence, no logging), the
+#      same authenticated CONNECT/CONNACK/DISCONNECT cycle with user name and password.
+# Every run is bounded in time and count: DURATION seconds (default 10) or MAX operations (default 200000),
+# whichever comes first, with CLIENTS concurrent connections (default 64), after a 2 s warm-up (1, 3, 5).
+# Goal (issue 4, 2-core machine): provisioning cycles/s >= mosquitto's authenticated CONNECT/DISCONNECT cycles/s.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION="${DURATION:-10}"
+CLIENTS="${CLIENTS:-64}"
+MAX="${MAX:-200000}"
+RESEND_DEVICES="${RESEND_DEVICES:-1000}"
+WINDOW="${WINDOW:-16}"
+
+apt_install() { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null; }
+command -v curl >/dev/null || apt_install curl
+command -v cc >/dev/null || apt_install gcc
+{ [ -x /usr/sbin/mosquitto ] && command -v mosquitto_passwd >/dev/null; } || apt_install mosquitto
+
+if [ -n "${MUSTER_BIN:-}" ]; then
+    muster="$MUSTER_BIN"
+else
+    echo "== building release"
+    swift build -c release --product muster >/dev/null
+    muster=.build/release/muster
+fi
+
+work="$(mktemp -d)"
+log="$work/server.log"
+cleanup() {
+    [ -n "${server:-}" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+    [ -n "${broker:-}" ] && kill "$broker" 2>/dev/null && wait "$broker" 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+cc -O2 -o "$work/mqtt-load" benchmarks/mqtt/mqtt-load.c
+load() { "$work/mqtt-load" "$@"; }
+
+MUSTER_ADMIN_EMAIL=bench@muster.local MUSTER_ADMIN_PASSWORD=bench-password-1 \
+    "$muster" serve --data-dir "$work/data" --host 127.0.0.1 --http-port 0 --coap-port 0 --mqtt-port 0 --mqtts-port 0 \
+    --provision-failure-limit 0 --log-level warning >"$log" 2>&1 &
+server=$!
+for _ in $(seq 1 100); do
+    port="$(sed -n 's/.*http listening on [^:]*:\([0-9]*\).*/\1/p' "$log")"
+    mqtt="$(sed -n 's/.*mqtt listening on [^:]*:\([0-9]*\).*/\1/p' "$log")"
+    [ -n "$port" ] && [ -n "$mqtt" ] && break
+    sleep 0.1
+done
+[ -n "${port:-}" ] && [ -n "${mqtt:-}" ] || { cat "$log"; echo "server did not start"; exit 1; }
+base="http://127.0.0.1:$port"
+
+token="$(curl -sf "$base/api/auth/login" -H 'Content-Type: application/json' \
+    -d '{"username":"bench@muster.local","password":"bench-password-1"}' | sed 's/.*"token":"\([^"]*\)".*/\1/')"
+key="bench-key-$RANDOM$RANDOM"
+secret="bench-secret-$RANDOM$RANDOM"
+curl -sf "$base/api/deviceProfile" -H "X-Authorization: Bearer $token" -H 'Content-Type: application/json' -d "{
+  \"name\":\"bench\",\"provisionType\":\"ALLOW_CREATE_NEW_DEVICES\",\"provisionDeviceKey\":\"$key\",
+  \"profileData\":{\"provisionConfiguration\":{\"type\":\"ALLOW_CREATE_NEW_DEVICES\",\"provisionDeviceSecret\":\"$secret\"}}}" >/dev/null
+
+# mosquitto on a free loopback port below the ephemeral range (the load generator's source ports)
+mosquitto_passwd -b -c "$work/mosquitto.passwd" bench bench-password >/dev/null 2>&1
+in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for _ in $(seq 1 20); do
+    broker_port=$((20000 + RANDOM % 12000))
+    in_use "$broker_port" && continue
+    cat >"$work/mosquitto.conf" <<EOF
+listener $broker_port 127.0.0.1
+allow_anonymous false
+password_file $work/mosquitto.passwd
+persistence false
+max_connections -1
+log_dest none
+user $(id -un)
+EOF
+    /usr/sbin/mosquitto -c "$work/mosquitto.conf" >"$work/mosquitto.log" 2>&1 &
+    broker=$!
+    for _ in $(seq 1 50); do
+        in_use "$broker_port" && break
+        kill -0 "$broker" 2>/dev/null || break
+        sleep 0.1
+    done
+    in_use "$broker_port" && kill -0 "$broker" 2>/dev/null && break
+    kill "$broker" 2>/dev/null; wait "$broker" 2>/dev/null || true
+    broker=""
+done
+[ -n "${broker:-}" ] || { cat "$work/mosquitto.log"; echo "mosquitto did not start"; exit 1; }
+
+tokens="$work/tokens"
+echo "== mqtt-load: $CLIENTS connections, ${DURATION}s or $MAX operations per run (muster mqtt on $mqtt, mosquitto $(/usr/sbin/mosquitto -h | sed -n 's/.*version \([^ ]*\).*/\1/p') on $broker_port)"
+run() { local name="$1"; shift; load "$@" | sed "s/^/$name /" | tee -a "$work/results"; }
+load 127.0.0.1 "$mqtt" provision-new "$CLIENTS" 2 "$MAX" "$key" "$secret" "warm-$RANDOM" >/dev/null
+run new 127.0.0.1 "$mqtt" provision-new "$CLIENTS" "$DURATION" "$MAX" "$key" "$secret" "new-$RANDOM"
+run resend 127.0.0.1 "$mqtt" provision-resend "$CLIENTS" "$DURATION" "$MAX" "$key" "$secret" "resend-$RANDOM" "$RESEND_DEVICES" "$tokens"
+[ -s "$tokens" ] || { echo "no access tokens from the re-send pool"; exit 1; }
+load 127.0.0.1 "$mqtt" connect "$CLIENTS" 2 "$MAX" "@$tokens" >/dev/null
+run connect 127.0.0.1 "$mqtt" connect "$CLIENTS" "$DURATION" "$MAX" "@$tokens"
+run telemetry 127.0.0.1 "$mqtt" telemetry "$CLIENTS" "$DURATION" "$MAX" "@$tokens" - "$WINDOW"
+load 127.0.0.1 "$broker_port" connect "$CLIENTS" 2 "$MAX" bench bench-password >/dev/null
+run mosquitto 127.0.0.1 "$broker_port" connect "$CLIENTS" "$DURATION" "$MAX" bench bench-password
+echo
+awk '
+    { name=$1; for (i=3; i<=NF; i++) { split($i, kv, "="); v[name, kv[1]] = kv[2] } names[++n] = name }
+    END {
+        label["new"] = "muster provisioning, new devices (cycles/s)"
+        label["resend"] = "muster provisioning, re-sends (cycles/s)"
+        label["connect"] = "muster token CONNECT/DISCONNECT (cycles/s)"
+        label["telemetry"] = "muster QoS 1 telemetry (messages/s)"
+        label["mosquitto"] = "mosquitto password CONNECT/DISCONNECT (cycles/s)"
+        printf "%-50s %10s %9s %9s %8s\n", "run", "ops/s", "p50 ms", "p99 ms", "errors"
+        for (i = 1; i <= n; i++) {
+            k = names[i]
+            printf "%-50s %10d %9.2f %9.2f %8d\n", label[k], v[k,"rate"], v[k,"p50_ms"], v[k,"p99_ms"], v[k,"errors"]
+        }
+        m = v["mosquitto","rate"]
+        if (m > 0) {
+            printf "provisioning new / mosquitto connect    = %.2f\n", v["new","rate"] / m
+            printf "provisioning resend / mosquitto connect = %.2f\n", v["resend","rate"] / m
+            printf "goal: provisioning cycles/s >= mosquitto authenticated CONNECT/DISCONNECT cycles/s: new %s, resend %s\n", \
+                (v["new","rate"] >= m ? "met" : "NOT met"), (v["resend","rate"] >= m ? "met" : "NOT met")
+        }
+    }' "$work/results"
+if grep -qv '^muster: ' "$log"; then
+    echo "server log (first 20 lines past start-up):"
+    grep -v '^muster: ' "$log" | head -20
+fi
