@@ -28,6 +28,10 @@ ADMIN_PASSWORD = "tenant-secret-123"
 LISTEN_RE = re.compile(r"http listening on (\S+):(\d+)")
 COAP_LISTEN_RE = re.compile(r"coap listening on (\S+):(\d+)")
 MQTT_LISTEN_RE = re.compile(r"mqtt listening on (\S+):(\d+)")
+# `mqtts listening on HOST:PORT (made a self-signed certificate PATH)` on the first start, `(self-signed certificate
+# PATH)` later, `(certificate PATH)` with --tls-cert/--tls-key; PATH may be relative to the server's working directory.
+MQTTS_LISTEN_RE = re.compile(r"mqtts listening on (\S+):(\d+) "
+                             r"\((?:made a self-signed certificate|self-signed certificate|certificate) (.+)\)\s*$")
 STARTUP_TIMEOUT = 30.0
 SHUTDOWN_TIMEOUT = 10.0
 LOG_TAIL_LINES = 60
@@ -46,6 +50,9 @@ class MusterServer:
         self._coap_listening = threading.Event()
         self.mqtt_port: int | None = None
         self._mqtt_listening = threading.Event()
+        self.mqtts_port: int | None = None
+        self.mqtts_cert: Path | None = None
+        self._mqtts_listening = threading.Event()
         self.proc: subprocess.Popen | None = None
         self._tail: collections.deque[str] = collections.deque(maxlen=LOG_TAIL_LINES)
         self._listening = threading.Event()
@@ -91,6 +98,14 @@ class MusterServer:
                 if m:
                     self.mqtt_port = int(m.group(2))
                     self._mqtt_listening.set()
+            if not self._mqtts_listening.is_set():
+                m = MQTTS_LISTEN_RE.search(line)
+                if m:
+                    self.mqtts_port = int(m.group(2))
+                    cert = Path(m.group(3))
+                    # the process runs with cwd=data_dir (see start()), so a relative path is relative to it
+                    self.mqtts_cert = cert if cert.is_absolute() else (self.data_dir / cert)
+                    self._mqtts_listening.set()
             if not self._coap_listening.is_set():
                 m = COAP_LISTEN_RE.search(line)
                 if m:
@@ -185,6 +200,23 @@ def mqtt_port(muster_server) -> int:
     if not muster_server._mqtt_listening.wait(STARTUP_TIMEOUT):
         pytest.fail("muster did not print 'mqtt listening on HOST:PORT'\n" + muster_server.tail(), pytrace=False)
     return muster_server.mqtt_port
+
+
+@pytest.fixture(scope="session")
+def mqtts_port(muster_server) -> int:
+    """The TCP port of the server's MQTT-over-TLS listener (`mqtts listening on HOST:PORT (... certificate PATH)`)."""
+    if not muster_server._mqtts_listening.wait(STARTUP_TIMEOUT):
+        pytest.fail("muster did not print 'mqtts listening on HOST:PORT (... certificate PATH)'\n"
+                    + muster_server.tail(), pytrace=False)
+    return muster_server.mqtts_port
+
+
+@pytest.fixture(scope="session")
+def server_ca_file(muster_server, mqtts_port) -> str:
+    """The TLS listener's (self-signed) server certificate as announced on the mqtts line, usable as `ca_certs`."""
+    path = muster_server.mqtts_cert
+    assert path is not None and path.is_file(), f"announced server certificate {path} is not a file"
+    return str(path)
 
 
 @pytest.fixture(scope="session")
