@@ -36,11 +36,16 @@ package struct MQTTServer: Service {
     package func run() async throws {
         let maximumPacketSize = configuration.maximumPacketSize
         let tls = self.tls
+        let sessions = MQTTSessionRegistry()
+        let configuration = self.configuration
+        let services = self.services
+        let clock = self.clock
+        let logger = self.logger
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .bind(host: configuration.host, port: configuration.port) { channel in
+            .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let peer = tls.map { _ in PeerCertificates() }
                     if let tls, let peer { try channel.pipeline.syncOperations.addHandler(tls.makeHandler(recordingInto: peer)) }
@@ -49,67 +54,60 @@ package struct MQTTServer: Service {
                         ByteToMessageHandler(MQTTPacketDecoder(maximumPacketSize: maximumPacketSize, connectionVersion: version))
                     )
                     try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(MQTTPacketEncoder(connectionVersion: version)))
-                    return MQTTConnection(channel: try NIOAsyncChannel(wrappingChannelSynchronously: channel), peer: peer)
+                    try channel.pipeline.syncOperations.addHandler(MQTTSessionHandler(
+                        configuration: configuration, services: services, clock: clock, logger: logger, sessions: sessions, peer: peer
+                    ))
                 }
             }
-        let port = server.channel.localAddress?.port ?? configuration.port
+            .bind(host: configuration.host, port: configuration.port)
+            .get()
+        let port = server.localAddress?.port ?? configuration.port
         logger.info(tls == nil ? "mqtt listening" : "mqtt tls listening", metadata: ["host": "\(configuration.host)", "port": "\(port)"])
         onListening(configuration.host, port)
 
-        let sessions = SessionRegistry()
-        let handler = MQTTSessionHandler(configuration: configuration, services: services, clock: clock, logger: logger)
-        try await withGracefulShutdownHandler {
-            try await server.executeThenClose { connections in
-                try await withThrowingDiscardingTaskGroup { group in
-                    for try await connection in connections {
-                        let (events, continuation) = AsyncStream.makeStream(of: MQTTSessionHandler.Event.self)
-                        guard let id = sessions.add(continuation) else {
-                            continuation.finish()
-                            try? await connection.channel.channel.close()
-                            continue
-                        }
-                        group.addTask {
-                            await handler.handle(connection.channel, events: events, continuation: continuation, peer: connection.peer)
-                            sessions.remove(id)
-                        }
-                    }
-                }
+        try await withTaskCancellationHandler {
+            try await withGracefulShutdownHandler {
+                try await server.closeFuture.get()
+                await sessions.waitUntilEmpty()
+            } onGracefulShutdown: {
+                sessions.quiesceAll()
+                server.close(promise: nil)
             }
-        } onGracefulShutdown: {
-            server.channel.close(promise: nil)
-            sessions.quiesceAll()
+        } onCancel: {
+            server.close(promise: nil)
         }
     }
 }
 
-/// One accepted connection: its packet channel, and on TLS where the handshake leaves the client's certificates.
-private struct MQTTConnection: Sendable {
-    let channel: NIOAsyncChannel<MQTTPacket, MQTTPacket>
-    let peer: PeerCertificates?
-}
-
-/// The live sessions' event continuations, so that shutdown can reach each of them.
-private final class SessionRegistry: Sendable {
+/// The live sessions, so that shutdown can tell each to quiesce (MQTT 5 DISCONNECT 0x8B) and wait until all are gone.
+final class MQTTSessionRegistry: Sendable {
     private struct State {
         var shuttingDown = false
         var nextId = 0
-        var sessions: [Int: AsyncStream<MQTTSessionHandler.Event>.Continuation] = [:]
+        var sessions: [Int: @Sendable () -> Void] = [:]
+        var emptyWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
     private let state = Mutex(State())
 
-    /// Registers a session; `nil` once shutdown has begun.
-    func add(_ continuation: AsyncStream<MQTTSessionHandler.Event>.Continuation) -> Int? {
+    /// Registers a session by how to make it quiesce; `nil` once shutdown has begun.
+    func add(_ quiesce: @escaping @Sendable () -> Void) -> Int? {
         state.withLock { state in
             guard !state.shuttingDown else { return nil }
             state.nextId += 1
-            state.sessions[state.nextId] = continuation
+            state.sessions[state.nextId] = quiesce
             return state.nextId
         }
     }
 
     func remove(_ id: Int) {
-        _ = state.withLock { $0.sessions.removeValue(forKey: id) }
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.sessions.removeValue(forKey: id)
+            guard state.sessions.isEmpty else { return [] }
+            defer { state.emptyWaiters = [] }
+            return state.emptyWaiters
+        }
+        for waiter in waiters { waiter.resume() }
     }
 
     /// Tells every session to quiesce, and refuses new ones.
@@ -118,6 +116,18 @@ private final class SessionRegistry: Sendable {
             state.shuttingDown = true
             return Array(state.sessions.values)
         }
-        for continuation in current { continuation.yield(.quiesce) }
+        for quiesce in current { quiesce() }
+    }
+
+    /// Returns once no session is left.
+    func waitUntilEmpty() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ready = state.withLock { state -> Bool in
+                guard !state.sessions.isEmpty else { return true }
+                state.emptyWaiters.append(continuation)
+                return false
+            }
+            if ready { continuation.resume() }
+        }
     }
 }

@@ -4,195 +4,303 @@ import MusterCore
 import MusterMQTTCodec
 import NIOCore
 
-/// Runs one MQTT connection: funnels packets, decode errors, timer ticks, attribute changes and shutdown into one
-/// event stream, feeds each to the ``StateMachine`` and performs the ``Action``s it returns, awaiting the core's
-/// services where an action asks for them.
-struct MQTTSessionHandler: Sendable {
+/// Runs one MQTT connection on its event loop: every packet, decode error, timer tick, attribute change and shutdown
+/// request becomes an ``Event`` for the ``StateMachine``, and the handler performs the ``Action``s it returns.
+/// Actions that need the core (authentication, provisioning, storing, reading) run in a task; events arriving
+/// meanwhile wait in order (and reading pauses when many wait), so the state machine sees one event at a time.
+final class MQTTSessionHandler: ChannelInboundHandler {
+    typealias InboundIn = MQTTPacket
+    typealias OutboundOut = MQTTPacket
+
     /// Everything that can happen to a connection.
     enum Event: Sendable {
         case packet(MQTTPacket)
         case decodeFailed(MQTTDecodeError)
-        case inboundClosed
         case tick
         case attributesChanged([Attribute])
         case quiesce
     }
 
-    let configuration: MQTTServerConfiguration
-    let services: MQTTServices
-    let clock: any WallClock
-    let logger: Logger
+    /// What a core call found, handed back to the event loop.
+    private enum Completion: Sendable {
+        case authenticated(Result<Device, DeviceAuthenticationFailure>)
+        case provisioned(Result<CredentialsMaterial, ProvisionError>, packetIdentifier: UInt16?)
+        case published(DevicePublishOutcome, packetIdentifier: UInt16?)
+        case attributesRead(requestId: String, client: [Attribute], shared: [Attribute])
+        case nothing
+    }
 
-    /// Serves `channel` until either side closes it.
+    /// Events waiting beyond this many pause reading from the socket until the session catches up.
+    private static let pendingLimit = 64
+
+    private let configuration: MQTTServerConfiguration
+    private let services: MQTTServices
+    private let logger: Logger
+    private let sessions: MQTTSessionRegistry
+    private let peer: PeerCertificates?
+    private var machine: StateMachine
+
+    private var context: ChannelHandlerContext?
+    private var source = "unknown"
+    private var registration: Int?
+    private var timer: RepeatedTask?
+    private var device: Device?
+    private var subscription: (token: UUID, deviceId: UUID)?
+    /// A core call is in flight: events wait in `pending`.
+    private var busy = false
+    private var pending = CircularBuffer<Event>()
+    private var readingPaused = false
+    private var closed = false
+
     /// - Parameters:
-    ///   - channel: The connection, already framed into packets.
-    ///   - events: This connection's event stream; the server yields ``Event/quiesce`` into it on shutdown.
-    ///   - continuation: The stream's continuation.
+    ///   - sessions: Where the session registers so that shutdown can reach it.
     ///   - peer: On a TLS connection, where the handshake leaves the client's certificate chain.
-    func handle(
-        _ channel: NIOAsyncChannel<MQTTPacket, MQTTPacket>, events: AsyncStream<Event>, continuation: AsyncStream<Event>.Continuation,
-        peer: PeerCertificates? = nil
-    ) async {
-        let source = channel.channel.remoteAddress?.ipAddress ?? "unknown"
-        let resolution = configuration.timerResolutionMilliseconds
-        do {
-            try await channel.executeThenClose { inbound, outbound in
-                await withTaskGroup(of: Void.self) { group in
-                    group.addTask {
-                        do {
-                            for try await packet in inbound { continuation.yield(.packet(packet)) }
-                        } catch let error as MQTTDecodeError {
-                            continuation.yield(.decodeFailed(error))
-                        } catch {}
-                        continuation.yield(.inboundClosed)
-                    }
-                    group.addTask {
-                        while !Task.isCancelled {
-                            try? await Task.sleep(for: .milliseconds(resolution))
-                            continuation.yield(.tick)
-                        }
-                    }
-                    var session = Session(handler: self, source: source, continuation: continuation, peer: peer)
-                    for await event in events {
-                        guard await session.process(event, outbound: outbound) else { break }
-                    }
-                    session.finish()
-                    continuation.finish()
-                    group.cancelAll()
-                }
-            }
-        } catch {
-            logger.debug("mqtt connection ended with an error", metadata: ["error": "\(error)"])
+    init(
+        configuration: MQTTServerConfiguration, services: MQTTServices, clock: any WallClock, logger: Logger,
+        sessions: MQTTSessionRegistry, peer: PeerCertificates?
+    ) {
+        self.configuration = configuration
+        self.services = services
+        self.logger = logger
+        self.sessions = sessions
+        self.peer = peer
+        self.machine = StateMachine(configuration: configuration, clock: clock)
+    }
+
+    // MARK: - Channel events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        source = context.channel.remoteAddress?.ipAddress ?? "unknown"
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        registration = sessions.add {
+            handler.eventLoop.execute { handler.value.deliver(.quiesce) }
+        }
+        guard registration != nil else {
+            closeNow()
+            return
+        }
+        let resolution = TimeAmount.milliseconds(configuration.timerResolutionMilliseconds)
+        timer = context.eventLoop.scheduleRepeatedTask(initialDelay: resolution, delay: resolution) { _ in
+            handler.value.deliver(.tick)
         }
     }
-}
 
-extension MQTTSessionHandler {
-    /// The mutable per-connection state, owned by the connection's task.
-    struct Session {
-        let handler: MQTTSessionHandler
-        let source: String
-        let continuation: AsyncStream<Event>.Continuation
-        var machine: StateMachine
-        var device: Device?
-        var subscription: (token: UUID, deviceId: UUID)?
-        let peer: PeerCertificates?
+    func handlerRemoved(context: ChannelHandlerContext) {
+        finish()
+        self.context = nil
+    }
 
-        init(handler: MQTTSessionHandler, source: String, continuation: AsyncStream<Event>.Continuation, peer: PeerCertificates?) {
-            self.handler = handler
-            self.source = source
-            self.continuation = continuation
-            self.peer = peer
-            self.machine = StateMachine(configuration: handler.configuration, clock: handler.clock)
+    func channelInactive(context: ChannelHandlerContext) {
+        finish()
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        deliver(.packet(unwrapInboundIn(data)))
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let error = error as? MQTTDecodeError {
+            logger.debug("mqtt packet rejected", metadata: ["source": "\(source)", "error": "\(error)"])
+            deliver(.decodeFailed(error))
+        } else {
+            logger.debug("mqtt connection ended with an error", metadata: ["error": "\(error)"])
+            closeNow()
         }
+    }
 
-        /// Handles one event. Returns `false` once the connection must close.
-        mutating func process(_ event: Event, outbound: NIOAsyncChannelOutboundWriter<MQTTPacket>) async -> Bool {
-            let actions: [Action]
-            switch event {
-            case .packet(let packet):
-                // The handshake is over once a packet arrives: its chain (if any) authenticates the CONNECT.
-                if case .connect = packet, let chain = peer?.chain { machine.presentCertificates(chain) }
-                actions = machine.received(packet)
-            case .decodeFailed(let error):
-                handler.logger.debug("mqtt packet rejected", metadata: ["source": "\(source)", "error": "\(error)"])
-                actions = machine.decodeFailed(error)
-            case .inboundClosed: return false
-            case .tick: actions = machine.tick()
-            case .attributesChanged(let attributes): actions = machine.sharedAttributesChanged(attributes)
-            case .quiesce: actions = machine.quiesce()
+    // MARK: - Sequencing
+
+    private func deliver(_ event: Event) {
+        guard !closed else { return }
+        if busy {
+            pending.append(event)
+            if pending.count >= Self.pendingLimit, !readingPaused, let context {
+                readingPaused = true
+                context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
             }
-            return await perform(actions, outbound: outbound)
+            return
         }
+        process(event)
+    }
 
-        /// Stops listening for attribute changes.
-        func finish() {
-            if let subscription { handler.services.attributeChanges.unsubscribe(subscription.token, deviceId: subscription.deviceId) }
+    private func process(_ event: Event) {
+        let actions: [Action]
+        switch event {
+        case .packet(let packet):
+            // The handshake is over once a packet arrives: its chain (if any) authenticates the CONNECT.
+            if case .connect = packet, let chain = peer?.chain { machine.presentCertificates(chain) }
+            actions = machine.received(packet)
+        case .decodeFailed(let error): actions = machine.decodeFailed(error)
+        case .tick: actions = machine.tick()
+        case .attributesChanged(let attributes): actions = machine.sharedAttributesChanged(attributes)
+        case .quiesce: actions = machine.quiesce()
         }
+        perform(actions[...])
+    }
 
-        private mutating func perform(_ actions: [Action], outbound: NIOAsyncChannelOutboundWriter<MQTTPacket>) async -> Bool {
-            var queue = actions
-            while !queue.isEmpty {
-                let action = queue.removeFirst()
-                let next: [Action]
-                switch action {
-                case .send(let packet):
-                    do { try await outbound.write(packet) } catch { return false }
-                    next = []
-                case .close:
-                    return false
-                case .checkProvisionSource:
-                    next = machine.provisionSourceChecked(refused: handler.services.provisioning.refusal(source: source) != nil)
-                case .authenticate(let credentials):
-                    next = await authenticate { authenticator async throws(DeviceAuthenticationFailure) in
-                        try await authenticator.authenticate(mqtt: credentials)
-                    }
-                case .authenticateCertificates(let chain):
-                    let context = ProvisionContext(transport: .mqtt, sourceAddress: source)
-                    next = await authenticate { authenticator async throws(DeviceAuthenticationFailure) in
-                        try await authenticator.authenticate(certificates: chain, context: context)
-                    }
-                case .provision(let request, let packetIdentifier):
-                    let context = ProvisionContext(transport: .mqtt, sourceAddress: source)
-                    let result: Result<CredentialsMaterial, ProvisionError>
-                    do { result = .success(try await handler.services.provisioning.provision(request, context: context)) } catch {
-                        result = .failure(error)
-                    }
-                    next = machine.provisioned(result, packetIdentifier: packetIdentifier)
-                case .recordMalformedProvision(let error):
-                    handler.services.provisioning.recordMalformed(error, context: ProvisionContext(transport: .mqtt, sourceAddress: source))
-                    next = []
-                case .postTelemetry(let payload, let packetIdentifier):
-                    next = await post(packetIdentifier) { try await $0.postTelemetry(device: $1, body: payload) }
-                case .postAttributes(let payload, let packetIdentifier):
-                    next = await post(packetIdentifier) { try await $0.postAttributes(device: $1, body: payload) }
-                case .readAttributes(let requestId, let clientKeys, let sharedKeys):
-                    guard let device else { next = []; break }
-                    do {
-                        let (client, shared) = try await handler.services.deviceAPI.attributes(
-                            device: device, clientKeys: clientKeys, sharedKeys: sharedKeys
-                        )
-                        next = machine.attributesRead(requestId: requestId, client: client, shared: shared)
-                    } catch {
-                        handler.logger.warning("mqtt attribute read failed", metadata: ["error": "\(error)"])
-                        next = []
-                    }
+    /// Performs `actions` in order until one needs the core; that one continues in ``resume(_:then:)``.
+    private func perform(_ actions: ArraySlice<Action>) {
+        var queue = actions
+        var wrote = false
+        while let action = queue.popFirst() {
+            guard !closed, let context else { return }
+            switch action {
+            case .send(let packet):
+                context.write(wrapOutboundOut(packet), promise: nil)
+                wrote = true
+            case .close:
+                closeNow()
+                return
+            case .checkProvisionSource:
+                let refused = services.provisioning.refusal(source: source) != nil
+                queue = machine.provisionSourceChecked(refused: refused)[...] + queue
+            case .recordMalformedProvision(let error):
+                services.provisioning.recordMalformed(error, context: ProvisionContext(transport: .mqtt, sourceAddress: source))
+            default:
+                if wrote { context.flush() }
+                busy = true
+                callCore(action, then: Array(queue))
+                return
+            }
+        }
+        if wrote { context?.flush() }
+        busy = false
+        drainPending()
+    }
+
+    private func drainPending() {
+        while !busy, !closed, let event = pending.popFirst() { process(event) }
+        if readingPaused, pending.count < Self.pendingLimit / 2, let context, !closed {
+            readingPaused = false
+            context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+        }
+    }
+
+    /// Runs the core call `action` asks for in a task, then hands its result back on the event loop.
+    private func callCore(_ action: Action, then rest: [Action]) {
+        guard let context else { return }
+        Self.spawn(
+            action, services: services, source: source, device: device, logger: logger,
+            handler: NIOLoopBound(self, eventLoop: context.eventLoop), then: rest
+        )
+    }
+
+    private static func spawn(
+        _ action: Action, services: MQTTServices, source: String, device: Device?, logger: Logger,
+        handler: NIOLoopBound<MQTTSessionHandler>, then rest: [Action]
+    ) {
+        Task {
+            let completion = await run(action, services: services, source: source, device: device, logger: logger)
+            handler.eventLoop.execute { handler.value.resume(completion, then: rest) }
+        }
+    }
+
+    private func resume(_ completion: Completion, then rest: [Action]) {
+        guard !closed else { return }
+        let next: [Action]
+        switch completion {
+        case .authenticated(.success(let device)):
+            self.device = device
+            if let context {
+                let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+                let token = services.attributeChanges.subscribe(deviceId: device.id) { attributes in
+                    handler.eventLoop.execute { handler.value.deliver(.attributesChanged(attributes)) }
                 }
-                queue.insert(contentsOf: next, at: 0)
-            }
-            return true
-        }
-
-        private mutating func authenticate(
-            _ call: (DeviceAuthenticator) async throws(DeviceAuthenticationFailure) -> Device
-        ) async -> [Action] {
-            do throws(DeviceAuthenticationFailure) {
-                let device = try await call(handler.services.authenticator)
-                self.device = device
-                let continuation = self.continuation
-                let token = handler.services.attributeChanges.subscribe(deviceId: device.id) { continuation.yield(.attributesChanged($0)) }
                 subscription = (token, device.id)
-                return machine.authenticated()
-            } catch {
-                return machine.authenticationFailed(error)
             }
+            next = machine.authenticated()
+        case .authenticated(.failure(let failure)):
+            next = machine.authenticationFailed(failure)
+        case .provisioned(let result, let packetIdentifier):
+            next = machine.provisioned(result, packetIdentifier: packetIdentifier)
+        case .published(let outcome, let packetIdentifier):
+            next = machine.devicePublishCompleted(packetIdentifier: packetIdentifier, outcome)
+        case .attributesRead(let requestId, let client, let shared):
+            next = machine.attributesRead(requestId: requestId, client: client, shared: shared)
+        case .nothing:
+            next = []
         }
+        perform((next + rest)[...])
+    }
 
-        private mutating func post(
-            _ packetIdentifier: UInt16?, _ call: (DeviceAPIService, Device) async throws -> Void
-        ) async -> [Action] {
-            guard let device else { return [] }
-            let outcome: DevicePublishOutcome
+    /// The core call of one action, off the event loop.
+    private static func run(
+        _ action: Action, services: MQTTServices, source: String, device: Device?, logger: Logger
+    ) async -> Completion {
+        let context = ProvisionContext(transport: .mqtt, sourceAddress: source)
+        switch action {
+        case .authenticate(let credentials):
+            do throws(DeviceAuthenticationFailure) {
+                return .authenticated(.success(try await services.authenticator.authenticate(mqtt: credentials)))
+            } catch { return .authenticated(.failure(error)) }
+        case .authenticateCertificates(let chain):
+            do throws(DeviceAuthenticationFailure) {
+                return .authenticated(.success(try await services.authenticator.authenticate(certificates: chain, context: context)))
+            } catch { return .authenticated(.failure(error)) }
+        case .provision(let request, let packetIdentifier):
+            do throws(ProvisionError) {
+                return .provisioned(.success(try await services.provisioning.provision(request, context: context)), packetIdentifier: packetIdentifier)
+            } catch { return .provisioned(.failure(error), packetIdentifier: packetIdentifier) }
+        case .postTelemetry(let payload, let packetIdentifier):
+            guard let device else { return .nothing }
+            return .published(await publish(logger) { try await services.deviceAPI.postTelemetry(device: device, body: payload) }, packetIdentifier: packetIdentifier)
+        case .postAttributes(let payload, let packetIdentifier):
+            guard let device else { return .nothing }
+            return .published(await publish(logger) { try await services.deviceAPI.postAttributes(device: device, body: payload) }, packetIdentifier: packetIdentifier)
+        case .readAttributes(let requestId, let clientKeys, let sharedKeys):
+            guard let device else { return .nothing }
             do {
-                try await call(handler.services.deviceAPI, device)
-                outcome = .stored
-            } catch DeviceAPIError.invalidPayload {
-                outcome = .invalidPayload
+                let (client, shared) = try await services.deviceAPI.attributes(device: device, clientKeys: clientKeys, sharedKeys: sharedKeys)
+                return .attributesRead(requestId: requestId, client: client, shared: shared)
             } catch {
-                handler.logger.warning("mqtt device publish failed", metadata: ["error": "\(error)"])
-                outcome = .serverError
+                logger.warning("mqtt attribute read failed", metadata: ["error": "\(error)"])
+                return .nothing
             }
-            return machine.devicePublishCompleted(packetIdentifier: packetIdentifier, outcome)
+        case .send, .close, .checkProvisionSource, .recordMalformedProvision:
+            return .nothing  // performed on the event loop
+        }
+    }
+
+    private static func publish(_ logger: Logger, _ call: () async throws -> Void) async -> DevicePublishOutcome {
+        do {
+            try await call()
+            return .stored
+        } catch DeviceAPIError.invalidPayload {
+            return .invalidPayload
+        } catch {
+            logger.warning("mqtt device publish failed", metadata: ["error": "\(error)"])
+            return .serverError
+        }
+    }
+
+    // MARK: - Ending
+
+    /// Flushes what was written and closes the connection.
+    private func closeNow() {
+        guard !closed else { return }
+        closed = true
+        pending.removeAll()
+        if let context {
+            context.flush()
+            context.close(promise: nil)
+        }
+        finish()
+    }
+
+    /// Stops the timer, the attribute subscription and the shutdown registration (once).
+    private func finish() {
+        closed = true
+        timer?.cancel()
+        timer = nil
+        if let subscription {
+            services.attributeChanges.unsubscribe(subscription.token, deviceId: subscription.deviceId)
+            self.subscription = nil
+        }
+        if let registration {
+            sessions.remove(registration)
+            self.registration = nil
         }
     }
 }

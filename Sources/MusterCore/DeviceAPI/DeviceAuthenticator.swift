@@ -41,6 +41,7 @@ package struct DeviceAuthenticator: Sendable {
     private let profiles: (any ProfileStore)?
     private let certificateProvisioning: ProvisionService?
     private let clock: any WallClock
+    private let transportTypes: ProfileTransportCache
 
     /// - Parameters:
     ///   - devices: Where credentials are looked up.
@@ -48,14 +49,17 @@ package struct DeviceAuthenticator: Sendable {
     ///   - certificateProvisioning: Provisions unknown certificates through X.509 chain profiles (§2.8); `nil`
     ///     only authenticates known ones.
     ///   - clock: The time certificates' validity is checked against.
+    ///   - transportTypes: Remembers profiles' transport types briefly (pass a cache with a time-to-live of 0 to read
+    ///     the profile on every authentication).
     package init(
         devices: any DeviceStore, profiles: (any ProfileStore)? = nil, certificateProvisioning: ProvisionService? = nil,
-        clock: any WallClock = SystemWallClock()
+        clock: any WallClock = SystemWallClock(), transportTypes: ProfileTransportCache = ProfileTransportCache()
     ) {
         self.devices = devices
         self.profiles = profiles
         self.certificateProvisioning = certificateProvisioning
         self.clock = clock
+        self.transportTypes = transportTypes
     }
 
     /// Authenticates an MQTT CONNECT, in ThingsBoard's order:
@@ -144,9 +148,13 @@ package struct DeviceAuthenticator: Sendable {
     /// ThingsBoard's `DefaultTransportService` check: the profile's transport type must be `DEFAULT` or `allowed`.
     private func checkTransport(of device: Device, allowed: String) async throws(DeviceAuthenticationFailure) {
         guard let profiles else { return }
-        let profile: DeviceProfile?
-        do { profile = try await profiles.deviceProfile(id: device.deviceProfileId, tenantId: device.tenantId) } catch { throw .storageFailure }
-        guard let type = profile?.transportType, type != "DEFAULT", type != allowed else { return }
+        let transportType: String?
+        do {
+            transportType = try await transportTypes.transportType(of: device.deviceProfileId, now: clock.nowMilliseconds()) {
+                try await profiles.deviceProfile(id: device.deviceProfileId, tenantId: device.tenantId)
+            }
+        } catch { throw .storageFailure }
+        guard let type = transportType, type != "DEFAULT", type != allowed else { return }
         throw .transportNotAllowed(profileTransportType: type)
     }
 

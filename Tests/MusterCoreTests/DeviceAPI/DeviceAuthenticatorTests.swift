@@ -85,4 +85,23 @@ import Testing
             try await authenticator.authenticate(mqtt: credentials("coap-token"))
         }
     }
+
+    @Test func aChangedTransportTypeAppliesWithinTheCachesLifetime() async throws {
+        let fixture = try await CoreFixture.make()
+        let profile = try await fixture.profiles.saveDeviceProfile(DeviceProfileDraft(name: "switch", transportType: "MQTT"), tenantId: fixture.tenant.id)
+        _ = try await fixture.devices.save(EntityDraft(name: "s", profileId: profile.id), accessToken: "switch-token", tenantId: fixture.tenant.id)
+        let authenticator = DeviceAuthenticator(
+            devices: fixture.store, profiles: fixture.store, clock: fixture.clock, transportTypes: ProfileTransportCache(ttlMilliseconds: 1000)
+        )
+        let credentials = MQTTConnectCredentials(clientId: "", username: "switch-token", password: nil)
+        _ = try await authenticator.authenticate(mqtt: credentials)
+        var draft = DeviceProfileDraft(name: "switch", transportType: "COAP")
+        draft.id = profile.id
+        _ = try await fixture.profiles.saveDeviceProfile(draft, tenantId: fixture.tenant.id)
+        _ = try await authenticator.authenticate(mqtt: credentials)  // still remembered as MQTT
+        fixture.clock.advance(by: 1001)
+        await #expect(throws: DeviceAuthenticationFailure.transportNotAllowed(profileTransportType: "COAP")) {
+            try await authenticator.authenticate(mqtt: credentials)
+        }
+    }
 }
