@@ -149,6 +149,14 @@ extension SQLiteStore {
         }
     }
 
+    /// Every device profile matching `condition` (for short lists: read in one go).
+    func fetchDeviceProfiles(where condition: String, _ arguments: StatementArguments) async throws -> [DeviceProfile] {
+        let sql = "SELECT \(DeviceProfileRecord.columns) FROM device_profiles WHERE \(condition)"
+        return try pointRead { db in
+            try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(DeviceProfileRecord.decode)
+        }
+    }
+
     private func fetchAssetProfile(where condition: String, _ arguments: StatementArguments) async throws
         -> AssetProfile?
     {

@@ -8,6 +8,10 @@ extension SQLiteStore {
         try await fetchDeviceProfile(where: "provision_device_key = ?", [key])
     }
 
+    package func certificateChainProfiles() async throws -> [DeviceProfile] {
+        try await fetchDeviceProfiles(where: "provision_type = ? AND provision_device_key IS NOT NULL", [ProvisionType.x509CertificateChain.rawValue])
+    }
+
     /// The device called `name` in `tenantId`, with its credentials and `provisionState`: one prepared statement,
     /// three index lookups.
     package func provisioningSnapshot(tenantId: UUID, deviceName name: String) async throws -> ProvisioningSnapshot? {

@@ -589,10 +589,30 @@ def test_chain_name_of_device_in_other_profile_refused(rest, mqtts_port, server_
     assert provision_state(rest, device.id) is None
 
 
-def test_chain_leaf_without_ca_of_unknown_device_refused(rest, mqtts_port, server_ca_file, run_id, tmp_path):
-    ca, _ = chain_profile(rest, run_id, "leafonly", r"(.*)\.company\.com")
+def test_chain_leaf_without_ca_is_provisioned_by_its_issuer(rest, mqtts_port, server_ca_file, run_id, tmp_path):
+    # Beyond ThingsBoard: a client that sends only its device certificate still chains to the profile's CA.
+    ca, profile_id = chain_profile(rest, run_id, "leafonly", r"(.*)\.company\.com")
     name = f"chain-leafonly-{run_id}"
-    certfile, keyfile = write_identity(tmp_path, make_cert(f"{name}.company.com", ca))  # no CA in the chain
+    leaf = make_cert(f"{name}.company.com", ca)
+    certfile, keyfile = write_identity(tmp_path, leaf)  # no CA in the chain
+    session = paho_connect(mqtts_port, paho.MQTTv311, ca_file=server_ca_file, certfile=certfile, keyfile=keyfile)
+    try:
+        assert session.accepted, (session.connack, session.error)
+        session.publish({"leafonly": 1})
+    finally:
+        session.close()
+    device = rest.get_tenant_device(name)
+    assert device.device_profile_id.id == profile_id
+    assert rest.get_device_credentials_by_device_id(device.id).credentials_id == sha3_hex(leaf.body)
+    assert provision_state(rest, device.id) == "provisioned"
+    assert wait_for(lambda: latest(rest, device.id, "leafonly") == [1], timeout=TIMEOUT)
+
+
+def test_chain_leaf_of_unknown_ca_refused(rest, mqtts_port, server_ca_file, run_id, tmp_path):
+    chain_profile(rest, run_id, "strangerca", r"(.*)\.company\.com")
+    stranger = make_cert(f"Stranger CA {run_id}", ca=True)
+    name = f"chain-stranger-{run_id}"
+    certfile, keyfile = write_identity(tmp_path, make_cert(f"{name}.company.com", stranger))
     connack_refused(mqtts_port, paho.MQTTv311, ca_file=server_ca_file, certfile=certfile, keyfile=keyfile)
     assert devices_named(rest, name) == []
 

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import MusterCore
 import MusterHTTP
+import MusterPKI
 import MusterSQLite
 import ServiceLifecycle
 import UnixSignals
@@ -51,7 +52,10 @@ package func buildServices(config: ConfigReader, logger: Logger, handleSignals: 
         devices: DeviceService(store: store, profiles: profiles, clock: clock),
         assets: AssetService(store: store, profiles: profiles, clock: clock),
         telemetry: TelemetryService(devices: store, values: store, clock: clock, changes: changes),
-        provisioning: ProvisionService(store: store, clock: clock, limiter: limiter, audit: recorder, profileCache: profileCache),
+        provisioning: ProvisionService(
+            store: store, clock: clock, limiter: limiter, audit: recorder, profileCache: profileCache,
+            certificateVerifier: X509ChainVerifier()
+        ),
         deviceAPI: DeviceAPIService(devices: store, values: store, clock: clock),
         audit: store, importer: importer, importJobs: importJobs, clock: clock
     )

@@ -7,6 +7,9 @@ package protocol ProvisioningStore: Sendable {
     /// The profile whose `provisionDeviceKey` is exactly `key`, in any tenant.
     func deviceProfile(provisionKey key: String) async throws -> DeviceProfile?
 
+    /// Every `X509_CERTIFICATE_CHAIN` profile that holds a CA certificate, in any tenant.
+    func certificateChainProfiles() async throws -> [DeviceProfile]
+
     /// The device called `name` in `tenantId`, with its credentials and `provisionState`.
     func provisioningSnapshot(tenantId: UUID, deviceName name: String) async throws -> ProvisioningSnapshot?
 

@@ -13,6 +13,7 @@ package final class ProvisionProfileCache: Sendable {
     package let ttlMilliseconds: Int64
     private let capacity: Int
     private let entries = Mutex([String: Entry]())
+    private let chainProfiles = Mutex<(profiles: [DeviceProfile], expires: Int64)?>(nil)
 
     /// - Parameters:
     ///   - ttlMilliseconds: How long an entry is trusted; 0 disables the cache.
@@ -36,8 +37,18 @@ package final class ProvisionProfileCache: Sendable {
         return profile
     }
 
+    /// Every X.509 certificate-chain profile, from the cache or from `load`.
+    package func certificateChainProfiles(now: Int64, load: () async throws -> [DeviceProfile]) async throws -> [DeviceProfile] {
+        guard ttlMilliseconds > 0 else { return try await load() }
+        if let cached = chainProfiles.withLock({ $0 }), cached.expires > now { return cached.profiles }
+        let profiles = try await load()
+        chainProfiles.withLock { $0 = (profiles, now + ttlMilliseconds) }
+        return profiles
+    }
+
     /// Forgets everything (after a profile is created, changed or deleted).
     package func invalidateAll() {
         entries.withLock { $0.removeAll(keepingCapacity: true) }
+        chainProfiles.withLock { $0 = nil }
     }
 }

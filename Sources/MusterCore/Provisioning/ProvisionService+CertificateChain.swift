@@ -24,11 +24,11 @@ extension ProvisionService {
         if let retryAfter = limiter.refusal(source: context.sourceAddress, key: nil, now: now) {
             throw .rateLimited(retryAfterSeconds: retryAfter)
         }
-        guard let leaf = chain.first, let (profile, depth) = try await chainProfile(for: chain, now: now) else { return nil }
+        guard let leaf = chain.first, let (profile, trusted) = try await chainProfile(for: chain, now: now) else { return nil }
         var trail = AuditTrailNote()
         trail.profile = profile
         do throws(ProvisionError) {
-            guard chain[...depth].allSatisfy({ $0.isValid(at: now) }) else { throw .failure(.certificateNotValid) }
+            guard trusted.allSatisfy({ $0.isValid(at: now) }) else { throw .failure(.certificateNotValid) }
             let credentials = try await provisionLeaf(leaf, profile: profile, now: now, trail: &trail)
             record(.success, reason: "PROVISIONED", trail: trail, context: context, now: now)
             return credentials
@@ -57,15 +57,32 @@ extension ProvisionService {
         return name
     }
 
-    /// The chain profile named by the first certificate whose id is a profile key, and that certificate's index.
-    /// A profile of another provision type found by a hash is passed over, as ThingsBoard does.
-    private func chainProfile(for chain: [ClientCertificate], now: Int64) async throws(ProvisionError) -> (DeviceProfile, Int)? {
+    /// The chain profile of `chain`, and the certificates from the leaf up to its CA (whose validity must hold).
+    ///
+    /// As ThingsBoard: the first certificate of the chain whose id is a chain profile's key (a profile of another
+    /// provision type found by a hash is passed over). Beyond ThingsBoard: when the client did not send the CA, a
+    /// chain profile whose CA signed the chain's last certificate (checked by the ``CertificateChainVerifier``).
+    private func chainProfile(for chain: [ClientCertificate], now: Int64) async throws(ProvisionError)
+        -> (DeviceProfile, [ClientCertificate])?
+    {
         for (index, certificate) in chain.enumerated() {
             let key = certificate.credentialsId
             let profile = try await storeCall {
                 try await profileCache.profile(forKey: key, now: now) { try await store.deviceProfile(provisionKey: key) }
             }
-            if let profile, profile.provisionType == .x509CertificateChain { return (profile, index) }
+            if let profile, profile.provisionType == .x509CertificateChain { return (profile, Array(chain[...index])) }
+        }
+        guard let certificateVerifier, let top = chain.last, let topDER = Data(base64Encoded: top.base64DER) else { return nil }
+        let candidates = try await storeCall {
+            try await profileCache.certificateChainProfiles(now: now) { try await store.certificateChainProfiles() }
+        }
+        for profile in candidates {
+            guard let secret = profile.provisionConfiguration.provisionDeviceSecret else { continue }
+            let caBase64 = CredentialRules.trimCertificate(CertificateChainSecret.certificateBlocks(secret).first ?? secret)
+            guard let caDER = Data(base64Encoded: caBase64),
+                let verified = try? certificateVerifier.verify(chain: [Array(topDER), Array(caDER)])
+            else { continue }
+            return (profile, chain + verified.suffix(1))
         }
         return nil
     }

@@ -19,16 +19,21 @@ package struct ProvisionService: Sendable {
     let limiter: ProvisionRateLimiter
     private let audit: any AuditSink
     let profileCache: ProvisionProfileCache
+    let certificateVerifier: (any CertificateChainVerifier)?
 
+    /// - Parameter certificateVerifier: Checks that a presented certificate is signed by a chain profile's CA when the
+    ///   client did not include the CA in its chain; `nil` matches chain profiles by the presented certificates only.
     package init(
         store: any ProvisioningStore, clock: any WallClock, limiter: ProvisionRateLimiter, audit: any AuditSink,
-        profileCache: ProvisionProfileCache = ProvisionProfileCache(ttlMilliseconds: 0)
+        profileCache: ProvisionProfileCache = ProvisionProfileCache(ttlMilliseconds: 0),
+        certificateVerifier: (any CertificateChainVerifier)? = nil
     ) {
         self.store = store
         self.clock = clock
         self.limiter = limiter
         self.audit = audit
         self.profileCache = profileCache
+        self.certificateVerifier = certificateVerifier
     }
 
     /// Provisions a device for `request`.
