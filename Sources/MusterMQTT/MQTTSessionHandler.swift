@@ -51,6 +51,8 @@ final class MQTTSessionHandler: ChannelInboundHandler {
     private var pending = CircularBuffer<Event>()
     private var readingPaused = false
     private var closed = false
+    /// QoS 1/2 PUBLISHes received and not yet acknowledged, held against the Receive Maximum (MQTT 5).
+    private var unacknowledged = 0
 
     /// - Parameters:
     ///   - sessions: Where the session registers so that shutdown can reach it.
@@ -114,6 +116,14 @@ final class MQTTSessionHandler: ChannelInboundHandler {
 
     private func deliver(_ event: Event) {
         guard !closed else { return }
+        if case .packet(.publish(let publish)) = event, publish.qos != .atMostOnce {
+            unacknowledged += 1
+            if unacknowledged > Int(configuration.receiveMaximum), machine.version.hasProperties {
+                pending.removeAll()
+                perform(machine.closeWithReason(.receiveMaximumExceeded)[...])
+                return
+            }
+        }
         if busy {
             pending.append(event)
             if pending.count >= Self.pendingLimit, !readingPaused, let context {
@@ -148,6 +158,7 @@ final class MQTTSessionHandler: ChannelInboundHandler {
             guard !closed, let context else { return }
             switch action {
             case .send(let packet):
+                if case .pubAck = packet { unacknowledged = max(0, unacknowledged - 1) }
                 context.write(wrapOutboundOut(packet), promise: nil)
                 wrote = true
             case .close:

@@ -112,4 +112,21 @@ import Testing
             #expect(try await waiter.value == .disconnect(.init(reasonCode: .serverShuttingDown)))
         }
     }
+
+    @Test func moreUnacknowledgedPublishesThanTheReceiveMaximumCloseWith0x93() async throws {
+        try await MQTTTestHarness.run(configuration: .init(host: "127.0.0.1", port: 0, receiveMaximum: 2)) { harness in
+            _ = try await harness.fixture.devices.save(EntityDraft(name: "flood"), accessToken: "flood-token", tenantId: harness.fixture.tenant.id)
+            try await harness.withClient(.v5) { (client: inout MQTTTestClient) async throws -> Void in
+                let ack = try await client.connect(username: "flood-token")
+                #expect(ack?.properties.receiveMaximum == 2)
+                // Ten QoS 1 PUBLISHes in one write: the session can acknowledge at most one before the others arrive.
+                var burst = ByteBuffer()
+                for id in UInt16(1)...10 { Self.publish("v1/devices/me/telemetry", #"{"n":\#(id)}"#, id: id).write(to: &burst, version: .v5) }
+                try await client.sendRaw(Array(buffer: burst))
+                var last: MQTTPacket?
+                while let packet = try await client.receive() { last = packet }
+                #expect(last == .disconnect(.init(reasonCode: .receiveMaximumExceeded)))
+            }
+        }
+    }
 }
