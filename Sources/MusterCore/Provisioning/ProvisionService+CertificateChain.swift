@@ -102,24 +102,12 @@ extension ProvisionService {
             return try await bind(material, to: existing, profile: profile, now: now)
         }
         guard configuration.allowCreateNewDevicesByX509Certificate == true else { throw .failure(.deviceNotPreProvisioned) }
-        let device = Device(
-            id: EntityIdentifier.make(at: now), tenantId: profile.tenantId, name: name, type: profile.name,
-            deviceProfileId: profile.id, createdTime: now
-        )
-        let credentials = DeviceCredentials(
-            id: EntityIdentifier.make(at: now), deviceId: device.id, createdTime: now, type: material.type,
-            credentialsId: material.credentialsId, credentialsValue: material.credentialsValue
-        )
-        switch try await storeCall({ try await store.createProvisionedDevice(.init(device: device, credentials: credentials, provisionedAt: now)) }) {
-        case .created:
-            trail.deviceId = device.id
+        switch try await createDevice(named: name, profile: profile, material: material, additionalInfo: nil, now: now) {
+        case .created(let deviceId):
+            trail.deviceId = deviceId
             return material
-        case .credentialsTaken:
-            throw .failure(.credentialsTaken)
-        case .nameTaken:
+        case .existing(let existing):
             // A concurrent connection with a certificate of the same name created it first.
-            guard let existing = try await storeCall({ try await store.provisioningSnapshot(tenantId: profile.tenantId, deviceName: name) })
-            else { throw .failure(.storageFailure) }
             trail.deviceId = existing.device.id
             return try await bind(material, to: existing, profile: profile, now: now)
         }

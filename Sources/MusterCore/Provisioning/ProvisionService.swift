@@ -129,12 +129,35 @@ package struct ProvisionService: Sendable {
             trail.deviceId = existing.device.id
             return try resend(request, requested: requested, existing: existing, profile: profile)
         }
+        let material = requested ?? CredentialRules.randomAccessToken()
+        let additionalInfo: JSONValue? = request.gateway ? .object(["gateway": .bool(true)]) : nil
+        switch try await createDevice(named: name, profile: profile, material: material, additionalInfo: additionalInfo, now: now) {
+        case .created(let deviceId):
+            trail.deviceId = deviceId
+            return material
+        case .existing(let existing):
+            // A concurrent request created it first: answer as a re-send of that one.
+            trail.deviceId = existing.device.id
+            return try resend(request, requested: requested, existing: existing, profile: profile)
+        }
+    }
+
+    /// What ``createDevice(named:profile:material:additionalInfo:now:)`` did.
+    enum DeviceCreation {
+        case created(deviceId: UUID)
+        /// A concurrent request created a device of that name first; here it is.
+        case existing(ProvisioningSnapshot)
+    }
+
+    /// Creates a device of `profile` with `material` as its credentials and `provisionState = provisioned`, in one
+    /// transaction; the store's unique constraints decide races.
+    func createDevice(
+        named name: String, profile: DeviceProfile, material: CredentialsMaterial, additionalInfo: JSONValue?, now: Int64
+    ) async throws(ProvisionError) -> DeviceCreation {
         let device = Device(
             id: EntityIdentifier.make(at: now), tenantId: profile.tenantId, name: name, type: profile.name,
-            deviceProfileId: profile.id, additionalInfo: request.gateway ? .object(["gateway": .bool(true)]) : nil,
-            createdTime: now
+            deviceProfileId: profile.id, additionalInfo: additionalInfo, createdTime: now
         )
-        let material = requested ?? CredentialRules.randomAccessToken()
         let credentials = DeviceCredentials(
             id: EntityIdentifier.make(at: now), deviceId: device.id, createdTime: now, type: material.type,
             credentialsId: material.credentialsId, credentialsValue: material.credentialsValue
@@ -142,16 +165,13 @@ package struct ProvisionService: Sendable {
         let plan = ProvisionedDevicePlan(device: device, credentials: credentials, provisionedAt: now)
         switch try await storeCall({ try await store.createProvisionedDevice(plan) }) {
         case .created:
-            trail.deviceId = device.id
-            return material
+            return .created(deviceId: device.id)
         case .credentialsTaken:
             throw .failure(.credentialsTaken)
         case .nameTaken:
-            // A concurrent request created it first: answer as a re-send of that one.
             guard let existing = try await storeCall({ try await store.provisioningSnapshot(tenantId: profile.tenantId, deviceName: name) })
             else { throw .failure(.storageFailure) }
-            trail.deviceId = existing.device.id
-            return try resend(request, requested: requested, existing: existing, profile: profile)
+            return .existing(existing)
         }
     }
 
