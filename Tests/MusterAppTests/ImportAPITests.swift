@@ -137,8 +137,41 @@ import Testing
         }
     }
 
+    @Test func cancellingARunningJobStopsItBetweenBatchesKeepingCommittedRows() async throws {
+        try await TestServer.run { server in
+            let token = try await server.login()
+            // Given a job of 60,000 rows (six batches; a debug build needs seconds for them),
+            var file = "name,type,label,serialNumber,accessToken\n"
+            for index in 0..<60_000 { file += "Bulk-\(index),Bulk Sensor,,SN-\(index),tok-bulk-\(index)\n" }
+            let id = try await submit(server, token: token, file: file)
+            // when it is cancelled right after it was accepted,
+            let cancel = try await server.send("DELETE", "/api/imports/\(id)", token: token)
+            #expect(cancel.status == 200, "\(cancel.text)")
+            #expect(try cancel.json()["cancelRequested"] == .bool(true))
+            // then it stops after a batch as CANCELLED, and exactly the rows it reports are stored.
+            let job = try await waitForEnd(server, token: token, id: id)
+            #expect(job["status"] == .string("CANCELLED"), "\(job)")
+            guard case .number(let text)? = job["created"], let created = Int(text) else {
+                Issue.record("no created count: \(job)")
+                return
+            }
+            #expect(created < 60_000)
+            let list = try await server.send("GET", "/api/tenant/devices?pageSize=1&page=0", token: token)
+            #expect(try list.json()["totalElements"] == .number("\(created)"))
+            // A finished job cannot be cancelled again into another state.
+            let again = try await server.send("DELETE", "/api/imports/\(id)", token: token)
+            #expect(try again.json()["status"] == .string("CANCELLED"))
+        }
+    }
+
     /// Uploads through `POST /api/imports` and waits for the job to end.
     private func upload(_ server: TestServer, token: String, file: String, dryRun: Bool, update: Bool) async throws -> JSONValue {
+        let id = try await submit(server, token: token, file: file, dryRun: dryRun, update: update)
+        return try await waitForEnd(server, token: token, id: id)
+    }
+
+    /// Uploads through `POST /api/imports`; returns the job id from the 202 answer.
+    private func submit(_ server: TestServer, token: String, file: String, dryRun: Bool = false, update: Bool = false) async throws -> String {
         let boundary = "muster-test-boundary"
         let mapping = #"{"entityType":"DEVICE","columns":\#(Self.columns),"delimiter":",","header":true,"update":\#(update),"dryRun":\#(dryRun)}"#
         let body = "--\(boundary)\r\nContent-Disposition: form-data; name=\"mapping\"\r\nContent-Type: application/json\r\n\r\n\(mapping)\r\n"
@@ -149,12 +182,16 @@ import Testing
             headers: ["Content-Type": "multipart/form-data; boundary=\(boundary)"]
         )
         #expect(accepted.status == 202, "\(accepted.text)")
-        let id = try #require(try accepted.json()["id"]?.stringValue)
-        for _ in 0..<200 {
+        return try #require(try accepted.json()["id"]?.stringValue)
+    }
+
+    /// Polls `GET /api/imports/{id}` until the job is no longer running (at most 30 s).
+    private func waitForEnd(_ server: TestServer, token: String, id: String) async throws -> JSONValue {
+        for _ in 0..<600 {
             let job = try await server.send("GET", "/api/imports/\(id)", token: token).json()
             if job["status"] != .string("RUNNING") { return job }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw TestServerError.timedOut("import job \(id) did not finish in 10 s")
+        throw TestServerError.timedOut("import job \(id) did not finish in 30 s")
     }
 }
