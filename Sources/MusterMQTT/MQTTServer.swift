@@ -74,6 +74,7 @@ package struct MQTTServer: Service {
                 server.close(promise: nil)
             }
         } onCancel: {
+            sessions.quiesceAll()
             server.close(promise: nil)
         }
     }
