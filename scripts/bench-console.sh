@@ -5,7 +5,8 @@
 #   page    page 500                   … &page=500
 #   search  name prefix (random)       … &textSearch=device-00NNN (case-insensitive prefix)
 # The data directory is filled once with `muster-bench sqlite-reference` and reused (.bench/console/, git-ignored).
-# Env: ROWS (1000000), DURATION (10 s per run), CONNECTIONS (2), BENCH_DIR (.bench/console), FRESH=1 (refill).
+# Env: ROWS (1000000), DURATION (10 s per run), CONNECTIONS (2), BENCH_DIR (.bench/console), FRESH=1 (refill),
+# MUSTER_BIN and MUSTER_BENCH_BIN (prebuilt binaries: nothing is built).
 # Goal: p99 < 100 ms for each.
 set -euo pipefail
 
@@ -18,16 +19,12 @@ DATA="$BENCH_DIR/data-$ROWS"
 ADMIN_EMAIL="bench-console@muster.local"
 ADMIN_PASSWORD="bench-console-password"
 
-command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-command -v curl >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null; }
-
 cd "$REPO"
-mkdir -p "$BENCH_DIR"
-echo "== building (release)"
-for product in muster muster-bench; do
-    swift build -c release --product "$product" >"$BENCH_DIR/build.log" 2>&1 || { tail -40 "$BENCH_DIR/build.log"; exit 1; }
-done
-BIN="$REPO/.build/release"
+source scripts/lib/bench-server.sh
+bench_need wrk
+bench_need curl
+
+muster_binary muster muster-bench
 
 if [ "${FRESH:-0}" = 1 ]; then rm -rf "$DATA"; fi
 mkdir -p "$BENCH_DIR"
@@ -35,41 +32,23 @@ if [ ! -f "$DATA/.bench-ready" ]; then
     rm -rf "$DATA"
     mkdir -p "$DATA"
     echo "== storing $ROWS devices with muster-bench sqlite-reference"
-    "$BIN/muster-bench" sqlite-reference --rows "$ROWS" --dir "$DATA"
+    "$MUSTER_BENCH_BIN" sqlite-reference --rows "$ROWS" --dir "$DATA"
 fi
 
 LOG="$BENCH_DIR/server.log"
-SERVER_PID=""
-cleanup() {
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -TERM "$SERVER_PID"
-        for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -0 "$SERVER_PID" 2>/dev/null && kill -KILL "$SERVER_PID"
-    fi
-}
-trap cleanup EXIT
+trap muster_stop EXIT
 
 echo "== starting muster (release)"
-"$BIN/muster" serve --data-dir "$DATA" --host 127.0.0.1 --http-port 0 --mqtt-port 0 --mqtts-port 0 --coap-port 0 --log-level warning >"$LOG" 2>&1 &
-SERVER_PID=$!
-PORT=""
-for _ in $(seq 1 300); do
-    PORT="$(sed -n 's/.*http listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$LOG" | head -1)"
-    [ -n "$PORT" ] && break
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$LOG"; echo "muster exited" >&2; exit 1; }
-    sleep 0.1
-done
-[ -n "$PORT" ] || { cat "$LOG"; echo "muster did not start listening within 30 s" >&2; exit 1; }
-BASE="http://127.0.0.1:$PORT"
+muster_start "$DATA" "$LOG"
+BASE="$MUSTER_BASE"
 
 json() { python3 -c "import sys, json; d = json.load(sys.stdin); print($1)"; }
-login() { curl -sf "$BASE/api/auth/login" -H 'Content-Type: application/json' -d "{\"username\":\"$1\",\"password\":\"$2\"}" | json 'd["token"]'; }
 
 if [ ! -f "$DATA/.bench-ready" ]; then
     # sqlite-reference stores the devices under a tenant without users; on the first start the server created the
     # system administrator (and a default tenant). Through the public API, give the devices' tenant an admin.
     SYS_PASSWORD="$(sed -n 's/.*system administrator: sysadmin@muster.local with password \(.*\)$/\1/p' "$LOG" | head -1)"
-    SYS_TOKEN="$(login sysadmin@muster.local "$SYS_PASSWORD")"
+    SYS_TOKEN="$(muster_login sysadmin@muster.local "$SYS_PASSWORD")"
     TENANT_ID="$(curl -sf "$BASE/api/tenants?pageSize=100&page=0" -H "X-Authorization: Bearer $SYS_TOKEN" \
         | json '[t["id"]["id"] for t in d["data"] if t["title"] == "Bench"][0]')"
     curl -sf "$BASE/api/user" -H "X-Authorization: Bearer $SYS_TOKEN" -H 'Content-Type: application/json' -d "{
@@ -77,7 +56,7 @@ if [ ! -f "$DATA/.bench-ready" ]; then
         \"tenantId\": {\"entityType\": \"TENANT\", \"id\": \"$TENANT_ID\"}}" >/dev/null
     touch "$DATA/.bench-ready"
 fi
-TOKEN="$(login "$ADMIN_EMAIL" "$ADMIN_PASSWORD")"
+TOKEN="$(muster_login "$ADMIN_EMAIL" "$ADMIN_PASSWORD")"
 TOTAL="$(curl -sf "$BASE/api/tenant/deviceInfos?pageSize=1&page=0" -H "X-Authorization: Bearer $TOKEN" | json 'd["totalElements"]')"
 echo "== $TOTAL devices stored; wrk: $DURATION s per run, $CONNECTIONS connections"
 

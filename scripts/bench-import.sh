@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Benchmark of bulk import (issue 3). Builds release binaries, generates a ROWS-row device CSV (name, type, label,
-# a server attribute, a shared attribute, a telemetry column, an access token; default 1,000,000 rows), then:
+# Benchmark of bulk import (issue 3). Builds release binaries (or takes MUSTER_BIN and MUSTER_BENCH_BIN), generates a
+# ROWS-row device CSV (name, type, label, a server attribute, a shared attribute, a telemetry column, an access token;
+# default 1,000,000 rows), then:
 #   1. the reference: the same rows inserted straight into a fresh store with prepared statements
 #      (`muster-bench sqlite-reference`), as fast as SQLite allows;
 #   2. the import: a fresh server on loopback, the file uploaded to the job API (POST /api/imports), polled until
@@ -15,48 +16,31 @@ ROWS="${ROWS:-1000000}"
 TIMEOUT="${TIMEOUT:-600}"
 TB_ROWS="${TB_ROWS:-100000}"
 
-command -v curl >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null; }
+source scripts/lib/bench-server.sh
+bench_need curl
 
 work="$(mktemp -d)"
 log="$work/server.log"
-cleanup() {
-    if [ -n "${server:-}" ]; then kill "$server" 2>/dev/null && wait "$server" 2>/dev/null; fi
-    rm -rf "$work"
-}
+cleanup() { muster_stop; rm -rf "$work"; }
 trap cleanup EXIT
 
-echo "== building release"
-for product in muster muster-bench; do
-    timeout 3600 swift build -c release --product "$product" >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
-done
+muster_binary muster muster-bench
 
 echo "== generating $ROWS rows"
-timeout 600 .build/release/muster-bench generate-csv --rows "$ROWS" --out "$work/devices.csv"
+timeout 600 "$MUSTER_BENCH_BIN" generate-csv --rows "$ROWS" --out "$work/devices.csv"
 echo "   $(du -h "$work/devices.csv" | cut -f1) CSV"
 
 echo "== reference: the same rows straight into SQLite"
-reference="$(timeout 1800 .build/release/muster-bench sqlite-reference --rows "$ROWS" --dir "$work/reference" 2>/dev/null)"
+reference="$(timeout 1800 "$MUSTER_BENCH_BIN" sqlite-reference --rows "$ROWS" --dir "$work/reference" 2>/dev/null)"
 echo "$reference" | sed 's/^/   /'
 reference_rps="$(echo "$reference" | sed -n 's/^reference rows\/s: //p')"
 reference_seconds="$(echo "$reference" | sed -n 's/^reference seconds: //p')"
 rm -rf "$work/reference"
 
 echo "== import through the job API"
-MUSTER_ADMIN_EMAIL=bench@muster.local MUSTER_ADMIN_PASSWORD=bench-password-1 \
-    .build/release/muster serve --data-dir "$work/data" --host 127.0.0.1 --http-port 0 --mqtt-port 0 --mqtts-port 0 \
-    --coap-port 0 --log-level warning \
-    >"$log" 2>&1 &
-server=$!
-for _ in $(seq 1 100); do
-    port="$(sed -n 's/.*http listening on [^:]*:\([0-9]*\).*/\1/p' "$log")"
-    [ -n "$port" ] && break
-    sleep 0.1
-done
-[ -n "${port:-}" ] || { cat "$log"; echo "server did not start"; exit 1; }
-base="http://127.0.0.1:$port"
-
-token="$(curl -sf --max-time 10 "$base/api/auth/login" -H 'Content-Type: application/json' \
-    -d '{"username":"bench@muster.local","password":"bench-password-1"}' | sed 's/.*"token":"\([^"]*\)".*/\1/')"
+muster_start_bench "$work/data" "$log"
+base="$MUSTER_BASE"
+token="$MUSTER_TOKEN"
 cat >"$work/mapping.json" <<'EOF'
 {"entityType":"DEVICE","columns":[{"type":"NAME"},{"type":"TYPE"},{"type":"LABEL"},
  {"type":"SERVER_ATTRIBUTE","key":"serialNumber"},{"type":"SHARED_ATTRIBUTE","key":"fw"},
@@ -81,7 +65,7 @@ while [ "$status" = RUNNING ]; do
     status="$(echo "$report" | field status)"
 done
 end="$(date +%s.%N)"
-peak_kb="$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$server/status")"
+peak_kb="$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$MUSTER_PID/status")"
 [ "$status" = DONE ] || { echo "import ended $status: $report"; exit 1; }
 
 total="$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')"
@@ -98,7 +82,7 @@ awk -v rows="$ROWS" -v total="$total" -v upload="$(awk -v a="$start" -v b="$uplo
     }'
 
 echo "== ThingsBoard's JSON endpoint with $TB_ROWS rows"
-timeout 600 .build/release/muster-bench generate-csv --rows "$TB_ROWS" --seed 7 --out "$work/tb.csv"
+timeout 600 "$MUSTER_BENCH_BIN" generate-csv --rows "$TB_ROWS" --seed 7 --out "$work/tb.csv"
 python3 - "$work/tb.csv" "$work/tb.json" <<'PY'
 import json, sys
 text = open(sys.argv[1], encoding="utf-8").read().replace("device-", "tb-device-")

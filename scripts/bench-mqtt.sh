@@ -22,23 +22,17 @@ MAX="${MAX:-200000}"
 RESEND_DEVICES="${RESEND_DEVICES:-1000}"
 WINDOW="${WINDOW:-16}"
 
-apt_install() { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null; }
-command -v curl >/dev/null || apt_install curl
-command -v cc >/dev/null || apt_install gcc
-{ [ -x /usr/sbin/mosquitto ] && command -v mosquitto_passwd >/dev/null; } || apt_install mosquitto
+source scripts/lib/bench-server.sh
+bench_need curl
+bench_need cc gcc
+{ [ -x /usr/sbin/mosquitto ] && command -v mosquitto_passwd >/dev/null; } || bench_apt_install mosquitto
 
-if [ -n "${MUSTER_BIN:-}" ]; then
-    muster="$MUSTER_BIN"
-else
-    echo "== building release"
-    swift build -c release --product muster >/dev/null
-    muster=.build/release/muster
-fi
+muster_binary muster
 
 work="$(mktemp -d)"
 log="$work/server.log"
 cleanup() {
-    [ -n "${server:-}" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+    muster_stop
     [ -n "${broker:-}" ] && kill "$broker" 2>/dev/null && wait "$broker" 2>/dev/null
     rm -rf "$work"
 }
@@ -47,26 +41,10 @@ trap cleanup EXIT
 cc -O2 -o "$work/mqtt-load" benchmarks/mqtt/mqtt-load.c
 load() { "$work/mqtt-load" "$@"; }
 
-MUSTER_ADMIN_EMAIL=bench@muster.local MUSTER_ADMIN_PASSWORD=bench-password-1 \
-    "$muster" serve --data-dir "$work/data" --host 127.0.0.1 --http-port 0 --coap-port 0 --mqtt-port 0 --mqtts-port 0 \
-    --provision-failure-limit 0 --log-level warning >"$log" 2>&1 &
-server=$!
-for _ in $(seq 1 100); do
-    port="$(sed -n 's/.*http listening on [^:]*:\([0-9]*\).*/\1/p' "$log")"
-    mqtt="$(sed -n 's/.*mqtt listening on [^:]*:\([0-9]*\).*/\1/p' "$log")"
-    [ -n "$port" ] && [ -n "$mqtt" ] && break
-    sleep 0.1
-done
-[ -n "${port:-}" ] && [ -n "${mqtt:-}" ] || { cat "$log"; echo "server did not start"; exit 1; }
-base="http://127.0.0.1:$port"
-
-token="$(curl -sf "$base/api/auth/login" -H 'Content-Type: application/json' \
-    -d '{"username":"bench@muster.local","password":"bench-password-1"}' | sed 's/.*"token":"\([^"]*\)".*/\1/')"
-key="bench-key-$RANDOM$RANDOM"
-secret="bench-secret-$RANDOM$RANDOM"
-curl -sf "$base/api/deviceProfile" -H "X-Authorization: Bearer $token" -H 'Content-Type: application/json' -d "{
-  \"name\":\"bench\",\"provisionType\":\"ALLOW_CREATE_NEW_DEVICES\",\"provisionDeviceKey\":\"$key\",
-  \"profileData\":{\"provisionConfiguration\":{\"type\":\"ALLOW_CREATE_NEW_DEVICES\",\"provisionDeviceSecret\":\"$secret\"}}}" >/dev/null
+muster_start_provisioning "$work/data" "$log"
+key="$MUSTER_PROFILE_KEY"
+secret="$MUSTER_PROFILE_SECRET"
+mqtt="$(muster_port mqtt)"
 
 # mosquitto on a free loopback port below the ephemeral range (the load generator's source ports)
 mosquitto_passwd -b -c "$work/mosquitto.passwd" bench bench-password >/dev/null 2>&1

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Benchmark of HTTP provisioning (issue: foundation). Builds a release binary, starts it on a fresh data directory
-# on loopback, and drives it with wrk over keep-alive connections, printing requests/s and p50/p99 latency for:
+# Benchmark of HTTP provisioning (issue: foundation). Builds a release binary (or takes MUSTER_BIN), starts it on a
+# fresh data directory on loopback, and drives it with wrk over keep-alive connections, printing requests/s and
+# p50/p99 latency for:
 #   1. the trivial routes: POST /api/health (parse a small JSON body, answer JSON: the reference, as the
 #      hello-world JSON POST route of the performance notes) and GET /api/health,
 #   2. POST /api/v1/provision for new devices (unique names),
@@ -12,36 +13,21 @@ DURATION="${DURATION:-10}"
 CONNECTIONS="${CONNECTIONS:-64}"
 RESEND_DEVICES="${RESEND_DEVICES:-1000}"
 
-command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-command -v curl >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null; }
+source scripts/lib/bench-server.sh
+bench_need wrk
+bench_need curl
 
-echo "== building release"
-swift build -c release --product muster >/dev/null
+muster_binary muster
 
 work="$(mktemp -d)"
 log="$work/server.log"
-cleanup() { [ -n "${server:-}" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null; rm -rf "$work"; }
+cleanup() { muster_stop; rm -rf "$work"; }
 trap cleanup EXIT
 
-MUSTER_ADMIN_EMAIL=bench@muster.local MUSTER_ADMIN_PASSWORD=bench-password-1 \
-    .build/release/muster serve --data-dir "$work/data" --host 127.0.0.1 --http-port 0 --mqtt-port 0 --mqtts-port 0 --coap-port 0 --provision-failure-limit 0 \
-    --log-level warning >"$log" 2>&1 &
-server=$!
-for _ in $(seq 1 100); do
-    port="$(sed -n 's/.*http listening on [^:]*:\([0-9]*\).*/\1/p' "$log")"
-    [ -n "$port" ] && break
-    sleep 0.1
-done
-[ -n "${port:-}" ] || { cat "$log"; echo "server did not start"; exit 1; }
-base="http://127.0.0.1:$port"
-
-token="$(curl -sf "$base/api/auth/login" -H 'Content-Type: application/json' \
-    -d '{"username":"bench@muster.local","password":"bench-password-1"}' | sed 's/.*"token":"\([^"]*\)".*/\1/')"
-key="bench-key-$RANDOM$RANDOM"
-secret="bench-secret-$RANDOM$RANDOM"
-curl -sf "$base/api/deviceProfile" -H "X-Authorization: Bearer $token" -H 'Content-Type: application/json' -d "{
-  \"name\":\"bench\",\"provisionType\":\"ALLOW_CREATE_NEW_DEVICES\",\"provisionDeviceKey\":\"$key\",
-  \"profileData\":{\"provisionConfiguration\":{\"type\":\"ALLOW_CREATE_NEW_DEVICES\",\"provisionDeviceSecret\":\"$secret\"}}}" >/dev/null
+muster_start_provisioning "$work/data" "$log"
+base="$MUSTER_BASE"
+key="$MUSTER_PROFILE_KEY"
+secret="$MUSTER_PROFILE_SECRET"
 
 echo "== creating $RESEND_DEVICES devices for the re-send run"
 config="$work/curl.cfg"
