@@ -106,6 +106,9 @@ final class MQTTSessionHandler: ChannelInboundHandler {
         if let error = error as? MQTTDecodeError {
             logger.debug("mqtt packet rejected", metadata: ["source": "\(source)", "error": "\(error)"])
             deliver(.decodeFailed(error))
+        } else if let refusal = peer?.refusedBecause {
+            logger.debug("mqtt tls client certificate chain refused", metadata: ["source": "\(source)", "reason": "\(refusal)"])
+            closeNow()
         } else {
             logger.debug("mqtt connection ended with an error", metadata: ["error": "\(error)"])
             closeNow()
