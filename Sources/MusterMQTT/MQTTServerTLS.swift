@@ -1,8 +1,6 @@
-import Foundation
 import MusterCore
 import NIOCore
 import NIOSSL
-import Synchronization
 
 /// TLS for the MQTT listener: the server's certificate and key, and client certificates requested but optional
 /// (provisioning and token devices connect without one). A presented chain is checked link by link during the
@@ -70,18 +68,4 @@ extension MQTTServerTLS.SetupError: CustomStringConvertible {
         case .invalidContext(let reason): return "TLS: the certificate and key do not make a TLS context: \(reason)"
         }
     }
-}
-
-/// The certificate chain a TLS client presented, set during the handshake and read when its CONNECT arrives.
-final class PeerCertificates: Sendable {
-    private let state = Mutex<[ClientCertificate]?>(nil)
-    private let refusal = Mutex<CertificateChainError?>(nil)
-
-    func store(_ chain: [ClientCertificate]) { state.withLock { $0 = chain } }
-    func refuse(_ error: CertificateChainError) { refusal.withLock { $0 = error } }
-
-    /// The verified chain, leaf first; `nil` when the client presented none.
-    var chain: [ClientCertificate]? { state.withLock { $0 } }
-    /// Why the handshake refused the client's chain, if it did.
-    var refusedBecause: CertificateChainError? { refusal.withLock { $0 } }
 }
