@@ -232,7 +232,10 @@ let package = Package(
         .testTarget(
             name: "MusterAppTests",
             dependencies: [
-                "MusterApp", "MusterCore", "MusterHTTP", "MusterTestSupport",
+                "MusterApp", "MusterCore", "MusterHTTP", "MusterMQTTCodec", "MusterTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

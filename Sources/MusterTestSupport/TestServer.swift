@@ -50,7 +50,7 @@ package struct TestServer: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await runtime.group.run() }
             var ports: [String: Int] = [:]
-            for name in ["http", "mqtt", "coap"] { ports[name] = await runtime.listeners.address(of: name).port }
+            for name in ["http", "mqtt", "mqtts", "coap"] { ports[name] = await runtime.listeners.address(of: name).port }
             let server = TestServer(
                 baseURL: "http://127.0.0.1:\(ports["http"] ?? 0)", bootstrap: runtime.bootstrap, dataDirectory: directory.path,
                 ports: ports
