@@ -20,7 +20,7 @@ extension MQTTSessionHandler.StateMachine {
             let recorded = Action.recordMalformedProvision(error)
             if case .invalidProtobuf = error {
                 if version.hasProperties, let identifier = publish.packetIdentifier {
-                    return [recorded, .send(.pubAck(.init(packetIdentifier: identifier, reasonCode: .payloadFormatInvalid)))]
+                    return [recorded] + ack(identifier, .payloadFormatInvalid)
                 }
                 return [recorded] + closeWithReason(.payloadFormatInvalid)
             }
@@ -42,9 +42,11 @@ extension MQTTSessionHandler.StateMachine {
         return actions
     }
 
-    /// A PUBACK for a QoS 1 PUBLISH (nothing for QoS 0); 3.1.1 drops the reason code.
-    func ack(_ packetIdentifier: UInt16?, _ reason: MQTTReasonCode) -> [Action] {
+    /// A PUBACK for a QoS 1 PUBLISH (nothing for QoS 0); 3.1.1 drops the reason code. The PUBLISH no longer counts
+    /// against the Receive Maximum.
+    mutating func ack(_ packetIdentifier: UInt16?, _ reason: MQTTReasonCode) -> [Action] {
         guard let packetIdentifier else { return [] }
+        unacknowledged = max(0, unacknowledged - 1)
         return [.send(.pubAck(.init(packetIdentifier: packetIdentifier, reasonCode: reason)))]
     }
 

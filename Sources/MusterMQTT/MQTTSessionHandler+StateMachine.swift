@@ -43,6 +43,8 @@ extension MQTTSessionHandler {
         /// The provisioning answer format; once protobuf, it stays protobuf for the session (§3.1).
         var responseFormat: ProvisionPayloadFormat = .json
         private var nextPacketIdentifier: UInt16 = 1
+        /// QoS 1/2 PUBLISHes received and not yet acknowledged, held against the Receive Maximum (MQTT 5).
+        var unacknowledged = 0
 
         init(configuration: MQTTServerConfiguration, clock: any WallClock) {
             self.configuration = configuration
@@ -57,6 +59,15 @@ extension MQTTSessionHandler {
         /// The TLS handshake's client certificate chain; it then authenticates every non-provisioning CONNECT (§3.4).
         mutating func presentCertificates(_ chain: [ClientCertificate]) {
             certificates = chain.isEmpty ? nil : chain
+        }
+
+        /// A packet came off the wire, before it waits its turn behind a core call: a QoS 1/2 PUBLISH counts against
+        /// the Receive Maximum announced in CONNACK until it is acknowledged; one too many closes with 0x93 (MQTT 5).
+        mutating func arrived(_ packet: MQTTPacket) -> [Action] {
+            guard case .publish(let publish) = packet, publish.qos != .atMostOnce, phase != .closed else { return [] }
+            unacknowledged += 1
+            guard version.hasProperties, unacknowledged > Int(configuration.receiveMaximum) else { return [] }
+            return closeWithReason(.receiveMaximumExceeded)
         }
 
         /// A packet arrived.

@@ -51,8 +51,6 @@ final class MQTTSessionHandler: ChannelInboundHandler {
     private var pending = CircularBuffer<Event>()
     private var readingPaused = false
     private var closed = false
-    /// QoS 1/2 PUBLISHes received and not yet acknowledged, held against the Receive Maximum (MQTT 5).
-    private var unacknowledged = 0
 
     /// - Parameters:
     ///   - sessions: Where the session registers so that shutdown can reach it.
@@ -119,11 +117,11 @@ final class MQTTSessionHandler: ChannelInboundHandler {
 
     private func deliver(_ event: Event) {
         guard !closed else { return }
-        if case .packet(.publish(let publish)) = event, publish.qos != .atMostOnce {
-            unacknowledged += 1
-            if unacknowledged > Int(configuration.receiveMaximum), machine.version.hasProperties {
+        if case .packet(let packet) = event {
+            let refusal = machine.arrived(packet)
+            guard refusal.isEmpty else {
                 pending.removeAll()
-                perform(machine.closeWithReason(.receiveMaximumExceeded)[...])
+                perform(refusal[...])
                 return
             }
         }
@@ -161,7 +159,6 @@ final class MQTTSessionHandler: ChannelInboundHandler {
             guard !closed, let context else { return }
             switch action {
             case .send(let packet):
-                if case .pubAck = packet { unacknowledged = max(0, unacknowledged - 1) }
                 context.write(wrapOutboundOut(packet), promise: nil)
                 wrote = true
             case .close:

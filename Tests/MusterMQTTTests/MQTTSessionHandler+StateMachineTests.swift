@@ -354,4 +354,23 @@ import Testing
         provisioning.presentCertificates(chain)
         #expect(provisioning.received(connect(.v311, username: "provision")) == [.checkProvisionSource])
     }
+
+    @Test(arguments: [MQTTProtocolVersion.v5, .v311])
+    func unacknowledgedPublishesAreHeldAgainstTheReceiveMaximum(version: MQTTProtocolVersion) {
+        var limited = configuration
+        limited.receiveMaximum = 2
+        var machine = Machine(configuration: limited, clock: clock)
+        _ = machine.received(connect(version, username: "token"))
+        _ = machine.authenticated()
+        let telemetry = publish("v1/devices/me/telemetry", #"{"t":1}"#)
+        #expect(machine.arrived(telemetry) == [])
+        #expect(machine.arrived(publish("v1/devices/me/telemetry", "{}", qos: .atMostOnce)) == [])  // QoS 0 is not held
+        #expect(machine.arrived(telemetry) == [])
+        // An acknowledgement frees a place.
+        #expect(machine.devicePublishCompleted(packetIdentifier: 7, .stored) == [.send(.pubAck(.init(packetIdentifier: 7)))])
+        #expect(machine.arrived(telemetry) == [])
+        // One too many: MQTT 5 closes with 0x93; 3.1.1 has no Receive Maximum.
+        let expected: [Action] = version == .v5 ? [.send(.disconnect(.init(reasonCode: .receiveMaximumExceeded))), .close] : []
+        #expect(machine.arrived(telemetry) == expected)
+    }
 }

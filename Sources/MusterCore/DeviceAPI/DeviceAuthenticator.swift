@@ -1,3 +1,5 @@
+import Foundation
+
 /// What an MQTT client presented in CONNECT, for device authentication.
 package struct MQTTConnectCredentials: Sendable, Hashable {
     /// The client identifier as sent (possibly empty).
@@ -41,7 +43,8 @@ package struct DeviceAuthenticator: Sendable {
     private let profiles: (any ProfileStore)?
     private let certificateProvisioning: ProvisionService?
     private let clock: any WallClock
-    private let transportTypes: ProfileTransportCache
+    /// Each profile's transport type, so that a CONNECT does not read and decode its profile every time.
+    private let transportTypes: ExpiringCache<UUID, String?>
 
     /// - Parameters:
     ///   - devices: Where credentials are looked up.
@@ -53,7 +56,7 @@ package struct DeviceAuthenticator: Sendable {
     ///     the profile on every authentication).
     package init(
         devices: any DeviceStore, profiles: (any ProfileStore)? = nil, certificateProvisioning: ProvisionService? = nil,
-        clock: any WallClock = SystemWallClock(), transportTypes: ProfileTransportCache = ProfileTransportCache()
+        clock: any WallClock = SystemWallClock(), transportTypes: ExpiringCache<UUID, String?> = ExpiringCache()
     ) {
         self.devices = devices
         self.profiles = profiles
@@ -150,8 +153,8 @@ package struct DeviceAuthenticator: Sendable {
         guard let profiles else { return }
         let transportType: String?
         do {
-            transportType = try await transportTypes.transportType(of: device.deviceProfileId, now: clock.nowMilliseconds()) {
-                try await profiles.deviceProfile(id: device.deviceProfileId, tenantId: device.tenantId)
+            transportType = try await transportTypes.value(for: device.deviceProfileId, now: clock.nowMilliseconds()) {
+                try await profiles.deviceProfile(id: device.deviceProfileId, tenantId: device.tenantId)?.transportType
             }
         } catch { throw .storageFailure }
         guard let type = transportType, type != "DEFAULT", type != allowed else { return }

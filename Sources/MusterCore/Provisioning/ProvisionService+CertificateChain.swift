@@ -33,12 +33,7 @@ extension ProvisionService {
             record(.success, reason: "PROVISIONED", trail: trail, context: context, now: now)
             return credentials
         } catch {
-            limiter.recordFailure(source: context.sourceAddress, key: profile.provisionDeviceKey ?? "", now: now)
-            switch error {
-            case .notFound(let reason): record(.notFound, reason: reason.rawValue, trail: trail, context: context, now: now)
-            case .failure(let reason): record(.failure, reason: reason.code, trail: trail, context: context, now: now)
-            case .rateLimited: record(.rateLimited, reason: "RATE_LIMITED", trail: trail, context: context, now: now)
-            }
+            recordFailure(error, key: profile.provisionDeviceKey ?? "", trail: trail, context: context, now: now)
             throw error
         }
     }

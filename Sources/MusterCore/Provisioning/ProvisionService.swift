@@ -53,13 +53,18 @@ package struct ProvisionService: Sendable {
             record(.success, reason: "PROVISIONED", trail: trail, context: context, now: now)
             return credentials
         } catch {
-            limiter.recordFailure(source: context.sourceAddress, key: request.provisionDeviceKey, now: now)
-            switch error {
-            case .notFound(let reason): record(.notFound, reason: reason.rawValue, trail: trail, context: context, now: now)
-            case .failure(let reason): record(.failure, reason: reason.code, trail: trail, context: context, now: now)
-            case .rateLimited: record(.rateLimited, reason: "RATE_LIMITED", trail: trail, context: context, now: now)
-            }
+            recordFailure(error, key: request.provisionDeviceKey, trail: trail, context: context, now: now)
             throw error
+        }
+    }
+
+    /// Counts a failed attempt against its source and key, and audits it with its precise reason.
+    func recordFailure(_ error: ProvisionError, key: String, trail: AuditTrailNote, context: ProvisionContext, now: Int64) {
+        limiter.recordFailure(source: context.sourceAddress, key: key, now: now)
+        switch error {
+        case .notFound(let reason): record(.notFound, reason: reason.rawValue, trail: trail, context: context, now: now)
+        case .failure(let reason): record(.failure, reason: reason.code, trail: trail, context: context, now: now)
+        case .rateLimited: record(.rateLimited, reason: "RATE_LIMITED", trail: trail, context: context, now: now)
         }
     }
 

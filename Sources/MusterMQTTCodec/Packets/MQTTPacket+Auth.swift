@@ -25,17 +25,11 @@ extension MQTTPacket {
             version: MQTTProtocolVersion
         ) throws(MQTTDecodeError) -> Self {
             guard version.hasProperties else { throw .unknownPacketType(MQTTPacketType.auth.rawValue) }
-            var packet = Self()
-            if body.readableBytes > 0 {
-                let code = try body.readMQTTInteger(as: UInt8.self, packet: .auth, field: .reasonCode)
-                guard let value = MQTTReasonCode(rawValue: code), value.isAllowed(in: .auth) else {
-                    throw .invalidReasonCode(packet: .auth, code: code)
-                }
-                packet.reasonCode = value
-                packet.properties = try .read(from: &body, packet: .auth)
-            }
+            let (reasonCode, properties) = try body.readMQTTReasonCodeAndProperties(
+                packet: .auth, default: .success, propertiesOptional: false
+            )
             try body.expectMQTTBodyConsumed(packet: .auth)
-            return packet
+            return Self(reasonCode: reasonCode, properties: properties)
         }
 
         /// Writes the body; empty for Success without properties.
@@ -43,9 +37,7 @@ extension MQTTPacket {
         ///   - buffer: The buffer to append to.
         ///   - version: The connection's protocol version (MQTT 5).
         package func write(to buffer: inout ByteBuffer, version: MQTTProtocolVersion) {
-            guard reasonCode != .success || !properties.isEmpty else { return }
-            buffer.writeInteger(reasonCode.rawValue)
-            properties.write(to: &buffer)
+            buffer.writeMQTTReasonCodeAndProperties(reasonCode, properties, default: .success, propertiesOptional: false)
         }
     }
 }

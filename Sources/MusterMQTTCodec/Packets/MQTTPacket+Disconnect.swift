@@ -25,15 +25,10 @@ extension MQTTPacket {
             version: MQTTProtocolVersion
         ) throws(MQTTDecodeError) -> Self {
             var packet = Self()
-            if version.hasProperties, body.readableBytes > 0 {
-                let code = try body.readMQTTInteger(as: UInt8.self, packet: .disconnect, field: .reasonCode)
-                guard let value = MQTTReasonCode(rawValue: code), value.isAllowed(in: .disconnect) else {
-                    throw .invalidReasonCode(packet: .disconnect, code: code)
-                }
-                packet.reasonCode = value
-                if body.readableBytes > 0 {
-                    packet.properties = try .read(from: &body, packet: .disconnect)
-                }
+            if version.hasProperties {
+                (packet.reasonCode, packet.properties) = try body.readMQTTReasonCodeAndProperties(
+                    packet: .disconnect, default: .normalDisconnection
+                )
             }
             try body.expectMQTTBodyConsumed(packet: .disconnect)
             return packet
@@ -44,9 +39,8 @@ extension MQTTPacket {
         ///   - buffer: The buffer to append to.
         ///   - version: The connection's protocol version; 3.1.1 writes nothing.
         package func write(to buffer: inout ByteBuffer, version: MQTTProtocolVersion) {
-            guard version.hasProperties, reasonCode != .normalDisconnection || !properties.isEmpty else { return }
-            buffer.writeInteger(reasonCode.rawValue)
-            if !properties.isEmpty { properties.write(to: &buffer) }
+            guard version.hasProperties else { return }
+            buffer.writeMQTTReasonCodeAndProperties(reasonCode, properties, default: .normalDisconnection)
         }
     }
 }

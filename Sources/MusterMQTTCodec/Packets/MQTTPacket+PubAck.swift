@@ -32,16 +32,8 @@ extension MQTTPacket {
             let packetIdentifier = try body.readMQTTPacketIdentifier(packet: packet)
             var reasonCode = MQTTReasonCode.success
             var properties = MQTTProperties()
-            // MQTT 5 §3.4.2.1: the reason code and the properties may each be left out from the end.
-            if version.hasProperties, body.readableBytes > 0 {
-                let code = try body.readMQTTInteger(as: UInt8.self, packet: packet, field: .reasonCode)
-                guard let value = MQTTReasonCode(rawValue: code), value.isAllowed(in: packet) else {
-                    throw .invalidReasonCode(packet: packet, code: code)
-                }
-                reasonCode = value
-                if body.readableBytes > 0 {
-                    properties = try .read(from: &body, packet: packet)
-                }
+            if version.hasProperties {
+                (reasonCode, properties) = try body.readMQTTReasonCodeAndProperties(packet: packet, default: .success)
             }
             try body.expectMQTTBodyConsumed(packet: packet)
             return Self(packetIdentifier: packetIdentifier, reasonCode: reasonCode, properties: properties)
@@ -53,9 +45,8 @@ extension MQTTPacket {
         ///   - version: The connection's protocol version; 3.1.1 writes the packet identifier only.
         package func write(to buffer: inout ByteBuffer, version: MQTTProtocolVersion) {
             buffer.writeInteger(packetIdentifier)
-            guard version.hasProperties, reasonCode != .success || !properties.isEmpty else { return }
-            buffer.writeInteger(reasonCode.rawValue)
-            if !properties.isEmpty { properties.write(to: &buffer) }
+            guard version.hasProperties else { return }
+            buffer.writeMQTTReasonCodeAndProperties(reasonCode, properties, default: .success)
         }
     }
 }

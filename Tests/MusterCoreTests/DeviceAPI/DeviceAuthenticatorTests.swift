@@ -91,7 +91,7 @@ import Testing
         let profile = try await fixture.profiles.saveDeviceProfile(DeviceProfileDraft(name: "switch", transportType: "MQTT"), tenantId: fixture.tenant.id)
         _ = try await fixture.devices.save(EntityDraft(name: "s", profileId: profile.id), accessToken: "switch-token", tenantId: fixture.tenant.id)
         let authenticator = DeviceAuthenticator(
-            devices: fixture.store, profiles: fixture.store, clock: fixture.clock, transportTypes: ProfileTransportCache(ttlMilliseconds: 1000)
+            devices: fixture.store, profiles: fixture.store, clock: fixture.clock, transportTypes: ExpiringCache(ttlMilliseconds: 1000)
         )
         let credentials = MQTTConnectCredentials(clientId: "", username: "switch-token", password: nil)
         _ = try await authenticator.authenticate(mqtt: credentials)
