@@ -1,3 +1,4 @@
+import Foundation
 import MusterCoAPCodec
 import NIOCore
 
@@ -26,7 +27,8 @@ extension CoAPRouter {
                 await provision(request, body: body, block1: block1, peer: peer)
             }
         }
-        let token = path[2]
+        // A client that did not decode its URI sends `a%20b` as the option; decode it as the HTTP API does.
+        let token = path[2].removingPercentEncoding ?? path[2]
         switch (path[3], request.code) {
         case ("telemetry", .post):
             return await withBody(request, key: transferKey) { body, block1 in

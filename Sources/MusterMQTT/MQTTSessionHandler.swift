@@ -278,7 +278,8 @@ final class MQTTSessionHandler: ChannelInboundHandler {
         do {
             try await call()
             return .stored
-        } catch DeviceAPIError.invalidPayload {
+        } catch DeviceAPIError.invalidPayload(let failure) {
+            logger.info("mqtt device payload refused", metadata: ["reason": "\(TelemetryService.describe(failure))"])
             return .invalidPayload
         } catch {
             logger.warning("mqtt device publish failed", metadata: ["error": "\(error)"])

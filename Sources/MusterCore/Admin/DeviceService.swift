@@ -9,11 +9,15 @@ package struct EntityDraft: Sendable, Hashable {
     package var profileId: UUID?
     package var label: String?
     package var additionalInfo: JSONValue?
+    /// The `version` the client read; an update whose version is not the stored one is refused
+    /// (``AdminError/versionMismatch(_:)``). `nil` skips the check.
+    package var version: Int64?
 
     package init(
         id: UUID? = nil, name: String, type: String? = nil, profileId: UUID? = nil, label: String? = nil,
-        additionalInfo: JSONValue? = nil
+        additionalInfo: JSONValue? = nil, version: Int64? = nil
     ) {
+        self.version = version
         self.id = id
         self.name = name
         self.type = type
@@ -56,11 +60,13 @@ package struct DeviceService: Sendable {
     package func save(
         _ draft: EntityDraft, accessToken: String? = nil, credentials: CredentialsDraft? = nil, tenantId: UUID
     ) async throws -> Device {
-        try EntityName.validateOrThrow(draft.name, kind: .device)
+        var draft = draft
+        draft.name = try EntityName.normalizedOrThrow(draft.name, kind: .device)
         let profile = try await resolveProfile(draft, tenantId: tenantId)
         let now = clock.nowMilliseconds()
         if let id = draft.id {
             guard var device = try await store.device(id: id, tenantId: tenantId) else { throw AdminError.notFound(.device, id) }
+            if let version = draft.version, version != device.version { throw AdminError.versionMismatch(.device) }
             device.name = draft.name
             device.label = draft.label
             device.type = profile.name

@@ -231,17 +231,21 @@ package struct ProvisionService: Sendable {
         return stored
     }
 
-    /// The credentials a request asks for (spec §2.3), or `nil` when it names none.
+    /// The credentials a request asks for (spec §2.3), or `nil` when it names none. A request whose
+    /// `credentialsType` is MQTT_BASIC or X509_CERTIFICATE always names credentials: without the fields they need it
+    /// is refused (firmware that asked for MQTT basic must never get a bare token), and an X.509 `hash` must be a
+    /// certificate.
     package static func requestedCredentials(_ request: ProvisionRequest) throws(CredentialsError) -> CredentialsMaterial? {
-        guard request.carriesCredentials else { return nil }
-        switch request.credentialsType ?? .accessToken {
+        let type = request.credentialsType ?? .accessToken
+        guard request.carriesCredentials || type == .mqttBasic || type == .x509Certificate else { return nil }
+        switch type {
         case .accessToken:
             return try CredentialRules.accessToken(request.token)
         case .mqttBasic:
             let fields = MQTTBasicCredentials(clientId: request.clientId, userName: request.username, password: request.password)
             return try CredentialRules.mqttBasic(fields)
         case .x509Certificate:
-            return try CredentialRules.x509(request.hash)
+            return try CredentialRules.x509Certificate(request.hash)
         case .lwm2mCredentials:
             throw .unsupportedType(.lwm2mCredentials)
         }
