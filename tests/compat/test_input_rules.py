@@ -272,7 +272,8 @@ def test_saving_with_a_stale_version_is_409(rest, base_url, run_id):
     r = requests.post(f"{base_url}/api/device", json=plain, headers=headers, timeout=30)
     assert r.status_code == 200 and r.json()["label"] == "third"
 
-    profile = rest.save_device_profile(device_profile(f"ir-vprof-{run_id}", "DISABLED", None, None))
+    profile = rest.save_device_profile(device_profile(f"ir-vprof-{run_id}", "ALLOW_CREATE_NEW_DEVICES",
+                                                      "ir-vkey-" + secrets.token_hex(6), "ir-vsecret"))
     stale = rest.get_device_profile_by_id(profile.id.id)
     fresh = rest.get_device_profile_by_id(profile.id.id)
     fresh.description = "fresh"
