@@ -247,6 +247,32 @@ def run_id() -> str:
     return secrets.token_hex(4)
 
 
+@pytest.fixture(scope="session")
+def libcoap_client() -> str:
+    """libcoap's command-line client; run.sh installs it, so its absence fails the tests that need it."""
+    path = shutil.which("coap-client-notls") or shutil.which("coap-client")
+    assert path, "libcoap's coap-client-notls is not installed (tests/compat/run.sh installs libcoap3-bin)"
+    return path
+
+
+@pytest.fixture(scope="session")
+def mosquitto_clients() -> str:
+    """mosquitto_pub (and _sub, _rr); run.sh installs them, so their absence fails the tests that need them."""
+    path = shutil.which("mosquitto_pub")
+    assert path, "mosquitto_pub is not installed (tests/compat/run.sh installs mosquitto-clients)"
+    return path
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """A skipped test fails the run: every tool the suite needs is installed by run.sh, so nothing may skip."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
+    if skipped and session.exitstatus == 0:
+        session.exitstatus = 1
+        if reporter:
+            reporter.write_line(f"FAILED: {skipped} test(s) skipped; the suite allows no skips", red=True)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
