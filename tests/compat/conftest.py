@@ -164,7 +164,10 @@ def muster_server():
     global _server
     binary = server_binary()
     data_dir = Path(tempfile.mkdtemp(prefix="muster-compat-"))
-    server = MusterServer(binary, data_dir, log_dir() / "server.log")
+    # The shared server's failure limiter is off: many tests send wrong secrets on purpose, and their count must
+    # never turn an unrelated test's request into a 429. The limiter is tested on servers of its own
+    # (test_provisioning_muster.py).
+    server = MusterServer(binary, data_dir, log_dir() / "server.log", extra_args=("--provision-failure-limit", "0"))
     _server = server
     try:
         server.start()
