@@ -221,7 +221,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MusterHTTPTests",
-            dependencies: ["MusterHTTP", "MusterCore"],
+            dependencies: ["MusterHTTP", "MusterCore", .product(name: "HTTPTypes", package: "swift-http-types")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -20,11 +20,24 @@ fi
 echo "== swift build"
 swift build --build-tests
 
+# Each suite writes a JUnit/xUnit report; a failing suite does not stop the others, and the run ends with one
+# line of totals per suite (passed, failed, skipped or disabled). Any failure or skip fails the run.
+reports=".build/test-reports"
+rm -rf "$reports"
+mkdir -p "$reports"
+status=0
+
 echo "== swift test"
-swift test --skip-build
+swift test --skip-build --xunit-output "$reports/swift.xml" || status=1
 
 echo "== ThingsBoard SDK compatibility suite"
-MUSTER_BIN="$PWD/.build/debug/muster" tests/compat/run.sh
+MUSTER_BIN="$PWD/.build/debug/muster" tests/compat/run.sh --junitxml="$reports/compat.xml" || status=1
 
 echo "== web console in headless Chromium"
-MUSTER_BIN="$PWD/.build/debug/muster" tests/browser/run.sh
+MUSTER_BIN="$PWD/.build/debug/muster" tests/browser/run.sh -rs --junitxml="$reports/browser.xml" || status=1
+
+python3 scripts/lib/test-totals.py \
+    "swift test=$reports/swift-swift-testing.xml" \
+    "compat (SDKs, clients)=$reports/compat.xml" \
+    "browser (console)=$reports/browser.xml" || status=1
+exit "$status"

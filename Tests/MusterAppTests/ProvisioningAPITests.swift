@@ -52,9 +52,13 @@ import Testing
             #expect(telemetry.status == 200)
 
             let audit = try await server.send("GET", "/api/audit/logs?pageSize=50&page=0", token: token)
-            try await Task.sleep(for: .milliseconds(300))
-            let later = try await server.send("GET", "/api/audit/logs?pageSize=50&page=0&outcome=NOT_FOUND", token: token)
             #expect(audit.status == 200)
+            // Audit entries are written in batches: poll (at most 5 s) until the refused attempt is there.
+            var later = try await server.send("GET", "/api/audit/logs?pageSize=50&page=0&outcome=NOT_FOUND", token: token)
+            for _ in 0..<100 where try later.json()["totalElements"] == .number("0") {
+                try await Task.sleep(for: .milliseconds(50))
+                later = try await server.send("GET", "/api/audit/logs?pageSize=50&page=0&outcome=NOT_FOUND", token: token)
+            }
             #expect(try later.json()["totalElements"] == .number("1"))
             #expect(!later.text.contains("nope"))
         }

@@ -30,19 +30,23 @@ struct CoAPRouterProvisionTests {
         #expect(refused.text == #"{"errorMsg":"Provision data was not found!","status":"NOT_FOUND"}"#)
     }
 
-    @Test("A retransmitted CON is answered from the cache with the same bytes")
+    @Test("A retransmitted CON is answered from the cache with the same bytes, and processed once")
     func retransmission() async throws {
-        let harness = try await RouterHarness.make()
+        // A failed attempt counts against the source's limit of 2: were a retransmission processed again, the
+        // copies would count too, and the source would be refused (4.29) before the next new request.
+        let harness = try await RouterHarness.make(failureLimit: 2)
         _ = try await harness.fixture.makeProfile(.allowCreateNewDevices, key: "k2", secret: "s2")
-        let request = RouterHarness.request(
-            .post,
-            "api/v1/provision",
-            payload: RouterHarness.provisionJSON(name: "dup", key: "k2", secret: "s2"),
-            messageID: 77
-        )
+        let wrong = RouterHarness.provisionJSON(name: "dup", key: "k2", secret: "wrong")
+        let request = RouterHarness.request(.post, "api/v1/provision", payload: wrong, messageID: 77)
         let first = await harness.router.handle(request.encoded(), from: harness.peer)
         let second = await harness.router.handle(request.encoded(), from: harness.peer)
-        #expect(first != nil && first == second)
+        let third = await harness.router.handle(request.encoded(), from: harness.peer)
+        #expect(first != nil && first == second && second == third)
+
+        let next = RouterHarness.request(.post, "api/v1/provision", payload: wrong, messageID: 78)
+        #expect(try await harness.send(next)?.code == .badRequest)  // the second failure: still answered
+        let after = RouterHarness.request(.post, "api/v1/provision", payload: wrong, messageID: 79)
+        #expect(try await harness.send(after)?.code == .tooManyRequests)  // the limit is reached only now
     }
 
     @Test("A refused source gets 4.29 with Max-Age")

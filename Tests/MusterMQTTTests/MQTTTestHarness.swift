@@ -39,7 +39,11 @@ struct MQTTTestHarness: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { return }
+            guard let port = await iterator.next() else {
+                // The server stopped before it listened: fail, never pass a test that ran nothing.
+                await group.triggerGracefulShutdown()
+                throw MQTTTestHarnessError.serverStoppedBeforeListening
+            }
             do {
                 try await body(MQTTTestHarness(
                     fixture: fixture, changes: changes, port: port, shutdown: { await group.triggerGracefulShutdown() }
@@ -110,4 +114,10 @@ struct MQTTTestClient {
         guard case .connAck(let ack)? = try await receive() else { return nil }
         return ack
     }
+}
+
+/// Why the harness could not run a test's body.
+enum MQTTTestHarnessError: Error {
+    /// The listener's port stream ended before announcing a port.
+    case serverStoppedBeforeListening
 }

@@ -128,6 +128,11 @@ class Rest:
         response.raise_for_status()
         return response.json()
 
+    def post(self, path: str, body: dict):
+        response = requests.post(f"{self.base_url}{path}", headers=self.headers, json=body, timeout=30)
+        assert response.status_code == 200, f"POST {path}: {response.status_code} {response.text}"
+        return response.json()
+
 
 @pytest.fixture(scope="session")
 def rest(base_url) -> Rest:

@@ -1,7 +1,8 @@
 """The web console, driven in headless Chromium against the real server (issue 6's scenarios).
 
-The tests run in file order and share one browser session: log in, create a provisioning profile and provision a
-device with its key and secret, then run the import wizard on the issue's files.
+The tests share one browser session (log in, create a provisioning profile and provision a device with its key and
+secret, run the import wizard on the issue's files, …), but each prepares what it needs through the REST API, so
+any one of them can run alone and in any order.
 """
 from __future__ import annotations
 
@@ -95,9 +96,9 @@ def shot(driver, name, height=800, scroll_to=None):
     driver.set_window_size(1280, 800)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def console(driver, base_url):
-    """The browser, logged in (logs in through the form when needed)."""
+    """The browser, logged in (logs in through the form when needed, e.g. after the login test logged out)."""
     driver.get(f"{base_url}/")
     if driver.find_elements(By.CSS_SELECTOR, "form.login-card") or not driver.find_elements(By.ID, "logout"):
         login(driver, ADMIN_EMAIL, ADMIN_PASSWORD)
@@ -199,6 +200,35 @@ def test_profile_key_and_secret_provision_a_device(console, base_url, rest):
 
 # ---- import wizard ----------------------------------------------------------------------------------------------
 
+ISSUE_NAMES = ("Sensor-001", "Sensor-002", "Gateway-001")
+
+
+def import_issue_devices(rest):
+    """Makes the issue's three devices exist as its file describes them (created, or updated in place)."""
+    columns = [{"type": "NAME"}, {"type": "TYPE"}, {"type": "LABEL"}, {"type": "SERVER_ATTRIBUTE", "key": "serialNumber"},
+               {"type": "ACCESS_TOKEN"}]
+    result = rest.post("/api/device/bulk_import", {
+        "file": ISSUE_CSV, "mapping": {"columns": columns, "delimiter": ",", "update": True, "header": True}})
+    assert result["created"] + result["updated"] == 3, result
+
+
+def delete_issue_devices(rest):
+    """Removes the issue's three devices, if they exist."""
+    for name in ISSUE_NAMES:
+        found = requests.get(f"{rest.base_url}/api/tenant/device", params={"deviceName": name}, headers=rest.headers,
+                             timeout=10)
+        if found.status_code == 200:
+            deleted = requests.delete(f"{rest.base_url}/api/device/{found.json()['id']['id']}", headers=rest.headers,
+                                      timeout=10)
+            assert deleted.status_code == 200, deleted.text
+
+
+@pytest.fixture
+def issue_devices(rest):
+    """The issue's three devices, present before the test."""
+    import_issue_devices(rest)
+
+
 def write_csv(tmp_path: Path, name: str, text: str) -> str:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -228,6 +258,7 @@ def run_import(driver, dry_run=False):
 
 def test_import_wizard_creates_the_three_devices(console, base_url, rest, tmp_path):
     driver = console
+    delete_issue_devices(rest)  # the wizard must create them
     open_wizard(driver, base_url, write_csv(tmp_path, "devices.csv", ISSUE_CSV))
     assert Select(driver.find_element(By.ID, "import-delimiter")).first_selected_option.get_attribute("value") == ","
     types = [Select(driver.find_element(By.ID, f"import-type-{i}")).first_selected_option.get_attribute("value") for i in range(5)]
@@ -251,7 +282,7 @@ def test_import_wizard_creates_the_three_devices(console, base_url, rest, tmp_pa
     assert {"key": "serialNumber", "value": "SN-4A21F"}.items() <= {**{a["key"]: a for a in attributes}["serialNumber"]}.items()
 
 
-def test_import_again_without_update_fails_each_row_with_a_reason(console, base_url, rest, tmp_path):
+def test_import_again_without_update_fails_each_row_with_a_reason(console, base_url, rest, tmp_path, issue_devices):
     driver = console
     open_wizard(driver, base_url, write_csv(tmp_path, "devices.csv", ISSUE_CSV))
     set_update(driver, False)
@@ -275,7 +306,7 @@ def test_import_again_without_update_fails_each_row_with_a_reason(console, base_
     assert types == ["NAME", "TYPE", "LABEL", "SERVER_ATTRIBUTE", "ACCESS_TOKEN", "SKIP"]
 
 
-def test_import_again_with_update_updates_the_three(console, base_url, tmp_path):
+def test_import_again_with_update_updates_the_three(console, base_url, tmp_path, issue_devices):
     driver = console
     open_wizard(driver, base_url, write_csv(tmp_path, "devices.csv", ISSUE_CSV))
     set_update(driver, True)
@@ -342,8 +373,10 @@ def test_asset_create_edit_attributes_delete(console, base_url, rest):
     assert requests.get(f"{base_url}/api/asset/{asset_id}", headers=rest.headers, timeout=10).status_code == 404
 
 
-def test_device_list_search_and_profile_filter(console, base_url):
+def test_device_list_search_and_profile_filter(console, base_url, rest, issue_devices):
     driver = console
+    for index in range(3):  # at least six devices in the list
+        rest.post("/api/device", {"name": f"List-{RUN}-{index}", "type": "List Sensor"})
     go(driver, base_url, "devices")
     search = visible(driver, "#device-search")
     search.send_keys(Keys.CONTROL, "a")

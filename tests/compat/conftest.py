@@ -164,7 +164,10 @@ def muster_server():
     global _server
     binary = server_binary()
     data_dir = Path(tempfile.mkdtemp(prefix="muster-compat-"))
-    server = MusterServer(binary, data_dir, log_dir() / "server.log")
+    # The shared server's failure limiter is off: many tests send wrong secrets on purpose, and their count must
+    # never turn an unrelated test's request into a 429. The limiter is tested on servers of its own
+    # (test_provisioning_muster.py).
+    server = MusterServer(binary, data_dir, log_dir() / "server.log", extra_args=("--provision-failure-limit", "0"))
     _server = server
     try:
         server.start()
@@ -245,6 +248,32 @@ def ce(base_url):
 def run_id() -> str:
     """Random per test run, used in names, provision keys and secrets."""
     return secrets.token_hex(4)
+
+
+@pytest.fixture(scope="session")
+def libcoap_client() -> str:
+    """libcoap's command-line client; run.sh installs it, so its absence fails the tests that need it."""
+    path = shutil.which("coap-client-notls") or shutil.which("coap-client")
+    assert path, "libcoap's coap-client-notls is not installed (tests/compat/run.sh installs libcoap3-bin)"
+    return path
+
+
+@pytest.fixture(scope="session")
+def mosquitto_clients() -> str:
+    """mosquitto_pub (and _sub, _rr); run.sh installs them, so their absence fails the tests that need them."""
+    path = shutil.which("mosquitto_pub")
+    assert path, "mosquitto_pub is not installed (tests/compat/run.sh installs mosquitto-clients)"
+    return path
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """A skipped test fails the run: every tool the suite needs is installed by run.sh, so nothing may skip."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
+    if skipped and session.exitstatus == 0:
+        session.exitstatus = 1
+        if reporter:
+            reporter.write_line(f"FAILED: {skipped} test(s) skipped; the suite allows no skips", red=True)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -22,18 +22,18 @@ if [ "$want" != "$have" ]; then
     echo "$want" > "$STAMP"
 fi
 
-# libcoap's CLI for test_coap.py (Debian package libcoap3-bin installs coap-client-notls).
-if ! command -v coap-client-notls >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libcoap3-bin >/dev/null) \
-        || echo "warning: could not install libcoap3-bin; libcoap tests will be skipped" >&2
-fi
-
-# mosquitto_pub / mosquitto_sub / mosquitto_rr for test_mqtt.py (Debian package mosquitto-clients).
-if ! command -v mosquitto_pub >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mosquitto-clients >/dev/null) \
-        || echo "warning: could not install mosquitto-clients; mosquitto tests will be skipped" >&2
+# The clients the tests drive: libcoap's CLI (Debian package libcoap3-bin installs coap-client-notls) and
+# mosquitto_pub / mosquitto_sub / mosquitto_rr (mosquitto-clients). Installed when missing; if that fails, the run
+# fails here (no test is ever skipped for a missing tool).
+need=()
+command -v coap-client-notls >/dev/null 2>&1 || need+=(libcoap3-bin)
+command -v mosquitto_pub >/dev/null 2>&1 || need+=(mosquitto-clients)
+if ((${#need[@]})); then
+    echo "== installing ${need[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
 cd "$REPO"
 # TZ=UTC: tb-mqtt-client's send_telemetry() stamps local time as if it were UTC.
-TZ=UTC exec "$PY" -m pytest -q tests/compat "$@"
+TZ=UTC exec "$PY" -m pytest -q -rs tests/compat "$@"

@@ -12,7 +12,8 @@ from tb_device_mqtt import TBDeviceMqttClient
 from muster_compat import pem_body, self_signed_pem, sha3_hex, wait_for
 
 HOST = "127.0.0.1"
-needs_mosquitto = pytest.mark.skipif(shutil.which("mosquitto_pub") is None, reason="mosquitto-clients not installed")
+# tests/compat/run.sh installs mosquitto-clients or fails: a missing client is an error, never a skip.
+needs_mosquitto = pytest.mark.usefixtures("mosquitto_clients")
 
 
 def provision(mqtt_port, profile, **kw):
@@ -46,13 +47,19 @@ def test_provision_access_token_then_telemetry_and_shared_attributes(rest, mqtt_
         assert wait_for(lambda: latest(rest, device_id, "temperature") == [21.5])
 
         # a shared attribute set over REST is pushed to the subscribed session
+        # (the SDK subscribes from its network thread after CONNACK, with no way to wait for the SUBACK: the change
+        # is repeated with a new value until a push arrives, and the push must carry the value last set)
         received = []
         event = threading.Event()
         client.subscribe_to_attribute("target", lambda content, *_: (received.append(content), event.set()))
-        time.sleep(0.3)
-        rest.save_entity_attributes_v2(device_id, "SHARED_SCOPE", {"target": 42})
-        assert event.wait(10), "no shared-attribute update"
-        assert received[0] == {"target": 42}
+        target = 41
+        deadline = time.monotonic() + 10
+        while not event.is_set() and time.monotonic() < deadline:
+            target += 1
+            rest.save_entity_attributes_v2(device_id, "SHARED_SCOPE", {"target": target})
+            event.wait(0.5)
+        assert event.is_set(), "no shared-attribute update"
+        assert wait_for(lambda: {"target": target} in received), received
 
         # and read back with an attribute request
         answers = []
@@ -60,7 +67,7 @@ def test_provision_access_token_then_telemetry_and_shared_attributes(rest, mqtt_
         client.request_attributes(client_keys=["firmware"], shared_keys=["target"],
                                   callback=lambda content, *_: (answers.append(content), done.set()))
         assert done.wait(10), "no attribute response"
-        assert answers[0] == {"client": {"firmware": "1.0"}, "shared": {"target": 42}}
+        assert answers[0] == {"client": {"firmware": "1.0"}, "shared": {"target": target}}
     finally:
         client.disconnect()
 

@@ -35,7 +35,8 @@ from muster_compat import attr_map, http_provision, new_device, pem_body, sdk_pr
 HOST = "127.0.0.1"
 TIMEOUT = 10.0
 TELEMETRY_TOPIC = "v1/devices/me/telemetry"
-needs_mosquitto = pytest.mark.skipif(shutil.which("mosquitto_pub") is None, reason="mosquitto-clients not installed")
+# tests/compat/run.sh installs mosquitto-clients or fails: a missing client is an error, never a skip.
+needs_mosquitto = pytest.mark.usefixtures("mosquitto_clients")
 
 # MQTT 5 reason code "Not authorized"; on MQTT 3.1.1 the wire code is 5, which paho reports as the same name.
 NOT_AUTHORIZED_V5 = 0x87

@@ -16,8 +16,26 @@ extension ThingsBoardError {
         case let error as HTTPError:
             let code: Code = error.status == .notFound ? .itemNotFound : error.status == .unauthorized ? .authentication : .badRequestParams
             self.init(error.status, error.body ?? error.status.reasonPhrase, code: code)
+        case let error as any StoreFailureReporting:
+            guard let failure = error.storeFailure else { fallthrough }
+            self.init(failure)
         default:
             self.init(.internalServerError, "Internal server error", code: .general)
+        }
+    }
+
+    /// A store failure that is not a bug: 503 (with `Retry-After`) while the database is busy or failing, 507 when
+    /// its disk is full.
+    package init(_ failure: StoreFailure) {
+        switch failure {
+        case .busy:
+            self.init(.serviceUnavailable, "The database is busy; retry shortly", code: .general, headers: [.retryAfter: "1"])
+        case .full:
+            self.init(
+                .init(code: 507, reasonPhrase: "Insufficient Storage"),
+                "The server's disk is full; nothing of this request was stored", code: .general)
+        case .io:
+            self.init(.serviceUnavailable, "The database could not be read or written; retry later", code: .general, headers: [.retryAfter: "5"])
         }
     }
 

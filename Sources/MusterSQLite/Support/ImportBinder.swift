@@ -9,63 +9,80 @@ import GRDBSQLite
 /// each argument is bound in place (a UUID straight from its 16 bytes, a string from its UTF-8), then the
 /// statement is stepped and reset.
 ///
-/// Only for statements owned by the import (their SQL is used nowhere else), inside the write closure of the
-/// connection that prepared them. The statement is always reset after a step, so it is never left busy.
+/// Only inside the write closure of the connection that prepared the statement. GRDB leaves a statement it ran
+/// un-reset after its last step, and SQLite refuses to bind to such a statement (`SQLITE_MISUSE`) and then runs
+/// it with cleared bindings: so the binder resets the statement when it takes it (``init(_:_:)``), checks every
+/// bind, and resets after each step. (The statement cache is keyed by SQL text: a statement another code path also
+/// ran — the attribute upsert of the device API, say — comes back in whatever state that path left it.)
 struct ImportBinder {
     /// The GRDB statement, kept alive (it finalizes the handle).
     let statement: Statement
     private let handle: OpaquePointer
     private let connection: OpaquePointer?
 
-    init(_ statement: Statement, _ db: Database) {
+    /// Takes `statement` for binding in place: resets it and clears its bindings, whatever state the statement
+    /// cache handed it over in.
+    init(_ statement: Statement, _ db: Database) throws {
         self.statement = statement
         handle = statement.sqliteStatement
         connection = db.sqliteConnection
+        // sqlite3_reset returns the error of the last step, if it failed; the statement is reset all the same.
+        sqlite3_reset(handle)
+        try check(sqlite3_clear_bindings(handle))
     }
 
     /// SQLite copies the bytes it is given (`SQLITE_TRANSIENT`).
     private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
-    func bind(_ index: Int32, _ value: UUID) {
-        withUnsafeBytes(of: value.uuid) { bytes in
-            _ = sqlite3_bind_blob(handle, index, bytes.baseAddress, 16, Self.transient)
-        }
+    func bind(_ index: Int32, _ value: UUID) throws {
+        try check(withUnsafeBytes(of: value.uuid) { bytes in
+            sqlite3_bind_blob(handle, index, bytes.baseAddress, 16, Self.transient)
+        })
     }
 
-    func bind(_ index: Int32, _ value: String) {
+    func bind(_ index: Int32, _ value: String) throws {
         var text = value
-        text.withUTF8 { bytes in
-            _ = sqlite3_bind_text(handle, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
-        }
+        try check(text.withUTF8 { bytes in
+            sqlite3_bind_text(handle, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
+        })
     }
 
-    func bind(_ index: Int32, _ value: String?) {
-        if let value { bind(index, value) } else { bindNull(index) }
+    func bind(_ index: Int32, _ value: String?) throws {
+        if let value { try bind(index, value) } else { try bindNull(index) }
     }
 
-    func bind(_ index: Int32, _ value: Int64) {
-        _ = sqlite3_bind_int64(handle, index, value)
+    func bind(_ index: Int32, _ value: Int64) throws {
+        try check(sqlite3_bind_int64(handle, index, value))
     }
 
-    func bind(_ index: Int32, _ value: Double) {
-        _ = sqlite3_bind_double(handle, index, value)
+    func bind(_ index: Int32, _ value: Double) throws {
+        try check(sqlite3_bind_double(handle, index, value))
     }
 
-    func bindNull(_ index: Int32) {
-        _ = sqlite3_bind_null(handle, index)
+    func bindNull(_ index: Int32) throws {
+        try check(sqlite3_bind_null(handle, index))
     }
 
     /// Binds a `DatabaseValue` (the typed `value` column of attributes and samples).
-    func bind(_ index: Int32, _ value: DatabaseValue) {
+    func bind(_ index: Int32, _ value: DatabaseValue) throws {
         switch value.storage {
-        case .null: bindNull(index)
-        case .int64(let number): bind(index, number)
-        case .double(let number): bind(index, number)
-        case .string(let text): bind(index, text)
+        case .null: try bindNull(index)
+        case .int64(let number): try bind(index, number)
+        case .double(let number): try bind(index, number)
+        case .string(let text): try bind(index, text)
         case .blob(let data):
-            data.withUnsafeBytes { bytes in
-                _ = sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
-            }
+            try check(data.withUnsafeBytes { bytes in
+                sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
+            })
+        }
+    }
+
+    /// Throws SQLite's error when a bind or clear did not succeed (a statement left busy gives `SQLITE_MISUSE`):
+    /// never step a statement whose arguments were not all bound.
+    private func check(_ code: Int32) throws {
+        guard code == SQLITE_OK else {
+            let message = connection.map { String(cString: sqlite3_errmsg($0)) }
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
         }
     }
 

@@ -50,7 +50,7 @@ struct ImportRowWriter {
                 try insertCredentials(material, id: row.newCredentialsId, deviceId: row.newEntityId, with: credentials)
             } catch let error as DatabaseError where SQLiteConstraint(error) == .credentialsId {
                 // Only the entity was written (the failed insert wrote nothing): deleting it undoes the row.
-                statements.deleteEntity.bind(1, row.newEntityId)
+                try statements.deleteEntity.bind(1, row.newEntityId)
                 try statements.deleteEntity.execute()
                 return .credentialsTaken
             }
@@ -64,15 +64,15 @@ struct ImportRowWriter {
     private func insertEntity(_ row: ImportRow) throws -> Bool {
         let profile = row.profile ?? defaultProfile
         let insert = statements.insertEntity
-        insert.bind(1, row.newEntityId)
-        insert.bind(2, tenantId)
-        insert.bind(3, row.name)
-        insert.bind(4, SearchText.fold(row.name))
-        insert.bind(5, profile.name)
-        insert.bind(6, profile.id)
-        insert.bind(7, row.label)
-        insert.bind(8, Self.additionalInfo(row, merging: nil))
-        insert.bind(9, timestamp)
+        try insert.bind(1, row.newEntityId)
+        try insert.bind(2, tenantId)
+        try insert.bind(3, row.name)
+        try insert.bind(4, SearchText.fold(row.name))
+        try insert.bind(5, profile.name)
+        try insert.bind(6, profile.id)
+        try insert.bind(7, row.label)
+        try insert.bind(8, Self.additionalInfo(row, merging: nil))
+        try insert.bind(9, timestamp)
         try insert.execute()
         return db.changesCount > 0
     }
@@ -94,8 +94,8 @@ struct ImportRowWriter {
     /// Updates the tenant's existing entity called `row.name`, in the row's savepoint.
     private func updateExisting(_ row: ImportRow) throws -> ImportRowOutcome {
         let find = statements.findEntity
-        find.bind(1, tenantId)
-        find.bind(2, row.name)
+        try find.bind(1, tenantId)
+        try find.bind(2, row.name)
         guard let (id, stored) = try find.fetchFirst({ ($0.uuid(0), $0.text(1)) }), let id else {
             // The insert conflicted, yet the tenant has no such name: the new id is another tenant's row's.
             throw SQLiteStoreError.idOwnedByAnotherTenant(table: entityType == .device ? "devices" : "assets")
@@ -109,21 +109,21 @@ struct ImportRowWriter {
         if let material = row.credentials, let replace = statements.replaceCredentials,
             let insert = statements.insertCredentials
         {
-            replace.bind(1, material.type.rawValue)
-            replace.bind(2, material.credentialsId)
-            replace.bind(3, material.credentialsValue)
-            replace.bind(4, id)
+            try replace.bind(1, material.type.rawValue)
+            try replace.bind(2, material.credentialsId)
+            try replace.bind(3, material.credentialsValue)
+            try replace.bind(4, id)
             try replace.execute()
             if db.changesCount == 0 {
                 try insertCredentials(material, id: row.newCredentialsId, deviceId: id, with: insert)
             }
         }
         let update = statements.updateEntity
-        update.bind(1, row.profile?.name)
-        if let profile = row.profile { update.bind(2, profile.id) } else { update.bindNull(2) }
-        update.bind(3, row.label)
-        update.bind(4, row.description == nil && row.gateway == nil ? nil : Self.additionalInfo(row, merging: stored))
-        update.bind(5, id)
+        try update.bind(1, row.profile?.name)
+        if let profile = row.profile { try update.bind(2, profile.id) } else { try update.bindNull(2) }
+        try update.bind(3, row.label)
+        try update.bind(4, row.description == nil && row.gateway == nil ? nil : Self.additionalInfo(row, merging: stored))
+        try update.bind(5, id)
         try update.execute()
         try writeKeyValues(row, entityId: id)
     }
@@ -131,12 +131,12 @@ struct ImportRowWriter {
     private func insertCredentials(
         _ material: CredentialsMaterial, id: UUID, deviceId: UUID, with statement: ImportBinder
     ) throws {
-        statement.bind(1, id)
-        statement.bind(2, deviceId)
-        statement.bind(3, timestamp)
-        statement.bind(4, material.type.rawValue)
-        statement.bind(5, material.credentialsId)
-        statement.bind(6, material.credentialsValue)
+        try statement.bind(1, id)
+        try statement.bind(2, deviceId)
+        try statement.bind(3, timestamp)
+        try statement.bind(4, material.type.rawValue)
+        try statement.bind(5, material.credentialsId)
+        try statement.bind(6, material.credentialsValue)
         try statement.execute()
     }
 
@@ -145,12 +145,12 @@ struct ImportRowWriter {
         let attribute = statements.upsertAttribute
         for item in row.attributes {
             let (tag, value) = TypedValueRecord.encode(item.value)
-            attribute.bind(1, entityId)
-            attribute.bind(2, Int64(TypedValueRecord.code(item.scope ?? .server)))
-            attribute.bind(3, item.key)
-            attribute.bind(4, tag)
-            attribute.bind(5, value)
-            attribute.bind(6, timestamp)
+            try attribute.bind(1, entityId)
+            try attribute.bind(2, Int64(TypedValueRecord.code(item.scope ?? .server)))
+            try attribute.bind(3, item.key)
+            try attribute.bind(4, tag)
+            try attribute.bind(5, value)
+            try attribute.bind(6, timestamp)
             try attribute.execute()
         }
         for sample in row.telemetry {
@@ -163,11 +163,11 @@ struct ImportRowWriter {
     private func writeSample(_ statement: ImportBinder, entityId: UUID, key: String, tag: String, value: DatabaseValue)
         throws
     {
-        statement.bind(1, entityId)
-        statement.bind(2, key)
-        statement.bind(3, timestamp)
-        statement.bind(4, tag)
-        statement.bind(5, value)
+        try statement.bind(1, entityId)
+        try statement.bind(2, key)
+        try statement.bind(3, timestamp)
+        try statement.bind(4, tag)
+        try statement.bind(5, value)
         try statement.execute()
     }
 

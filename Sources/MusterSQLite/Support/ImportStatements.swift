@@ -2,8 +2,10 @@ import GRDB
 import MusterCore
 
 /// The statements of a bulk import, per entity table. Each is taken from the connection's statement cache
-/// (`Database.cachedStatement`), so a million-row import parses each of them once; the SQL texts are the import's
-/// own, so no other code path shares (or rebinds) these statements.
+/// (`Database.cachedStatement`), so a million-row import parses each of them once. The cache is keyed by SQL text:
+/// every text here starts with the comment `/* import */`, so no other code path shares these statements (the
+/// attribute and sample upserts are otherwise the same SQL as the device API's), and ``ImportBinder`` resets each
+/// one when it takes it, whatever state it is in.
 struct ImportStatements {
     /// Opens the savepoint of a row that updates an existing entity.
     let savepoint: ImportBinder
@@ -35,7 +37,9 @@ struct ImportStatements {
 
     /// Prepares (or takes from the connection's cache) the statements for `entityType`.
     init(_ db: Database, entityType: ImportEntityType) throws {
-        func prepare(_ sql: String) throws -> ImportBinder { ImportBinder(try db.cachedStatement(sql: sql), db) }
+        func prepare(_ sql: String) throws -> ImportBinder {
+            try ImportBinder(try db.cachedStatement(sql: "/* import */ " + sql), db)
+        }
         let table: String
         let profileColumn: String
         switch entityType {

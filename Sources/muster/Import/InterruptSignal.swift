@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Synchronization
 
@@ -8,27 +7,29 @@ import Synchronization
     import Darwin
 #endif
 
+/// SIGINTs counted by the handler; a signal handler can only reach global state.
+private let interruptsReceived = Atomic<Int>(0)
+
 /// Counts SIGINT (Ctrl-C) while an import job is being watched, instead of letting it end the process, so that the
 /// command can cancel the job on the server and still report it. ``stop()`` restores the default behaviour.
+///
+/// A plain signal handler (one atomic increment, which is async-signal-safe), not a Dispatch signal source: on
+/// Linux Dispatch reads signals from a `signalfd` and blocks the signal only in the thread that made the source,
+/// so a SIGINT that the kernel hands to any other thread of the process was ignored and never counted.
 final class InterruptSignal: Sendable {
-    private let count = Mutex(0)
-    // The source is created, resumed and cancelled from the command's task only; Dispatch itself is thread-safe.
-    private nonisolated(unsafe) let source: any DispatchSourceSignal
+    private let baseline: Int
 
     /// Starts counting SIGINT.
     init() {
-        signal(SIGINT, SIG_IGN)
-        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler { [weak self] in self?.count.withLock { $0 += 1 } }
-        source.resume()
+        baseline = interruptsReceived.load(ordering: .sequentiallyConsistent)
+        signal(SIGINT) { _ in interruptsReceived.add(1, ordering: .sequentiallyConsistent) }
     }
 
     /// How many times SIGINT arrived since ``init()``.
-    var received: Int { count.withLock { $0 } }
+    var received: Int { interruptsReceived.load(ordering: .sequentiallyConsistent) - baseline }
 
     /// Stops counting; SIGINT ends the process again.
     func stop() {
-        source.cancel()
         signal(SIGINT, SIG_DFL)
     }
 }

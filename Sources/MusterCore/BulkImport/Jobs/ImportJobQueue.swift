@@ -75,8 +75,16 @@ package final class ImportJobQueue: Sendable {
         } catch let error as ImportError {
             registry.fail(id, reason: error.description)
         } catch {
-            logger.error("import job failed", metadata: ["job": "\(id)", "error": "\(error)"])
-            registry.fail(id, reason: "the import stopped on a storage error; rows committed before it stay")
+            let cause = (error as? any StoreFailureReporting)?.storeDiagnostic ?? "\(error)"
+            logger.error("import job failed", metadata: ["job": "\(id)", "error": "\(cause)"])
+            let condition: String
+            switch (error as? any StoreFailureReporting)?.storeFailure {
+            case .full: condition = "a full disk"
+            case .busy: condition = "a busy database"
+            case .io: condition = "a database I/O error"
+            case nil: condition = "a storage error"
+            }
+            registry.fail(id, reason: "the import stopped on \(condition); rows committed before it stay")
         }
     }
 }
