@@ -35,8 +35,12 @@ package struct AssetService: Sendable {
             asset.assetProfileId = profile.id
             asset.label = draft.label
             asset.additionalInfo = draft.additionalInfo
-            asset.version += 1
             result = try await store.updateAsset(asset)
+            if result == .saved { asset.version += 1 }
+            if result == .notFound, try await store.asset(id: id, tenantId: tenantId) != nil {
+                // Changed by another request since it was read (the store checks the version it read).
+                throw AdminError.versionMismatch(.asset)
+            }
         } else {
             let now = clock.nowMilliseconds()
             asset = Asset(

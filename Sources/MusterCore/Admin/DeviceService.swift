@@ -72,10 +72,14 @@ package struct DeviceService: Sendable {
             device.type = profile.name
             device.deviceProfileId = profile.id
             device.additionalInfo = draft.additionalInfo
-            device.version += 1
             switch try await store.updateDevice(device) {
-            case .saved: return device
-            case .notFound: throw AdminError.notFound(.device, id)
+            case .saved:
+                device.version += 1
+                return device
+            case .notFound:
+                // Gone, or changed by another request since it was read (the store checks the version it read).
+                guard try await store.device(id: id, tenantId: tenantId) != nil else { throw AdminError.notFound(.device, id) }
+                throw AdminError.versionMismatch(.device)
             case .nameTaken: throw AdminError.nameTaken(.device)
             case .credentialsTaken: throw AdminError.credentials(.alreadyAssigned)
             }
