@@ -1,3 +1,4 @@
+import Foundation
 import MusterCore
 import Testing
 
@@ -35,6 +36,12 @@ import Testing
         #expect(AttributeValue.double(-.infinity).jsonValue == .null)
         #expect(AttributeValue.double(.nan).jsonValue == .null)
         #expect(AttributeValue.double(.infinity).jsonLiteral == "null")
+    }
+
+    @Test func encodingANumberBeyondADoubleWritesNullInsteadOfFailing() throws {
+        let tree = JSONValue.object(["huge": .number("1e400"), "ok": .number("2.5")])
+        let text = String(decoding: try JSONEncoder().encode(tree), as: UTF8.self)
+        #expect(try JSONParser.parse(text) == .object(["huge": .null, "ok": .number("2.5")]))
     }
 
     @Test func nullValuesAreIgnoredAndTheRestIsKept() throws {
