@@ -132,7 +132,10 @@ package struct ProfileService: Sendable {
 
     // MARK: - Asset profiles
 
-    package func saveAssetProfile(id: UUID?, name: String, description: String?, tenantId: UUID) async throws -> AssetProfile {
+    /// Creates (`id == nil`) or replaces an asset profile; `version`, when given, must be the stored one (else 409).
+    package func saveAssetProfile(
+        id: UUID?, name: String, description: String?, version: Int64? = nil, tenantId: UUID
+    ) async throws -> AssetProfile {
         try EntityName.validateOrThrow(name, kind: .assetProfile)
         let now = clock.nowMilliseconds()
         var profile: AssetProfile
@@ -140,6 +143,7 @@ package struct ProfileService: Sendable {
             guard let existing = try await store.assetProfile(id: id, tenantId: tenantId) else {
                 throw AdminError.notFound(.assetProfile, id)
             }
+            if let version, version != existing.version { throw AdminError.versionMismatch(.assetProfile) }
             profile = existing
             profile.version += 1
         } else {

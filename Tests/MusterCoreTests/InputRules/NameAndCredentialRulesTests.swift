@@ -87,5 +87,15 @@ import Testing
         }
         profileDraft.version = profile.version
         #expect(try await fixture.profiles.saveDeviceProfile(profileDraft, tenantId: fixture.tenant.id).description == "new")
+
+        let assetProfile = try await fixture.profiles.saveAssetProfile(id: nil, name: "ap-versioned", description: nil, tenantId: fixture.tenant.id)
+        await #expect(throws: AdminError.versionMismatch(.assetProfile)) {
+            try await fixture.profiles.saveAssetProfile(
+                id: assetProfile.id, name: "ap-versioned", description: "x", version: assetProfile.version + 1, tenantId: fixture.tenant.id
+            )
+        }
+        #expect(try await fixture.profiles.saveAssetProfile(
+            id: assetProfile.id, name: "ap-versioned", description: "y", version: assetProfile.version, tenantId: fixture.tenant.id
+        ).description == "y")
     }
 }
