@@ -13,7 +13,8 @@ struct Serve: AsyncParsableCommand {
         abstract: "Start the server (embedded SQLite in the data directory by default).",
         discussion: """
             Every option can also be set in the environment (MUSTER_DATA_DIR, MUSTER_HTTP_HOST, MUSTER_HTTP_PORT, \
-            MUSTER_HTTP_MAX_BODY_SIZE, MUSTER_PROVISION_FAILURE_LIMIT, MUSTER_ADMIN_EMAIL, MUSTER_ADMIN_PASSWORD) or \
+            MUSTER_HTTP_MAX_BODY_SIZE, MUSTER_IMPORT_MAX_REQUEST_SIZE, MUSTER_PROVISION_FAILURE_LIMIT, MUSTER_ADMIN_EMAIL, \
+            MUSTER_ADMIN_PASSWORD) or \
             in a JSON config file ({"dataDir": …, "http": {"host": …, "port": …}, "provision": {"failureLimit": …}}). \
             Command-line options win over the environment, which wins over the file.
             """
