@@ -18,7 +18,19 @@ final class MQTTSessionHandler: ChannelInboundHandler {
         case decodeFailed(MQTTDecodeError)
         case tick
         case attributesChanged([Attribute])
+        /// An admin changed the device's credentials or deleted it.
+        case revoked(DeviceSessionRevocation)
+        /// A newer connection with the same client id authenticated.
+        case takenOver
         case quiesce
+
+        /// Whether the event ends an authenticated device session (revocation, takeover).
+        var endsDeviceSession: Bool {
+            switch self {
+            case .revoked, .takenOver: return true
+            case .packet, .decodeFailed, .tick, .attributesChanged, .quiesce: return false
+            }
+        }
     }
 
     /// What a core call found, handed back to the event loop.
@@ -46,6 +58,11 @@ final class MQTTSessionHandler: ChannelInboundHandler {
     private var timer: RepeatedTask?
     private var device: Device?
     private var subscription: (token: UUID, deviceId: UUID)?
+    private var revocationSubscription: (token: UUID, deviceId: UUID)?
+    /// The client id this device session holds in ``MQTTServices/clientIdentifiers``.
+    private var claimedClientIdentifier: String?
+    /// Identifies this session in the client id table.
+    private let sessionId = UUID()
     /// A core call is in flight: events wait in `pending`.
     private var busy = false
     private var pending = CircularBuffer<Event>()
@@ -117,6 +134,13 @@ final class MQTTSessionHandler: ChannelInboundHandler {
 
     private func deliver(_ event: Event) {
         guard !closed else { return }
+        if event.endsDeviceSession, machine.phase == .device {
+            // The session ends at once, ahead of packets still waiting behind a core call: they came in under
+            // credentials no longer valid. (A device session's end closes the connection, so nothing resumes.)
+            pending.removeAll()
+            process(event)
+            return
+        }
         if case .packet(let packet) = event {
             let refusal = machine.arrived(packet)
             guard refusal.isEmpty else {
@@ -146,6 +170,12 @@ final class MQTTSessionHandler: ChannelInboundHandler {
         case .decodeFailed(let error): actions = machine.decodeFailed(error)
         case .tick: actions = machine.tick()
         case .attributesChanged(let attributes): actions = machine.sharedAttributesChanged(attributes)
+        case .revoked(let revocation):
+            actions = machine.revoked(revocation.reason)
+            if !actions.isEmpty { recordClosure(.revoked(revocation.reason)) }
+        case .takenOver:
+            actions = machine.takenOver()
+            if !actions.isEmpty { recordClosure(.takenOver) }
         case .quiesce: actions = machine.quiesce()
         }
         perform(actions[...])
@@ -220,6 +250,11 @@ final class MQTTSessionHandler: ChannelInboundHandler {
                     handler.eventLoop.execute { handler.value.deliver(.attributesChanged(attributes)) }
                 }
                 subscription = (token, device.id)
+                let revocationToken = services.sessions.subscribe(deviceId: device.id) { revocation in
+                    handler.eventLoop.execute { handler.value.deliver(.revoked(revocation)) }
+                }
+                revocationSubscription = (revocationToken, device.id)
+                takeOverClientIdentifier(handler: handler)
             }
             next = machine.authenticated()
         case .authenticated(.failure(let failure)):
@@ -288,6 +323,28 @@ final class MQTTSessionHandler: ChannelInboundHandler {
 
     // MARK: - Ending
 
+    /// Claims the session's client id; an older session holding it is told to end (takeover).
+    private func takeOverClientIdentifier(handler: NIOLoopBound<MQTTSessionHandler>) {
+        let clientId = machine.clientIdentifier
+        claimedClientIdentifier = clientId
+        let previous = services.clientIdentifiers.claim(clientId, session: sessionId) {
+            handler.eventLoop.execute { handler.value.deliver(.takenOver) }
+        }
+        previous?()
+    }
+
+    /// Audits a session the server closed.
+    private func recordClosure(_ reason: DeviceSessionCloseReason) {
+        guard let device else { return }
+        services.sessions.recordClosure(DeviceSessionClosure(
+            deviceId: device.id, tenantId: device.tenantId, deviceName: device.name, transport: .mqtt,
+            sourceAddress: source, reason: reason
+        ))
+        logger.info("mqtt device session closed", metadata: [
+            "device": "\(device.id)", "source": "\(source)", "reason": "\(reason.auditReason)",
+        ])
+    }
+
     /// Flushes what was written and closes the connection.
     private func closeNow() {
         guard !closed else { return }
@@ -300,7 +357,8 @@ final class MQTTSessionHandler: ChannelInboundHandler {
         finish()
     }
 
-    /// Stops the timer, the attribute subscription and the shutdown registration (once).
+    /// Stops the timer, the attribute and revocation subscriptions, the client id claim and the shutdown
+    /// registration (once).
     private func finish() {
         closed = true
         timer?.cancel()
@@ -308,6 +366,14 @@ final class MQTTSessionHandler: ChannelInboundHandler {
         if let subscription {
             services.attributeChanges.unsubscribe(subscription.token, deviceId: subscription.deviceId)
             self.subscription = nil
+        }
+        if let revocationSubscription {
+            services.sessions.unsubscribe(revocationSubscription.token, deviceId: revocationSubscription.deviceId)
+            self.revocationSubscription = nil
+        }
+        if let claimedClientIdentifier {
+            services.clientIdentifiers.release(claimedClientIdentifier, session: sessionId)
+            self.claimedClientIdentifier = nil
         }
         if let registration {
             sessions.remove(registration)

@@ -1,0 +1,62 @@
+import Foundation
+import Synchronization
+
+/// The in-process side of ``DeviceSessionRevoker``: device sessions (MQTT connections, CoAP observers) subscribe by
+/// device id and are called when their device is revoked; each closes itself and reports the closure here, which
+/// audits it. Revoking never blocks on a subscriber: a listener only hands the event to its session's own queue.
+package final class DeviceSessionHub: DeviceSessionRevoker, Sendable {
+    /// Called with the revocation of the subscribed device.
+    package typealias Listener = @Sendable (DeviceSessionRevocation) -> Void
+
+    private let listeners = Mutex([UUID: [UUID: Listener]]())
+    private let audit: (any AuditSink)?
+    private let clock: any WallClock
+
+    /// - Parameters:
+    ///   - audit: Where each closed session is recorded (`SESSION_CLOSED`); `nil` records nothing.
+    ///   - clock: The time of audit entries.
+    package init(audit: (any AuditSink)? = nil, clock: any WallClock = SystemWallClock()) {
+        self.audit = audit
+        self.clock = clock
+    }
+
+    /// Registers `listener` for `deviceId`; returns a token for ``unsubscribe(_:deviceId:)``.
+    package func subscribe(deviceId: UUID, _ listener: @escaping Listener) -> UUID {
+        let token = UUID()
+        listeners.withLock { $0[deviceId, default: [:]][token] = listener }
+        return token
+    }
+
+    package func unsubscribe(_ token: UUID, deviceId: UUID) {
+        listeners.withLock { all in
+            all[deviceId]?[token] = nil
+            if all[deviceId]?.isEmpty == true { all[deviceId] = nil }
+        }
+    }
+
+    /// The number of sessions subscribed for `deviceId`.
+    package func subscriberCount(deviceId: UUID) -> Int {
+        listeners.withLock { $0[deviceId]?.count ?? 0 }
+    }
+
+    /// Publishes on this node (the embedded server has only one).
+    package func revoke(_ revocation: DeviceSessionRevocation) {
+        deliver(revocation)
+    }
+
+    /// Calls every local listener of the revoked device. A shared backend calls this for revocations that other
+    /// nodes published.
+    package func deliver(_ revocation: DeviceSessionRevocation) {
+        let current = listeners.withLock { $0[revocation.deviceId].map { Array($0.values) } ?? [] }
+        for listener in current { listener(revocation) }
+    }
+
+    /// Audits one session a transport closed. The entry holds the device and the peer's address, never a credential.
+    package func recordClosure(_ closure: DeviceSessionClosure) {
+        audit?.record(AuditEntry(
+            id: UUID(), tenantId: closure.tenantId, time: clock.nowMilliseconds(), transport: closure.transport,
+            sourceAddress: closure.sourceAddress, profileId: nil, profileName: nil, deviceId: closure.deviceId,
+            deviceName: closure.deviceName, outcome: .sessionClosed, reason: closure.reason.auditReason
+        ))
+    }
+}
