@@ -15,17 +15,20 @@ import Testing
     }
 
     static let csv = """
-        name,label,token\r
-        rotated,L1,tok-new\r
-        relabelled,L2,\r
-        created,L3,tok-created\r
+        name,type,label,token\r
+        rotated,sensor,L1,tok-new\r
+        relabelled,sensor,L2,\r
+        created,sensor,L3,tok-created\r
 
         """
 
     static func mapping() throws -> ImportMapping {
         try ImportMapping(
             entityType: .device,
-            columns: [RawImportColumn(type: "NAME"), RawImportColumn(type: "LABEL"), RawImportColumn(type: "ACCESS_TOKEN")],
+            columns: [
+                RawImportColumn(type: "NAME"), RawImportColumn(type: "TYPE"), RawImportColumn(type: "LABEL"),
+                RawImportColumn(type: "ACCESS_TOKEN"),
+            ],
             delimiter: ",", header: true, update: true)
     }
 
