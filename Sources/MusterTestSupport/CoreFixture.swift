@@ -34,7 +34,7 @@ package struct CoreFixture: Sendable {
         let sessions = DeviceSessionHub(audit: audit, clock: clock)
         return CoreFixture(
             directory: directory, store: store, clock: clock, audit: audit, limiter: limiter,
-            provisioning: ProvisionService(store: store, clock: clock, limiter: limiter, audit: audit),
+            provisioning: ProvisionService(store: store, clock: clock, limiter: limiter, audit: audit, sessions: sessions),
             profiles: profiles, devices: DeviceService(store: store, profiles: profiles, clock: clock, sessions: sessions),
             sessions: sessions, tenants: tenants, tenant: tenant
         )

@@ -57,7 +57,7 @@ package func buildServices(config: ConfigReader, logger: Logger, handleSignals: 
         telemetry: TelemetryService(devices: store, values: store, clock: clock, changes: changes),
         provisioning: ProvisionService(
             store: store, clock: clock, limiter: limiter, audit: recorder, profileCache: profileCache,
-            certificateVerifier: X509ChainVerifier()
+            certificateVerifier: X509ChainVerifier(), sessions: sessions
         ),
         deviceAPI: DeviceAPIService(devices: store, values: store, clock: clock),
         audit: store, importer: importer, importJobs: importJobs, clock: clock

@@ -81,6 +81,44 @@ import Testing
         #expect(heard.all.count == 1)
     }
 
+    @Test func certificateChainProvisioningThatReplacesCredentialsRevokes() async throws {
+        // Given a pre-provisioned device (access token) of an X.509-chain profile
+        let fixture = try await CoreFixture.make()
+        let caBase64 = Data("revocation-test-ca".utf8).base64EncodedString()
+        let ca = ClientCertificate(base64DER: caBase64, commonName: "CA", notValidBefore: 0, notValidAfter: .max)
+        let profile = try await fixture.profiles.saveDeviceProfile(
+            DeviceProfileDraft(
+                name: "chain", provisionType: .x509CertificateChain,
+                provisionConfiguration: ProvisionConfiguration(
+                    type: .x509CertificateChain,
+                    provisionDeviceSecret: "-----BEGIN CERTIFICATE-----\n\(caBase64)\n-----END CERTIFICATE-----\n",
+                    certificateRegExPattern: "(.*)", allowCreateNewDevicesByX509Certificate: false
+                )
+            ),
+            tenantId: fixture.tenant.id
+        )
+        let device = try await fixture.devices.save(
+            EntityDraft(name: "chained", profileId: profile.id), accessToken: "chained-token", tenantId: fixture.tenant.id
+        )
+        let (heard, _) = listen(fixture, to: device.id)
+        let now = fixture.clock.nowMilliseconds()
+        func leaf(_ tag: String) -> ClientCertificate {
+            ClientCertificate(
+                base64DER: Data("leaf-\(tag)".utf8).base64EncodedString(), commonName: "chained", notValidBefore: now - 1000,
+                notValidAfter: now + 86_400_000
+            )
+        }
+        let context = ProvisionContext(transport: .mqtt, sourceAddress: "192.0.2.9")
+
+        // When its certificate binds it, then a renewed certificate replaces that one, then the same one returns
+        _ = try await fixture.provisioning.provision(certificateChain: [leaf("1"), ca], context: context)
+        _ = try await fixture.provisioning.provision(certificateChain: [leaf("2"), ca], context: context)
+        _ = try await fixture.provisioning.provision(certificateChain: [leaf("2"), ca], context: context)
+
+        // Then each replacement revoked the sessions of the credentials before it; the unchanged one did not
+        #expect(heard.all.map(\.reason) == [.credentialsChanged, .credentialsChanged])
+    }
+
     @Test func eachClosureIsAuditedWithoutTheCredentials() async throws {
         let fixture = try await CoreFixture.make()
         let tenant = fixture.tenant.id
