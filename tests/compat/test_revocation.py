@@ -240,6 +240,37 @@ def test_x509_session_closed_when_switched_to_token(rest, mqtts_port, server_ca_
     assert_refused(mqtts_port, version, **tls)
 
 
+def test_csv_import_that_replaces_the_token_ends_the_session(rest, mqtt_port, run_id):
+    """ThingsBoard's bulk import with update (tb-rest-client `process_devices_bulk_import`): a row naming new
+    credentials for an existing device ends its sessions; a row without credentials does not."""
+    from tb_rest_client.models import BulkImportRequest, ColumnMapping, Mapping
+
+    rotated, old = token_device(rest, f"rev-csv-rotated-{run_id}")
+    _, kept = token_device(rest, f"rev-csv-kept-{run_id}")
+    new = "csv" + secrets.token_hex(10)
+    rotated_session = Client(mqtt_port, paho.MQTTv5, username=old)
+    kept_session = Client(mqtt_port, paho.MQTTv5, username=kept)
+    try:
+        assert rotated_session.accepted and kept_session.accepted
+        profile = rotated.type  # the import keeps each device in its profile
+        csv = ("NAME,TYPE,TOKEN,LABEL\n"
+               f"rev-csv-rotated-{run_id},{profile},{new},rotated\n"
+               f"rev-csv-kept-{run_id},{profile},,relabelled\n")
+        columns = [ColumnMapping(type="NAME"), ColumnMapping(type="TYPE"), ColumnMapping(type="ACCESS_TOKEN"),
+                   ColumnMapping(type="LABEL")]
+        result = rest.process_devices_bulk_import(BulkImportRequest(
+            file=csv, mapping=Mapping(columns=columns, delimiter=",", update=True, header=True)))
+        assert (result.updated, result.errors) == (2, 0), result
+
+        assert_revoked(rotated_session)
+        kept_session.publish({"kept": 1})
+        assert not kept_session.closed
+    finally:
+        rotated_session.close()
+        kept_session.close()
+    assert rest.get_device_credentials_by_device_id(rotated.id).credentials_id == new
+
+
 def test_other_devices_sessions_stay_open(rest, mqtt_port, run_id):
     device, token = token_device(rest, f"rev-target-{run_id}")
     _, other_token = token_device(rest, f"rev-bystander-{run_id}")
