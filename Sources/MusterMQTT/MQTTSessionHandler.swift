@@ -59,6 +59,9 @@ final class MQTTSessionHandler: ChannelInboundHandler {
     private var device: Device?
     private var subscription: (token: UUID, deviceId: UUID)?
     private var revocationSubscription: (token: UUID, deviceId: UUID)?
+    /// The credentials check in flight (run once more when its device is revoked meanwhile), and the hub watch that
+    /// notes revocations while it runs.
+    private var authentication: (action: Action, watch: UUID, retried: Bool)?
     /// The client id this device session holds in ``MQTTServices/clientIdentifiers``.
     private var claimedClientIdentifier: String?
     /// Identifies this session in the client id table.
@@ -222,6 +225,15 @@ final class MQTTSessionHandler: ChannelInboundHandler {
     /// Runs the core call `action` asks for in a task, then hands its result back on the event loop.
     private func callCore(_ action: Action, then rest: [Action]) {
         guard let context else { return }
+        switch action {
+        case .authenticate, .authenticateCertificates:
+            // Set already: ``confirmNotRevoked(_:then:)`` runs the check once more.
+            let retried = authentication != nil
+            endAuthenticationWatch()
+            authentication = (action, services.sessions.beginWatch(), retried)
+        default:
+            break
+        }
         Self.spawn(
             action, services: services, source: source, device: device, logger: logger,
             handler: NIOLoopBound(self, eventLoop: context.eventLoop), then: rest
@@ -243,21 +255,25 @@ final class MQTTSessionHandler: ChannelInboundHandler {
         let next: [Action]
         switch completion {
         case .authenticated(.success(let device)):
-            self.device = device
-            if let context {
-                let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-                let token = services.attributeChanges.subscribe(deviceId: device.id) { attributes in
-                    handler.eventLoop.execute { handler.value.deliver(.attributesChanged(attributes)) }
+            switch confirmNotRevoked(device, then: rest) {
+            case .retrying:
+                return
+            case .revoked:
+                next = machine.authenticationFailed(.unknownCredentials)
+            case .confirmed:
+                self.device = device
+                if let context {
+                    let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+                    let token = services.attributeChanges.subscribe(deviceId: device.id) { attributes in
+                        handler.eventLoop.execute { handler.value.deliver(.attributesChanged(attributes)) }
+                    }
+                    subscription = (token, device.id)
+                    takeOverClientIdentifier(handler: handler)
                 }
-                subscription = (token, device.id)
-                let revocationToken = services.sessions.subscribe(deviceId: device.id) { revocation in
-                    handler.eventLoop.execute { handler.value.deliver(.revoked(revocation)) }
-                }
-                revocationSubscription = (revocationToken, device.id)
-                takeOverClientIdentifier(handler: handler)
+                next = machine.authenticated()
             }
-            next = machine.authenticated()
         case .authenticated(.failure(let failure)):
+            endAuthenticationWatch()
             next = machine.authenticationFailed(failure)
         case .provisioned(let result, let packetIdentifier):
             next = machine.provisioned(result, packetIdentifier: packetIdentifier)
@@ -321,6 +337,50 @@ final class MQTTSessionHandler: ChannelInboundHandler {
         }
     }
 
+    // MARK: - Revocation
+
+    /// Whether an authenticated device may have its session.
+    private enum RevocationCheck {
+        case confirmed
+        /// The credentials are being checked once more.
+        case retrying
+        case revoked
+    }
+
+    /// Subscribes the session to its device's revocations, then makes sure the device was not revoked while its
+    /// credentials were being checked (such a revocation reached no session). If it was, the check runs once more:
+    /// the credentials may still be this client's (a certificate-chain provisioning that binds this very
+    /// certificate revokes the device's older sessions); a revocation during that second check refuses the session.
+    private func confirmNotRevoked(_ device: Device, then rest: [Action]) -> RevocationCheck {
+        if let current = revocationSubscription, current.deviceId != device.id {
+            services.sessions.unsubscribe(current.token, deviceId: current.deviceId)
+            revocationSubscription = nil
+        }
+        if revocationSubscription == nil, let context {
+            let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+            let token = services.sessions.subscribe(deviceId: device.id) { revocation in
+                handler.eventLoop.execute { handler.value.deliver(.revoked(revocation)) }
+            }
+            revocationSubscription = (token, device.id)
+        }
+        guard let authentication else { return .confirmed }
+        guard services.sessions.endWatch(authentication.watch).contains(device.id) else {
+            self.authentication = nil
+            return .confirmed
+        }
+        guard !authentication.retried else {
+            self.authentication = nil
+            return .revoked
+        }
+        callCore(authentication.action, then: rest)
+        return .retrying
+    }
+
+    private func endAuthenticationWatch() {
+        if let authentication { _ = services.sessions.endWatch(authentication.watch) }
+        authentication = nil
+    }
+
     // MARK: - Ending
 
     /// Claims the session's client id; an older session holding it is told to end (takeover).
@@ -371,6 +431,7 @@ final class MQTTSessionHandler: ChannelInboundHandler {
             services.sessions.unsubscribe(revocationSubscription.token, deviceId: revocationSubscription.deviceId)
             self.revocationSubscription = nil
         }
+        endAuthenticationWatch()
         if let claimedClientIdentifier {
             services.clientIdentifiers.release(claimedClientIdentifier, session: sessionId)
             self.claimedClientIdentifier = nil

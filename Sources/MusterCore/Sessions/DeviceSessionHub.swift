@@ -9,6 +9,8 @@ package final class DeviceSessionHub: DeviceSessionRevoker, Sendable {
     package typealias Listener = @Sendable (DeviceSessionRevocation) -> Void
 
     private let listeners = Mutex([UUID: [UUID: Listener]]())
+    /// Open watches: the devices revoked since each began.
+    private let watches = Mutex([UUID: Set<UUID>]())
     private let audit: (any AuditSink)?
     private let clock: any WallClock
 
@@ -44,11 +46,28 @@ package final class DeviceSessionHub: DeviceSessionRevoker, Sendable {
         deliver(revocation)
     }
 
-    /// Calls every local listener of the revoked device. A shared backend calls this for revocations that other
-    /// nodes published.
+    /// Calls every local listener of the revoked device, and notes the device in every open watch. A shared backend
+    /// calls this for revocations that other nodes published.
     package func deliver(_ revocation: DeviceSessionRevocation) {
+        watches.withLock { watches in
+            for key in watches.keys { watches[key]?.insert(revocation.deviceId) }
+        }
         let current = listeners.withLock { $0[revocation.deviceId].map { Array($0.values) } ?? [] }
         for listener in current { listener(revocation) }
+    }
+
+    /// Starts noting every revoked device, for a session about to check its credentials: a revocation between that
+    /// check and the session's ``subscribe(deviceId:_:)`` would otherwise reach nobody. Returns the watch for
+    /// ``endWatch(_:)``.
+    package func beginWatch() -> UUID {
+        let watch = UUID()
+        watches.withLock { $0[watch] = [] }
+        return watch
+    }
+
+    /// Ends a watch (call it after subscribing); returns the devices revoked since it began.
+    package func endWatch(_ watch: UUID) -> Set<UUID> {
+        watches.withLock { $0.removeValue(forKey: watch) } ?? []
     }
 
     /// Audits one session a transport closed. The entry holds the device and the peer's address, never a credential.

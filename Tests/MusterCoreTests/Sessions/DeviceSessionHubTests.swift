@@ -143,3 +143,24 @@ import Testing
         #expect(!page.data.contains { "\($0)".contains("secret-token-1") })
     }
 }
+
+/// The watch that covers the gap between a session's credentials check and its subscription.
+@Suite struct DeviceSessionHubWatchTests {
+    private func revocation(_ deviceId: UUID) -> DeviceSessionRevocation {
+        DeviceSessionRevocation(deviceId: deviceId, tenantId: UUID(), deviceName: "d", reason: .credentialsChanged)
+    }
+
+    @Test func aWatchNotesTheDevicesRevokedWhileItIsOpen() {
+        let hub = DeviceSessionHub()
+        let (before, during, after) = (UUID(), UUID(), UUID())
+        hub.revoke(revocation(before))
+        let watch = hub.beginWatch()
+        let other = hub.beginWatch()
+        hub.revoke(revocation(during))
+        #expect(hub.endWatch(watch) == [during])
+        hub.revoke(revocation(after))
+        #expect(hub.endWatch(other) == [during, after])
+        // an ended watch notes nothing more and ends once
+        #expect(hub.endWatch(watch).isEmpty)
+    }
+}
