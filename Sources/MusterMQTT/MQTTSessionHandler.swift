@@ -337,7 +337,7 @@ final class MQTTSessionHandler: ChannelInboundHandler {
         }
     }
 
-    // MARK: - Revocation
+    // MARK: - Revocation and takeover
 
     /// Whether an authenticated device may have its session.
     private enum RevocationCheck {
@@ -381,8 +381,6 @@ final class MQTTSessionHandler: ChannelInboundHandler {
         authentication = nil
     }
 
-    // MARK: - Ending
-
     /// Claims the session's client id; an older session holding it is told to end (takeover).
     private func takeOverClientIdentifier(handler: NIOLoopBound<MQTTSessionHandler>) {
         let clientId = machine.clientIdentifier
@@ -404,6 +402,8 @@ final class MQTTSessionHandler: ChannelInboundHandler {
             "device": "\(device.id)", "source": "\(source)", "reason": "\(reason.auditReason)",
         ])
     }
+
+    // MARK: - Ending
 
     /// Flushes what was written and closes the connection.
     private func closeNow() {

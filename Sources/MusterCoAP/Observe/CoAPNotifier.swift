@@ -8,7 +8,8 @@ package struct CoAPNotification: Sendable {
     package var key: CoAPObserverKey
     /// The shared attributes that changed.
     package var attributes: [Attribute]
-    /// Set when the observer's device was revoked: it gets a final error notification and is removed.
+    /// Set when the observer's device was revoked: the service then sends the final notifications of
+    /// ``CoAPNotifier/takeRevocations()``.
     package var revocation: DeviceSessionRevocation?
 
     /// Creates a notification.
@@ -30,6 +31,9 @@ package final class CoAPNotifier: Sendable {
     package let sessions: DeviceSessionHub
     /// Attribute subscription → the same observer's revocation subscription.
     private let revocationSubscriptions = Mutex([UUID: UUID]())
+    /// Observers whose device was revoked and who have not had their final notification yet. Kept beside the stream,
+    /// whose buffer drops the oldest entries under load: a revocation must never be dropped.
+    private let pendingRevocations = Mutex([CoAPObserverKey: DeviceSessionRevocation]())
 
     /// Creates a notifier.
     /// - Parameters:
@@ -51,7 +55,8 @@ package final class CoAPNotifier: Sendable {
         let subscription = hub.subscribe(deviceId: deviceId) { [continuation] attributes in
             continuation.yield(CoAPNotification(key: key, attributes: attributes))
         }
-        let revocation = sessions.subscribe(deviceId: deviceId) { [continuation] revocation in
+        let revocation = sessions.subscribe(deviceId: deviceId) { [continuation, weak self] revocation in
+            self?.pendingRevocations.withLock { $0[key] = revocation }
             continuation.yield(CoAPNotification(key: key, attributes: [], revocation: revocation))
         }
         revocationSubscriptions.withLock { $0[subscription] = revocation }
@@ -63,6 +68,15 @@ package final class CoAPNotifier: Sendable {
         hub.unsubscribe(subscription, deviceId: deviceId)
         if let revocation = revocationSubscriptions.withLock({ $0.removeValue(forKey: subscription) }) {
             sessions.unsubscribe(revocation, deviceId: deviceId)
+        }
+    }
+
+    /// The observers revoked since the last call, with their revocation; the service sends each its final
+    /// notification before anything else it takes from ``notifications``.
+    package func takeRevocations() -> [(key: CoAPObserverKey, revocation: DeviceSessionRevocation)] {
+        pendingRevocations.withLock { pending in
+            defer { pending.removeAll() }
+            return pending.map { (key: $0.key, revocation: $0.value) }
         }
     }
 
