@@ -59,9 +59,9 @@ final class MQTTSessionHandler: ChannelInboundHandler {
     private var device: Device?
     private var subscription: (token: UUID, deviceId: UUID)?
     private var revocationSubscription: (token: UUID, deviceId: UUID)?
-    /// The credentials check in flight (run once more when its device is revoked meanwhile), and the hub watch that
-    /// notes revocations while it runs.
-    private var authentication: (action: Action, watch: UUID, retried: Bool)?
+    /// The credentials check in flight (run again when its device is revoked meanwhile), the hub watch that notes
+    /// revocations while it runs, and how many checks ran before it.
+    private var authentication: (action: Action, watch: UUID, earlierChecks: Int)?
     /// The client id this device session holds in ``MQTTServices/clientIdentifiers``.
     private var claimedClientIdentifier: String?
     /// Identifies this session in the client id table.
@@ -227,10 +227,10 @@ final class MQTTSessionHandler: ChannelInboundHandler {
         guard let context else { return }
         switch action {
         case .authenticate, .authenticateCertificates:
-            // Set already: ``confirmNotRevoked(_:then:)`` runs the check once more.
-            let retried = authentication != nil
+            // Set already: ``confirmNotRevoked(_:then:)`` runs the check again.
+            let earlierChecks = authentication.map { $0.earlierChecks + 1 } ?? 0
             endAuthenticationWatch()
-            authentication = (action, services.sessions.beginWatch(), retried)
+            authentication = (action, services.sessions.beginWatch(), earlierChecks)
         default:
             break
         }
@@ -351,6 +351,8 @@ final class MQTTSessionHandler: ChannelInboundHandler {
     /// credentials were being checked (such a revocation reached no session). If it was, the check runs once more:
     /// the credentials may still be this client's (a certificate-chain provisioning that binds this very
     /// certificate revokes the device's older sessions); a revocation during that second check refuses the session.
+    /// During a mass revocation (the hub's watch no longer lists devices) the check runs up to three times, and the
+    /// last one stands.
     private func confirmNotRevoked(_ device: Device, then rest: [Action]) -> RevocationCheck {
         if let current = revocationSubscription, current.deviceId != device.id {
             services.sessions.unsubscribe(current.token, deviceId: current.deviceId)
@@ -364,16 +366,17 @@ final class MQTTSessionHandler: ChannelInboundHandler {
             revocationSubscription = (token, device.id)
         }
         guard let authentication else { return .confirmed }
-        guard services.sessions.endWatch(authentication.watch).contains(device.id) else {
+        switch (services.sessions.endWatch(authentication.watch).status(of: device.id), authentication.earlierChecks) {
+        case (.notRevoked, _), (.unknown, 2...):
             self.authentication = nil
             return .confirmed
-        }
-        guard !authentication.retried else {
+        case (.revoked, 1...):
             self.authentication = nil
             return .revoked
+        case (.revoked, _), (.unknown, _):
+            callCore(authentication.action, then: rest)
+            return .retrying
         }
-        callCore(authentication.action, then: rest)
-        return .retrying
     }
 
     private func endAuthenticationWatch() {

@@ -10,7 +10,10 @@ package final class DeviceSessionHub: DeviceSessionRevoker, Sendable {
 
     private let listeners = Mutex([UUID: [UUID: Listener]]())
     /// Open watches: the devices revoked since each began.
-    private let watches = Mutex([UUID: Set<UUID>]())
+    private let watches = Mutex([UUID: RevokedDevices]())
+    /// The most devices a watch lists; past that it reports every device as revoked (so a session checks its
+    /// credentials once more), which keeps a mass revocation (a large import) from growing every open watch.
+    private static let watchLimit = 256
     private let audit: (any AuditSink)?
     private let clock: any WallClock
 
@@ -50,7 +53,7 @@ package final class DeviceSessionHub: DeviceSessionRevoker, Sendable {
     /// calls this for revocations that other nodes published.
     package func deliver(_ revocation: DeviceSessionRevocation) {
         watches.withLock { watches in
-            for key in watches.keys { watches[key]?.insert(revocation.deviceId) }
+            for key in watches.keys { watches[key]?.insert(revocation.deviceId, limit: Self.watchLimit) }
         }
         let current = listeners.withLock { $0[revocation.deviceId].map { Array($0.values) } ?? [] }
         for listener in current { listener(revocation) }
@@ -61,13 +64,13 @@ package final class DeviceSessionHub: DeviceSessionRevoker, Sendable {
     /// ``endWatch(_:)``.
     package func beginWatch() -> UUID {
         let watch = UUID()
-        watches.withLock { $0[watch] = [] }
+        watches.withLock { $0[watch] = RevokedDevices() }
         return watch
     }
 
     /// Ends a watch (call it after subscribing); returns the devices revoked since it began.
-    package func endWatch(_ watch: UUID) -> Set<UUID> {
-        watches.withLock { $0.removeValue(forKey: watch) } ?? []
+    package func endWatch(_ watch: UUID) -> RevokedDevices {
+        watches.withLock { $0.removeValue(forKey: watch) } ?? RevokedDevices()
     }
 
     /// Audits one session a transport closed. The entry holds the device and the peer's address, never a credential.
@@ -77,5 +80,36 @@ package final class DeviceSessionHub: DeviceSessionRevoker, Sendable {
             sourceAddress: closure.sourceAddress, profileId: nil, profileName: nil, deviceId: closure.deviceId,
             deviceName: closure.deviceName, outcome: .sessionClosed, reason: closure.reason.auditReason
         ))
+    }
+}
+
+/// The devices revoked while a watch of ``DeviceSessionHub`` was open.
+package struct RevokedDevices: Sendable {
+    private var devices: Set<UUID> = []
+    /// Too many to list: every device counts as revoked.
+    private var overflowed = false
+
+    package init() {}
+
+    /// What the watch knows of `deviceId`.
+    package enum Status: Sendable, Equatable {
+        case notRevoked
+        case revoked
+        /// Too many devices were revoked to list them: it may have been.
+        case unknown
+    }
+
+    package func status(of deviceId: UUID) -> Status {
+        if overflowed { return .unknown }
+        return devices.contains(deviceId) ? .revoked : .notRevoked
+    }
+
+    mutating func insert(_ deviceId: UUID, limit: Int) {
+        guard !overflowed else { return }
+        devices.insert(deviceId)
+        if devices.count > limit {
+            overflowed = true
+            devices = []
+        }
     }
 }

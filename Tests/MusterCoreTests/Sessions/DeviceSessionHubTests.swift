@@ -157,10 +157,20 @@ import Testing
         let watch = hub.beginWatch()
         let other = hub.beginWatch()
         hub.revoke(revocation(during))
-        #expect(hub.endWatch(watch) == [during])
+        let seen = hub.endWatch(watch)
+        #expect([seen.status(of: before), seen.status(of: during), seen.status(of: after)] == [.notRevoked, .revoked, .notRevoked])
         hub.revoke(revocation(after))
-        #expect(hub.endWatch(other) == [during, after])
+        let seenLonger = hub.endWatch(other)
+        #expect([seenLonger.status(of: before), seenLonger.status(of: during), seenLonger.status(of: after)] == [.notRevoked, .revoked, .revoked])
         // an ended watch notes nothing more and ends once
-        #expect(hub.endWatch(watch).isEmpty)
+        #expect(hub.endWatch(watch).status(of: during) == .notRevoked)
+    }
+
+    @Test func aMassRevocationMakesTheWatchCountEveryDeviceRevoked() {
+        let hub = DeviceSessionHub()
+        let watch = hub.beginWatch()
+        for _ in 0..<1000 { hub.revoke(revocation(UUID())) }
+        // rather than listing a thousand devices, it no longer knows: sessions check their credentials once more
+        #expect(hub.endWatch(watch).status(of: UUID()) == .unknown)
     }
 }
