@@ -11,7 +11,8 @@ func mqttServices(_ dependencies: TransportDependencies) throws -> [ServiceGroup
     let configuration = try MQTTServerConfiguration(config: dependencies.config)
     let services = MQTTServices(
         provisioning: dependencies.provisioning, deviceAPI: dependencies.deviceAPI,
-        authenticator: dependencies.authenticator, attributeChanges: dependencies.attributeChanges
+        authenticator: dependencies.authenticator, attributeChanges: dependencies.attributeChanges,
+        sessions: dependencies.sessions
     )
     let listeners = dependencies.listeners
     let plain = MQTTServer(configuration: configuration, services: services, logger: dependencies.logger) { host, port in

@@ -45,11 +45,14 @@ package struct DeviceService: Sendable {
     private let store: any DeviceStore
     fileprivate let profiles: ProfileService
     private let clock: any WallClock
+    private let sessions: any DeviceSessionRevoker
 
-    package init(store: any DeviceStore, profiles: ProfileService, clock: any WallClock) {
+    /// - Parameter sessions: Told to close every session of a device whose credentials change or which is deleted.
+    package init(store: any DeviceStore, profiles: ProfileService, clock: any WallClock, sessions: any DeviceSessionRevoker) {
         self.store = store
         self.profiles = profiles
         self.clock = clock
+        self.sessions = sessions
     }
 
     /// Creates a device (when `draft.id` is `nil`) or updates one.
@@ -134,8 +137,11 @@ package struct DeviceService: Sendable {
         try await store.devices(tenantId: tenantId, profileId: profileId, page)
     }
 
+    /// Deletes a device and closes its open sessions.
     package func delete(id: UUID, tenantId: UUID) async throws {
+        let device = try await device(id: id, tenantId: tenantId)
         guard try await store.deleteDevice(id: id, tenantId: tenantId) else { throw AdminError.notFound(.device, id) }
+        sessions.revoke(DeviceSessionRevocation(deviceId: id, tenantId: tenantId, deviceName: device.name, reason: .deviceDeleted))
     }
 
     /// The credentials of device `deviceId`.
@@ -147,9 +153,10 @@ package struct DeviceService: Sendable {
         return credentials
     }
 
-    /// Replaces the credentials of device `deviceId` after ThingsBoard's validation.
+    /// Replaces the credentials of device `deviceId` after ThingsBoard's validation, then closes the sessions opened
+    /// with the old ones (even when the new credentials equal the old: ThingsBoard does the same).
     package func updateCredentials(deviceId: UUID, _ draft: CredentialsDraft, tenantId: UUID) async throws -> DeviceCredentials {
-        _ = try await device(id: deviceId, tenantId: tenantId)
+        let device = try await device(id: deviceId, tenantId: tenantId)
         let material: CredentialsMaterial
         do {
             material = try CredentialRules.normalize(
@@ -157,7 +164,11 @@ package struct DeviceService: Sendable {
             )
         } catch { throw AdminError.credentials(error) }
         switch try await store.replaceCredentials(deviceId: deviceId, with: material) {
-        case .saved(let credentials): return credentials
+        case .saved(let credentials):
+            sessions.revoke(DeviceSessionRevocation(
+                deviceId: deviceId, tenantId: tenantId, deviceName: device.name, reason: .credentialsChanged
+            ))
+            return credentials
         case .notFound: throw AdminError.notFound(.device, deviceId)
         case .credentialsTaken: throw AdminError.credentials(.alreadyAssigned)
         }

@@ -20,13 +20,17 @@ package struct ProvisionService: Sendable {
     private let audit: any AuditSink
     let profileCache: ProvisionProfileCache
     let certificateVerifier: (any CertificateChainVerifier)?
+    let sessions: (any DeviceSessionRevoker)?
 
-    /// - Parameter certificateVerifier: Checks that a presented certificate is signed by a chain profile's CA when the
-    ///   client did not include the CA in its chain; `nil` matches chain profiles by the presented certificates only.
+    /// - Parameters:
+    ///   - certificateVerifier: Checks that a presented certificate is signed by a chain profile's CA when the client
+    ///     did not include the CA in its chain; `nil` matches chain profiles by the presented certificates only.
+    ///   - sessions: Told to close the sessions of an existing device whose credentials certificate-chain
+    ///     provisioning replaced.
     package init(
         store: any ProvisioningStore, clock: any WallClock, limiter: ProvisionRateLimiter, audit: any AuditSink,
         profileCache: ProvisionProfileCache = ProvisionProfileCache(ttlMilliseconds: 0),
-        certificateVerifier: (any CertificateChainVerifier)? = nil
+        certificateVerifier: (any CertificateChainVerifier)? = nil, sessions: (any DeviceSessionRevoker)? = nil
     ) {
         self.store = store
         self.clock = clock
@@ -34,6 +38,7 @@ package struct ProvisionService: Sendable {
         self.audit = audit
         self.profileCache = profileCache
         self.certificateVerifier = certificateVerifier
+        self.sessions = sessions
     }
 
     /// Provisions a device for `request`.

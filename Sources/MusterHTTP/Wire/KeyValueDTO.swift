@@ -42,9 +42,15 @@ struct AuditLogDTO: Encodable {
         entityId = entry.deviceId.map { EntityIdDTO(.device, $0) }
         entityName = entry.deviceName
         userName = entry.deviceName
-        actionType = entry.outcome == .success ? "PROVISION_SUCCESS" : "PROVISION_FAILURE"
-        actionStatus = entry.outcome == .success ? "SUCCESS" : "FAILURE"
-        actionFailureDetails = entry.outcome == .success ? nil : entry.reason
+        switch entry.outcome {
+        case .success:
+            (actionType, actionStatus, actionFailureDetails) = ("PROVISION_SUCCESS", "SUCCESS", nil)
+        case .sessionClosed:
+            // The server closed a device session (revocation, takeover): done as intended; why is in `reason`.
+            (actionType, actionStatus, actionFailureDetails) = ("DEVICE_SESSION_CLOSED", "SUCCESS", nil)
+        case .notFound, .failure, .rateLimited, .badRequest:
+            (actionType, actionStatus, actionFailureDetails) = ("PROVISION_FAILURE", "FAILURE", entry.reason)
+        }
         var data: [String: JSONValue] = [
             "transport": .string(entry.transport.rawValue), "sourceAddress": .string(entry.sourceAddress),
             "outcome": .string(entry.outcome.rawValue), "reason": .string(entry.reason),
