@@ -41,8 +41,8 @@ extension CoAPRouter {
             code: code,
             payload: ByteBuffer(bytes: ProvisionResponse.encode(result, format: format))
         )
-        // ThingsBoard answers JSON with CoapExchange.respond(code, String): text/plain; protobuf has no format.
-        if format == .json { response.contentFormat = .textPlain }
+        // JSON is labelled application/json (ThingsBoard says text/plain); protobuf has no registered format.
+        if format == .json { response.contentFormat = .json }
         if case .failure(.rateLimited(let retryAfter)) = result { response.maxAge = UInt32(clamping: retryAfter) }
         return response
     }
