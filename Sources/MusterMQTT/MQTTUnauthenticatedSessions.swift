@@ -13,8 +13,7 @@ final class MQTTUnauthenticatedSessions: Sendable {
 
     /// Takes a place for a new connection; `false` when all are taken (the connection is then closed).
     func enter() -> Bool {
-        let (after, _) = count.add(1, ordering: .relaxed)
-        guard after <= limit else {
+        guard count.add(1, ordering: .relaxed).newValue <= limit else {
             count.subtract(1, ordering: .relaxed)
             return false
         }

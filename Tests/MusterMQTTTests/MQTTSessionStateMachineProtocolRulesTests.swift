@@ -93,6 +93,15 @@ import Testing
         #expect(machine.tick() == expected)
     }
 
+    @Test func unauthenticatedSessionsAreBounded() {
+        let sessions = MQTTUnauthenticatedSessions(limit: 2)
+        #expect(sessions.enter() && sessions.enter())
+        #expect(!sessions.enter())
+        sessions.leave()
+        #expect(sessions.enter())
+        #expect(!sessions.enter())
+    }
+
     @Test func provisioningSessionThatPublishedKeepsItsAnswerDelay() {
         var machine = Machine(configuration: configuration, clock: clock)
         _ = machine.received(connect(.v311, username: "provision"))
