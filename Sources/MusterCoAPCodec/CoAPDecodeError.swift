@@ -78,7 +78,7 @@ package enum CoAPDecodeError: Error, Hashable, Sendable, CustomStringConvertible
 extension CoAPDecodeError {
     /// Whether this is a message format error (RFC 7252 §3, §4.1: a reserved or truncated field, a bad option
     /// delta or length, a payload marker with no payload), which a recipient rejects: a Reset for a CON, nothing
-    /// for a NON (§4.2, §4.3). The other errors are answered with ``CoAPCode/init(_:)-(CoAPDecodeError)``.
+    /// for a NON (§4.2, §4.3). The other errors are answered with `CoAPCode(error)`.
     package var isMessageFormatError: Bool {
         switch self {
         case .tooShort, .unsupportedVersion, .tokenTooLong, .truncatedToken, .emptyMessageWithContent,

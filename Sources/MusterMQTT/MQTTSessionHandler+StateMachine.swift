@@ -27,7 +27,6 @@ extension MQTTSessionHandler {
         /// The client identifier, assigned when the client sent an empty one.
         private(set) var clientIdentifier = ""
         private var assignedClientIdentifier: String?
-        private var cleanStart = true
         /// The client's Maximum Packet Size (MQTT 5): larger packets are not sent to it.
         private var clientMaximumPacketSize: Int?
         private var keepAliveMilliseconds: Int64 = 0
@@ -171,7 +170,6 @@ extension MQTTSessionHandler {
 
         private mutating func receivedConnect(_ connect: MQTTPacket.Connect) -> [Action] {
             version = connect.protocolVersion
-            cleanStart = connect.cleanStart
             keepAliveMilliseconds = Int64(connect.keepAlive) * 1000
             clientIdentifier = connect.clientIdentifier
             clientMaximumPacketSize = connect.properties.maximumPacketSize.map(Int.init)

@@ -26,8 +26,11 @@ struct CoAPRouterProtocolRulesTests {
         var accept = RouterHarness.request(.get, "api/v1/\(token)/attributes")
         accept.accept = .textPlain
         #expect(try await harness.send(accept)?.code == .notAcceptable)
-        var provision = RouterHarness.request(.post, "api/v1/provision", payload: "{}")
-        provision.accept = .cbor
+        // The provisioning answer is in the request's format: JSON here, so octet-stream cannot be met.
+        var provision = RouterHarness.request(.post, "api/v1/provision", payload: RouterHarness.provisionJSON(
+            name: "accept", key: "no-key", secret: "s"
+        ))
+        provision.accept = .octetStream
         #expect(try await harness.send(provision)?.code == .notAcceptable)
     }
 

@@ -6,8 +6,6 @@ extension CoAPRouter {
     /// What `POST /api/v1/provision` reads: JSON (unlabelled, text/plain or application/json) or protobuf
     /// (application/octet-stream).
     static let provisionRequestFormats: [CoAPContentFormat] = [.textPlain, .json, .octetStream]
-    /// What `POST /api/v1/provision` answers with: JSON, or protobuf for a protobuf request.
-    static let provisionResponseFormats: [CoAPContentFormat] = [.json, .octetStream]
     /// What telemetry and attribute uploads read: JSON, unlabelled or as text/plain or application/json.
     static let uploadFormats: [CoAPContentFormat] = [.textPlain, .json]
 

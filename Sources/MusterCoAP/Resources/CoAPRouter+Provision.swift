@@ -5,8 +5,8 @@ import NIOCore
 
 extension CoAPRouter {
     /// `POST /api/v1/provision` (spec §3.3, decisions 7 and 10): JSON first, then protobuf; the answer in the
-    /// request's format, 2.01 on SUCCESS, 4.00 on NOT_FOUND/FAILURE, 4.29 for a cooling-off source. Every
-    /// provisioning rule is the core's; this only translates.
+    /// request's format, 2.01 on SUCCESS, 4.00 on NOT_FOUND/FAILURE, 4.29 for a cooling-off source, 4.06 for an
+    /// Accept that names another format. Every provisioning rule is the core's; this only translates.
     func provision(_ request: CoAPMessage, body: ByteBuffer, block1: CoAPBlockOption?, peer: SocketAddress) async
         -> CoAPMessage
     {
@@ -28,6 +28,8 @@ extension CoAPRouter {
             return request.makeResponse(code: .badRequest, diagnostic: Self.diagnostic(error))
         }
         let (provisionRequest, format) = decoded
+        // The answer is in the request's format: JSON, or protobuf (octet-stream) for protobuf.
+        if let refusal = Self.notAcceptable(request, answers: [format == .json ? .json : .octetStream]) { return refusal }
         let result: Result<CredentialsMaterial, ProvisionError>
         let code: CoAPCode
         do {
