@@ -23,7 +23,9 @@ extension CoAPRouter {
         if path.count == 3 {
             guard path[2] == "provision" else { return request.makeResponse(code: .notFound) }
             guard request.code == .post else { return request.makeResponse(code: .methodNotAllowed) }
-            if let refusal = Self.unsupportedContentFormat(request, reads: Self.provisionRequestFormats) { return refusal }
+            if let refusal = Self.unsupportedContentFormat(request, reads: Self.provisionRequestFormats) {
+                return refusal
+            }
             return await withBody(request, key: transferKey) { body, block1 in
                 await provision(request, body: body, block1: block1, peer: peer)
             }

@@ -27,9 +27,15 @@ struct CoAPRouterProtocolRulesTests {
         accept.accept = .textPlain
         #expect(try await harness.send(accept)?.code == .notAcceptable)
         // The provisioning answer is in the request's format: JSON here, so octet-stream cannot be met.
-        var provision = RouterHarness.request(.post, "api/v1/provision", payload: RouterHarness.provisionJSON(
-            name: "accept", key: "no-key", secret: "s"
-        ))
+        var provision = RouterHarness.request(
+            .post,
+            "api/v1/provision",
+            payload: RouterHarness.provisionJSON(
+                name: "accept",
+                key: "no-key",
+                secret: "s"
+            )
+        )
         provision.accept = .octetStream
         #expect(try await harness.send(provision)?.code == .notAcceptable)
     }
@@ -44,11 +50,14 @@ struct CoAPRouterProtocolRulesTests {
         #expect(reply.text == "message exceeds the limit of 1152 bytes")
     }
 
-    @Test("Message format errors in a CON are rejected with a Reset", arguments: [
-        [0x41, 0x02, 0x00, 0x05, 0xAA, 0xB3, 0x61, 0x70, 0x69, 0xFF] as [UInt8],  // payload marker, no payload
-        [0x41, 0x02, 0x00, 0x05, 0xAA, 0xB5, 0x61, 0x70],  // option value truncated
-        [0x41, 0x02, 0x00, 0x05, 0xAA, 0xD1],  // extended option delta truncated
-    ])
+    @Test(
+        "Message format errors in a CON are rejected with a Reset",
+        arguments: [
+            [0x41, 0x02, 0x00, 0x05, 0xAA, 0xB3, 0x61, 0x70, 0x69, 0xFF] as [UInt8],  // payload marker, no payload
+            [0x41, 0x02, 0x00, 0x05, 0xAA, 0xB5, 0x61, 0x70],  // option value truncated
+            [0x41, 0x02, 0x00, 0x05, 0xAA, 0xD1],  // extended option delta truncated
+        ]
+    )
     func formatErrorsAreReset(bytes: [UInt8]) async throws {
         let harness = try await RouterHarness.make()
         let reply = try #require(try await harness.sendBytes(ByteBuffer(bytes: bytes)))
@@ -65,7 +74,11 @@ struct CoAPRouterProtocolRulesTests {
 
         let big = String(repeating: "a", count: 3000)
         try await harness.telemetry.saveAttributes(
-            .device, id: id, scope: .shared, body: Array(#"{"big":"\#(big)"}"#.utf8), tenantId: harness.fixture.tenant.id
+            .device,
+            id: id,
+            scope: .shared,
+            body: Array(#"{"big":"\#(big)"}"#.utf8),
+            tenantId: harness.fixture.tenant.id
         )
         var iterator = harness.notifier.notifications.makeAsyncIterator()
         let change = try #require(await iterator.next())

@@ -189,7 +189,7 @@ def test_qos2_resent_with_dup_before_pubrel_is_stored_once(rest, mqtt_port, run_
 # Provisioning sessions that never publish, and the bound on unauthenticated connections (a server of its own)
 # ------------------------------------------------------------------------------------------------------------------
 
-REQUEST_TIMEOUT_S = 2
+REQUEST_TIMEOUT_S = 3
 UNAUTHENTICATED_LIMIT = 2
 
 

@@ -33,7 +33,9 @@ extension CoAPRouter {
         )
         message.observe = sequence
         message.contentFormat = .json
-        if message.payload.readableBytes > Self.blockSize, let first = try? CoAPBlockSlicer.slice(message.payload, requested: nil) {
+        if message.payload.readableBytes > Self.blockSize,
+            let first = try? CoAPBlockSlicer.slice(message.payload, requested: nil)
+        {
             let body = CoAPStoredBody(code: .content, contentFormat: .json, body: message.payload)
             state.storeBody(body, for: CoAPTransferKey(peer: observer.key.peer, path: observer.path))
             message.setBody(first)

@@ -29,7 +29,9 @@ extension CoAPRouter {
         }
         let (provisionRequest, format) = decoded
         // The answer is in the request's format: JSON, or protobuf (octet-stream) for protobuf.
-        if let refusal = Self.notAcceptable(request, answers: [format == .json ? .json : .octetStream]) { return refusal }
+        if let refusal = Self.notAcceptable(request, answers: [format == .json ? .json : .octetStream]) {
+            return refusal
+        }
         let result: Result<CredentialsMaterial, ProvisionError>
         let code: CoAPCode
         do {
