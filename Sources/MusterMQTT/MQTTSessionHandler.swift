@@ -50,6 +50,9 @@ final class MQTTSessionHandler: ChannelInboundHandler {
     private let logger: Logger
     private let sessions: MQTTSessionRegistry
     private let peer: PeerCertificates?
+    private let unauthenticated: MQTTUnauthenticatedSessions
+    /// The connection holds a place among the listener's unauthenticated sessions.
+    private var countedUnauthenticated = false
     private var machine: StateMachine
 
     private var context: ChannelHandlerContext?
@@ -75,15 +78,17 @@ final class MQTTSessionHandler: ChannelInboundHandler {
     /// - Parameters:
     ///   - sessions: Where the session registers so that shutdown can reach it.
     ///   - peer: On a TLS connection, where the handshake leaves the client's certificate chain.
+    ///   - unauthenticated: The listener's count of connections that are not an authenticated device session.
     init(
         configuration: MQTTServerConfiguration, services: MQTTServices, clock: any WallClock, logger: Logger,
-        sessions: MQTTSessionRegistry, peer: PeerCertificates?
+        sessions: MQTTSessionRegistry, peer: PeerCertificates?, unauthenticated: MQTTUnauthenticatedSessions
     ) {
         self.configuration = configuration
         self.services = services
         self.logger = logger
         self.sessions = sessions
         self.peer = peer
+        self.unauthenticated = unauthenticated
         self.machine = StateMachine(configuration: configuration, clock: clock)
     }
 
@@ -100,6 +105,12 @@ final class MQTTSessionHandler: ChannelInboundHandler {
             closeNow()
             return
         }
+        guard unauthenticated.enter() else {
+            logger.debug("mqtt connection refused: too many unauthenticated sessions", metadata: ["source": "\(source)"])
+            closeNow()
+            return
+        }
+        countedUnauthenticated = true
         let resolution = TimeAmount.milliseconds(configuration.timerResolutionMilliseconds)
         timer = context.eventLoop.scheduleRepeatedTask(initialDelay: resolution, delay: resolution) { _ in
             handler.value.deliver(.tick)
@@ -262,6 +273,7 @@ final class MQTTSessionHandler: ChannelInboundHandler {
                 next = machine.authenticationFailed(.unknownCredentials)
             case .confirmed:
                 self.device = device
+                leaveUnauthenticated()
                 if let context {
                     let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
                     let token = services.attributeChanges.subscribe(deviceId: device.id) { attributes in
@@ -444,5 +456,12 @@ final class MQTTSessionHandler: ChannelInboundHandler {
             sessions.remove(registration)
             self.registration = nil
         }
+        leaveUnauthenticated()
+    }
+
+    private func leaveUnauthenticated() {
+        guard countedUnauthenticated else { return }
+        countedUnauthenticated = false
+        unauthenticated.leave()
     }
 }

@@ -73,7 +73,13 @@ extension CoAPRouter {
     {
         let current = try await deviceAPI.attributes(device: device, clientKeys: nil, sharedKeys: sharedKeys).shared
         let subscription = notifier.subscribe(key, deviceId: device.id)
-        let observer = CoAPObserver(key: key, deviceId: device.id, sharedKeys: sharedKeys, subscription: subscription)
+        let observer = CoAPObserver(
+            key: key,
+            deviceId: device.id,
+            sharedKeys: sharedKeys,
+            subscription: subscription,
+            path: request.uriPathString
+        )
         let (added, replaced, sequence) = state.withObservers { registry in
             let (added, replaced) = registry.register(observer)
             return (added, replaced, registry.nextSequence())
