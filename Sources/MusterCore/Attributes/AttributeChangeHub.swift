@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Tells device sessions (MQTT, CoAP observers) that an admin changed shared attributes of their device.
 /// Subscribers register a callback per device; publishing never blocks on a subscriber.
@@ -7,26 +6,20 @@ package final class AttributeChangeHub: Sendable {
     /// Called with the changed shared attributes.
     package typealias Listener = @Sendable ([Attribute]) -> Void
 
-    private let listeners = Mutex([UUID: [UUID: Listener]]())
+    private let listeners = DeviceListeners<[Attribute]>()
 
     package init() {}
 
     /// Registers `listener` for `deviceId`; returns a token for ``unsubscribe(_:deviceId:)``.
     package func subscribe(deviceId: UUID, _ listener: @escaping Listener) -> UUID {
-        let token = UUID()
-        listeners.withLock { $0[deviceId, default: [:]][token] = listener }
-        return token
+        listeners.subscribe(deviceId: deviceId, listener)
     }
 
     package func unsubscribe(_ token: UUID, deviceId: UUID) {
-        listeners.withLock { all in
-            all[deviceId]?[token] = nil
-            if all[deviceId]?.isEmpty == true { all[deviceId] = nil }
-        }
+        listeners.unsubscribe(token, deviceId: deviceId)
     }
 
     package func publish(deviceId: UUID, shared attributes: [Attribute]) {
-        let current = listeners.withLock { $0[deviceId].map { Array($0.values) } ?? [] }
-        for listener in current { listener(attributes) }
+        listeners.call(deviceId: deviceId, attributes)
     }
 }

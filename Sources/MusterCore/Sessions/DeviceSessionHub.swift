@@ -8,7 +8,7 @@ package final class DeviceSessionHub: DeviceSessionRevoker, Sendable {
     /// Called with the revocation of the subscribed device.
     package typealias Listener = @Sendable (DeviceSessionRevocation) -> Void
 
-    private let listeners = Mutex([UUID: [UUID: Listener]]())
+    private let listeners = DeviceListeners<DeviceSessionRevocation>()
     /// Open watches: the devices revoked since each began.
     private let watches = Mutex([UUID: RevokedDevices]())
     /// The most devices a watch lists; past that it reports every device as revoked (so a session checks its
@@ -27,21 +27,16 @@ package final class DeviceSessionHub: DeviceSessionRevoker, Sendable {
 
     /// Registers `listener` for `deviceId`; returns a token for ``unsubscribe(_:deviceId:)``.
     package func subscribe(deviceId: UUID, _ listener: @escaping Listener) -> UUID {
-        let token = UUID()
-        listeners.withLock { $0[deviceId, default: [:]][token] = listener }
-        return token
+        listeners.subscribe(deviceId: deviceId, listener)
     }
 
     package func unsubscribe(_ token: UUID, deviceId: UUID) {
-        listeners.withLock { all in
-            all[deviceId]?[token] = nil
-            if all[deviceId]?.isEmpty == true { all[deviceId] = nil }
-        }
+        listeners.unsubscribe(token, deviceId: deviceId)
     }
 
     /// The number of sessions subscribed for `deviceId`.
     package func subscriberCount(deviceId: UUID) -> Int {
-        listeners.withLock { $0[deviceId]?.count ?? 0 }
+        listeners.count(deviceId: deviceId)
     }
 
     /// Publishes on this node (the embedded server has only one).
@@ -55,8 +50,7 @@ package final class DeviceSessionHub: DeviceSessionRevoker, Sendable {
         watches.withLock { watches in
             for key in watches.keys { watches[key]?.insert(revocation.deviceId, limit: Self.watchLimit) }
         }
-        let current = listeners.withLock { $0[revocation.deviceId].map { Array($0.values) } ?? [] }
-        for listener in current { listener(revocation) }
+        listeners.call(deviceId: revocation.deviceId, revocation)
     }
 
     /// Starts noting every revoked device, for a session about to check its credentials: a revocation between that
