@@ -103,6 +103,7 @@ let package = Package(
                 "MusterProvisionWire",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             resources: [.copy("Console/Assets")],
             swiftSettings: swiftSettings

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import MusterCore
 import MusterProvisionWire
+import NIOHTTP1
 
 extension ThingsBoardError {
     /// Maps any error raised while serving an admin route to ThingsBoard's error response. Unknown errors
@@ -16,6 +17,9 @@ extension ThingsBoardError {
         case let error as HTTPError:
             let code: Code = error.status == .notFound ? .itemNotFound : error.status == .unauthorized ? .authentication : .badRequestParams
             self.init(error.status, error.body ?? error.status.reasonPhrase, code: code)
+        case let error as HTTPParserError:
+            // A body that breaks HTTP/1.1's framing while a route reads it (a bad chunk size, say): the client's fault.
+            self.init(.badRequest, "Malformed HTTP request: \(error)", code: .badRequestParams)
         case let error as any StoreFailureReporting:
             guard let failure = error.storeFailure else { fallthrough }
             self.init(failure)
