@@ -124,7 +124,7 @@ private final class InFlightCounter: Sendable {
 
     /// Takes a slot; `false` when all are taken.
     func enter() -> Bool {
-        let (after, _) = count.add(1, ordering: .relaxed)
+        let after = count.add(1, ordering: .relaxed).newValue
         if after > limit {
             count.subtract(1, ordering: .relaxed)
             return false
