@@ -66,6 +66,7 @@ package func buildServices(config: ConfigReader, logger: Logger, handleSignals: 
     let listeners = ListenerAnnouncements()
     let http = Application(
         router: buildRouter(services: services, configuration: configuration.http),
+        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.http.idleTimeoutSeconds)))),
         configuration: .init(address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "Muster"),
         onServerRunning: { channel in
             listeners.announce(ListenerAddress(name: "http", host: configuration.http.host, port: channel.localAddress?.port ?? 0))

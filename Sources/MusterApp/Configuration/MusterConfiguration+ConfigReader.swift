@@ -27,6 +27,8 @@ extension MusterConfiguration {
     /// - `http.host` (string, optional, default: `0.0.0.0`): the HTTP bind address (`MUSTER_HTTP_HOST`).
     /// - `http.port` (int, optional, default: `8080`; 0 picks a free port) (`MUSTER_HTTP_PORT`).
     /// - `http.maxBodySize` (int, optional, default: 1048576): largest JSON request body in bytes.
+    /// - `http.idleTimeout` (int, optional, default: 60): seconds a connection may read nothing before it is closed
+    ///   (`MUSTER_HTTP_IDLE_TIMEOUT`).
     /// - `provision.failureLimit` (int, optional, default: 30; 0 = off): failed provisioning attempts per
     ///   source per minute before it is refused (`MUSTER_PROVISION_FAILURE_LIMIT`).
     /// - `import.maxRequestSize` (int, optional, default: 16777216): largest body of the ThingsBoard JSON bulk-import
@@ -47,6 +49,10 @@ extension MusterConfiguration {
         guard (1024...(1 << 30)).contains(maxBody) else {
             throw ConfigurationError.outOfRange(key: "http.maxBodySize", value: maxBody, range: 1024...(1 << 30))
         }
+        let idleTimeout = http.int(forKey: "idleTimeout", default: 60)
+        guard (1...3600).contains(idleTimeout) else {
+            throw ConfigurationError.outOfRange(key: "http.idleTimeout", value: idleTimeout, range: 1...3600)
+        }
         let maxImportRequest = config.int(forKey: "import.maxRequestSize", default: 16 << 20)
         guard (1024...(1 << 31)).contains(maxImportRequest) else {
             throw ConfigurationError.outOfRange(key: "import.maxRequestSize", value: maxImportRequest, range: 1024...(1 << 31))
@@ -64,7 +70,7 @@ extension MusterConfiguration {
             http: HTTPServerConfiguration(
                 host: http.string(forKey: "host", default: "0.0.0.0"), port: port, maxBodySize: maxBody,
                 maxImportRequestSize: maxImportRequest, maxImportFileSize: maxImportFile,
-                importDirectory: dataDirectory + "/imports"
+                importDirectory: dataDirectory + "/imports", idleTimeoutSeconds: idleTimeout
             ),
             provisionFailureLimit: limit,
             adminEmail: config.string(forKey: "admin.email"),

@@ -13,10 +13,13 @@ package struct HTTPServerConfiguration: Sendable, Hashable {
     package var maxImportFileSize: Int
     /// Where import jobs spool their uploads and errors CSVs.
     package var importDirectory: String
+    /// Seconds a connection may stay without reading anything (an idle keep-alive connection, or a client that
+    /// opened a connection and sends nothing, as a slowloris attack does) before it is closed.
+    package var idleTimeoutSeconds: Int
 
     package init(
         host: String = "0.0.0.0", port: Int = 8080, maxBodySize: Int = 1 << 20, maxImportRequestSize: Int = 16 << 20,
-        maxImportFileSize: Int = 4 << 30, importDirectory: String = "./muster-data/imports"
+        maxImportFileSize: Int = 4 << 30, importDirectory: String = "./muster-data/imports", idleTimeoutSeconds: Int = 60
     ) {
         self.host = host
         self.port = port
@@ -24,5 +27,6 @@ package struct HTTPServerConfiguration: Sendable, Hashable {
         self.maxImportRequestSize = maxImportRequestSize
         self.maxImportFileSize = maxImportFileSize
         self.importDirectory = importDirectory
+        self.idleTimeoutSeconds = idleTimeoutSeconds
     }
 }
