@@ -66,9 +66,10 @@ package final class LoginRateLimiter: Sendable {
             coolingOffMilliseconds: configuration.coolingOffMilliseconds, maxTracked: configuration.maxTracked))
     }
 
-    /// The key an e-mail is counted under: case-folded, so `Admin@X` and `admin@x` share one count.
+    /// The key an e-mail is counted under: case-folded, so `Admin@X` and `admin@x` share one count, and cut to 256
+    /// characters (an address has at most 254), so that tracked keys stay small whatever a client sends.
     package static func accountKey(_ email: String) -> String {
-        email.lowercased()
+        String(email.lowercased().prefix(256))
     }
 
     /// Whether a login to `account` from `source` is refused now; the later of the two locks is reported.

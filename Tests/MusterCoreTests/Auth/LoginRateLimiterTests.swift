@@ -51,6 +51,11 @@ import Testing
         #expect(limiter.recordFailure(account: "reset@example.com", source: "z", now: now) == [.account])
     }
 
+    @Test func accountKeysAreCaseFoldedAndBounded() {
+        #expect(LoginRateLimiter.accountKey("Admin@Example.COM") == "admin@example.com")
+        #expect(LoginRateLimiter.accountKey(String(repeating: "A", count: 100_000)) == String(repeating: "a", count: 256))
+    }
+
     @Test func zeroTurnsTheLimiterOff() {
         let limiter = LoginRateLimiter(configuration: .off)
         for _ in 0..<100 { #expect(limiter.recordFailure(account: "a@example.com", source: "s", now: 1).isEmpty) }
