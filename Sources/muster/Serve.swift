@@ -13,7 +13,7 @@ struct Serve: AsyncParsableCommand {
         abstract: "Start the server (embedded SQLite in the data directory by default).",
         discussion: """
             Every option can also be set in the environment (MUSTER_DATA_DIR, MUSTER_HTTP_HOST, MUSTER_HTTP_PORT, \
-            MUSTER_HTTP_MAX_BODY_SIZE, MUSTER_IMPORT_MAX_REQUEST_SIZE, MUSTER_PROVISION_FAILURE_LIMIT, MUSTER_ADMIN_EMAIL, \
+            MUSTER_HTTP_MAX_BODY_SIZE, MUSTER_IMPORT_MAX_REQUEST_SIZE, MUSTER_PROVISION_FAILURE_LIMIT, MUSTER_AUTH_LOGIN_FAILURE_LIMIT, MUSTER_ADMIN_EMAIL, \
             MUSTER_ADMIN_PASSWORD) or \
             in a JSON config file ({"dataDir": …, "http": {"host": …, "port": …}, "provision": {"failureLimit": …}}). \
             Command-line options win over the environment, which wins over the file.
@@ -47,6 +47,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("provision-failure-limit"), help: "Failed provisioning attempts per source per minute before it is refused (default 30; 0 turns it off).")
     var provisionFailureLimit: Int?
 
+    @Option(name: .customLong("login-failure-limit"), help: "Failed admin logins per account per 15 minutes before it is refused for 15 minutes (default 5; 0 turns the login limiter off).")
+    var loginFailureLimit: Int?
+
     @Option(name: .customLong("max-body-size"), help: "Largest JSON request body in bytes (default 1048576).")
     var maxBodySize: Int?
 
@@ -75,6 +78,7 @@ struct Serve: AsyncParsableCommand {
         if let tlsKey { values["mqtt.tlsKey"] = .init(.string(tlsKey), isSecret: false) }
         if let coapPort { values["coap.port"] = .init(.int(coapPort), isSecret: false) }
         if let provisionFailureLimit { values["provision.failureLimit"] = .init(.int(provisionFailureLimit), isSecret: false) }
+        if let loginFailureLimit { values["auth.loginFailureLimit"] = .init(.int(loginFailureLimit), isSecret: false) }
         var providers: [any ConfigProvider] = [
             InMemoryProvider(name: "arguments", values: values),
             EnvironmentVariablesProvider(secretsSpecifier: .specific(["MUSTER_ADMIN_PASSWORD"])).prefixKeys(with: ["muster"]),

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
@@ -403,3 +403,72 @@ def test_console_assets_are_cached(base_url):
     assert asset.headers["Content-Type"].startswith("text/javascript")
     again = requests.get(f"{base_url}{script.group(1)}", headers={"If-None-Match": asset.headers["ETag"]}, timeout=10)
     assert again.status_code == 304
+
+
+# ---- issue 14: markup in names stays text; the console's security headers ---------------------------------------
+
+XSS_NAME = "<img src=x onerror=alert(1)>"
+
+
+def assert_shown_as_text(driver, css):
+    """`css` shows XSS_NAME literally, no alert fired and no `img` element came from it."""
+    text_of(driver, css, re.escape(XSS_NAME))
+    assert driver.execute_script("return document.querySelectorAll('img[src=\"x\"], img[onerror]').length") == 0
+    assert driver.execute_script("return window.__alerts.length") == 0
+    try:
+        alert = driver.switch_to.alert
+        text = alert.text
+        alert.dismiss()
+        pytest.fail(f"an alert fired: {text!r}")
+    except NoAlertPresentException:
+        pass
+
+
+def test_a_device_named_like_markup_is_shown_as_text(console, base_url, rest):
+    driver = console
+    # Imported through the REST API's bulk import (the server keeps the name as given); a second run of this test on
+    # the same server finds it already there.
+    result = rest.post("/api/device/bulk_import", {
+        "file": f"name,type\n\"{XSS_NAME}\",Markup {RUN}\n",
+        "mapping": {"columns": [{"type": "NAME"}, {"type": "TYPE"}], "delimiter": ",", "update": True, "header": True},
+    })
+    assert result["created"] + result["updated"] == 1, result
+    device = rest.get("/api/tenant/device", deviceName=XSS_NAME)
+    assert device["name"] == XSS_NAME
+
+    go(driver, base_url, "devices")
+    # Any alert() the page would call is counted (an inline handler would also be blocked by the CSP).
+    driver.execute_script("window.__alerts = []; window.alert = (m) => window.__alerts.push(String(m));")
+    search = visible(driver, "#device-search")
+    search.send_keys(Keys.CONTROL, "a")
+    search.send_keys("<img")
+    wait(driver).until(lambda d: [r.get_attribute("data-name") for r in d.find_elements(By.CSS_SELECTOR, "#device-table tbody tr")]
+                       == [XSS_NAME])
+    assert_shown_as_text(driver, "#device-table tbody tr")
+
+    click_link(driver, "#device-table tbody tr", XSS_NAME)
+    wait(driver).until(lambda d: device["id"]["id"] in d.current_url)
+    assert_shown_as_text(driver, "main h1")
+    assert driver.find_element(By.CSS_SELECTOR, "main h1").text == XSS_NAME
+
+
+def test_console_answers_carry_csp_framing_and_referrer_headers(base_url):
+    index = requests.get(f"{base_url}/", timeout=10)
+    script = re.search(r'src="(/console/v/[0-9a-f]+/js/app\.js)"', index.text)
+    assert script
+    assert not re.search(r"<script(?![^>]*\bsrc=)", index.text), "no inline script"
+    assert not re.search(r"\son[a-z]+=", index.text), "no inline event handler"
+    for response in (index, requests.get(f"{base_url}{script.group(1)}", timeout=10),
+                     requests.get(f"{base_url}/console/style.css", timeout=10)):
+        assert response.status_code == 200
+        policy = response.headers["Content-Security-Policy"]
+        directives = {part.strip().split(" ")[0]: part.strip() for part in policy.split(";") if part.strip()}
+        assert directives["default-src"] == "default-src 'self'"
+        assert directives["script-src"] == "script-src 'self'"
+        assert directives["object-src"] == "object-src 'none'"
+        assert directives["frame-ancestors"] == "frame-ancestors 'none'"
+        assert directives["base-uri"] == "base-uri 'none'"
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"

@@ -164,10 +164,11 @@ def muster_server():
     global _server
     binary = server_binary()
     data_dir = Path(tempfile.mkdtemp(prefix="muster-compat-"))
-    # The shared server's failure limiter is off: many tests send wrong secrets on purpose, and their count must
-    # never turn an unrelated test's request into a 429. The limiter is tested on servers of its own
-    # (test_provisioning_muster.py).
-    server = MusterServer(binary, data_dir, log_dir() / "server.log", extra_args=("--provision-failure-limit", "0"))
+    # The shared server's failure limiters are off: many tests send wrong secrets (and some wrong passwords) on
+    # purpose, and their count must never turn an unrelated test's request into a 429. The limiters are tested on
+    # servers of their own (test_provisioning_muster.py; the login limiter in Tests/MusterAppTests).
+    server = MusterServer(binary, data_dir, log_dir() / "server.log",
+                          extra_args=("--provision-failure-limit", "0", "--login-failure-limit", "0"))
     _server = server
     try:
         server.start()

@@ -34,13 +34,12 @@ package func buildServices(config: ConfigReader, logger: Logger, handleSignals: 
 
     let tenants = TenantService(directory: store, profiles: store, clock: clock)
     let bootstrap = try await tenants.bootstrapIfEmpty(adminEmail: configuration.adminEmail, adminPassword: configuration.adminPassword)
-    let signingKey = try await store.setting("jwt.signingKey") {
-        Data(SecureRandom.bytes(64)).base64EncodedString()
-    }
-    let auth = AuthService(
-        store: store, signer: JWTSigner(keyBytes: Array(Data(base64Encoded: signingKey) ?? Data(signingKey.utf8))), clock: clock
-    )
+    let signingKey = try await store.setting(JWTSigningKey.settingName) { JWTSigningKey.generate() }
     let recorder = AuditRecorder(store: store, logger: logger)
+    let auth = AuthService(
+        store: store, signer: JWTSigningKey.signer(signingKey), clock: clock,
+        limiter: LoginRateLimiter(configuration: configuration.loginLimits), audit: recorder
+    )
     let limiter = ProvisionRateLimiter(configuration: .init(failuresPerSource: configuration.provisionFailureLimit))
     let profileCache = ProvisionProfileCache(ttlMilliseconds: 1000)
     let profiles = ProfileService(store: store, clock: clock, provisionCache: profileCache)

@@ -1,4 +1,5 @@
 import Configuration
+import MusterCore
 import MusterHTTP
 
 /// Why the configuration cannot be used.
@@ -31,6 +32,11 @@ extension MusterConfiguration {
     ///   (`MUSTER_HTTP_IDLE_TIMEOUT`).
     /// - `provision.failureLimit` (int, optional, default: 30; 0 = off): failed provisioning attempts per
     ///   source per minute before it is refused (`MUSTER_PROVISION_FAILURE_LIMIT`).
+    /// - `auth.loginFailureLimit` (int, optional, default: 5; 0 = off): failed admin logins per account (e-mail,
+    ///   case-folded) within `auth.loginLockoutSeconds` before the account is refused for as long
+    ///   (`MUSTER_AUTH_LOGIN_FAILURE_LIMIT`).
+    /// - `auth.loginSourceFailureLimit` (int, optional, default: 20; 0 = not counted): the same per source address.
+    /// - `auth.loginLockoutSeconds` (int, optional, default: 900): the counting window and the cooling-off period.
     /// - `import.maxRequestSize` (int, optional, default: 16777216): largest body of the ThingsBoard JSON bulk-import
     ///   endpoints (`MUSTER_IMPORT_MAX_REQUEST_SIZE`).
     /// - `import.maxFileSize` (int, optional, default: 4 GiB): largest CSV an import job accepts
@@ -65,6 +71,19 @@ extension MusterConfiguration {
         guard (0...1_000_000).contains(limit) else {
             throw ConfigurationError.outOfRange(key: "provision.failureLimit", value: limit, range: 0...1_000_000)
         }
+        let auth = config.scoped(to: "auth")
+        let loginLimit = auth.int(forKey: "loginFailureLimit", default: 5)
+        guard (0...1_000_000).contains(loginLimit) else {
+            throw ConfigurationError.outOfRange(key: "auth.loginFailureLimit", value: loginLimit, range: 0...1_000_000)
+        }
+        let loginSourceLimit = auth.int(forKey: "loginSourceFailureLimit", default: 20)
+        guard (0...1_000_000).contains(loginSourceLimit) else {
+            throw ConfigurationError.outOfRange(key: "auth.loginSourceFailureLimit", value: loginSourceLimit, range: 0...1_000_000)
+        }
+        let lockoutSeconds = auth.int(forKey: "loginLockoutSeconds", default: 900)
+        guard (1...86_400).contains(lockoutSeconds) else {
+            throw ConfigurationError.outOfRange(key: "auth.loginLockoutSeconds", value: lockoutSeconds, range: 1...86_400)
+        }
         self.init(
             dataDirectory: dataDirectory,
             http: HTTPServerConfiguration(
@@ -73,6 +92,10 @@ extension MusterConfiguration {
                 importDirectory: dataDirectory + "/imports", idleTimeoutSeconds: idleTimeout
             ),
             provisionFailureLimit: limit,
+            loginLimits: LoginRateLimiter.Configuration(
+                failuresPerAccount: loginLimit, failuresPerSource: loginSourceLimit,
+                windowMilliseconds: Int64(lockoutSeconds) * 1000, coolingOffMilliseconds: Int64(lockoutSeconds) * 1000
+            ),
             adminEmail: config.string(forKey: "admin.email"),
             adminPassword: config.string(forKey: "admin.password", isSecret: true)
         )

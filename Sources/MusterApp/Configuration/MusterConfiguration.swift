@@ -8,17 +8,21 @@ package struct MusterConfiguration: Sendable, Hashable {
     package var http: HTTPServerConfiguration
     /// Failed provisioning attempts per source per minute before it is refused; 0 turns limiting off.
     package var provisionFailureLimit: Int
+    /// Failed admin logins per account and per source before either is refused (`auth.loginFailureLimit`,
+    /// `auth.loginSourceFailureLimit`, `auth.loginLockoutSeconds`).
+    package var loginLimits: LoginRateLimiter.Configuration
     /// The first tenant admin's email and password, used only on the first start of an empty data directory.
     package var adminEmail: String?
     package var adminPassword: String?
 
     package init(
         dataDirectory: String = "./muster-data", http: HTTPServerConfiguration = .init(), provisionFailureLimit: Int = 30,
-        adminEmail: String? = nil, adminPassword: String? = nil
+        loginLimits: LoginRateLimiter.Configuration = .init(), adminEmail: String? = nil, adminPassword: String? = nil
     ) {
         self.dataDirectory = dataDirectory
         self.http = http
         self.provisionFailureLimit = provisionFailureLimit
+        self.loginLimits = loginLimits
         self.adminEmail = adminEmail
         self.adminPassword = adminPassword
     }

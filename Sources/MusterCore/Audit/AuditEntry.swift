@@ -17,10 +17,19 @@ package enum ProvisionOutcome: String, Sendable, Codable, CaseIterable {
     /// A device session was closed by the server: its device was revoked (`CREDENTIALS_CHANGED`,
     /// `DEVICE_DELETED`) or another MQTT connection took its client id over (`SESSION_TAKEN_OVER`).
     case sessionClosed = "SESSION_CLOSED"
+    /// An admin login failed: unknown account or wrong password (`UNKNOWN_ACCOUNT`, `INVALID_PASSWORD`).
+    case loginFailed = "LOGIN_FAILED"
+    /// An admin login was refused unchecked because its account or source is cooling off (`ACCOUNT_LOCKED`,
+    /// `SOURCE_LOCKED`).
+    case loginRefused = "LOGIN_REFUSED"
+    /// A failed admin login started a cooling-off period of its account or source (`ACCOUNT_LOCKED`,
+    /// `SOURCE_LOCKED`).
+    case lockedOut = "LOCKED_OUT"
 }
 
-/// One provisioning attempt, or one device session the server closed, in the audit log. It never holds a secret,
-/// token or password.
+/// One provisioning attempt, one device session the server closed, or one failed or refused admin login, in the
+/// audit log. It never holds a secret, token or password. A login entry holds the user's id (when the account
+/// exists) in `deviceId` and the e-mail as typed in `deviceName`.
 package struct AuditEntry: Sendable, Hashable {
     package var id: UUID
     /// The tenant of the profile the key named; `nil` when the key matched no profile.

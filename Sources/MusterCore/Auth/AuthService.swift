@@ -17,21 +17,57 @@ package struct AuthService: Sendable {
     private let signer: JWTSigner
     private let clock: any WallClock
     private let configuration: Configuration
+    private let limiter: LoginRateLimiter
+    private let audit: (any AuditSink)?
 
-    package init(store: any DirectoryStore, signer: JWTSigner, clock: any WallClock, configuration: Configuration = .init()) {
+    /// - Parameters:
+    ///   - limiter: Counts failed logins per account and source (off unless given).
+    ///   - audit: Receives an entry for each failed or refused login and each lockout.
+    package init(
+        store: any DirectoryStore, signer: JWTSigner, clock: any WallClock, configuration: Configuration = .init(),
+        limiter: LoginRateLimiter = LoginRateLimiter(configuration: .off), audit: (any AuditSink)? = nil
+    ) {
         self.store = store
         self.signer = signer
         self.clock = clock
         self.configuration = configuration
+        self.limiter = limiter
+        self.audit = audit
     }
 
-    /// Checks an email and password.
-    /// - Throws: ``AuthError/invalidCredentials`` whatever was wrong (unknown email or bad password).
-    package func login(email: String, password: String) async throws -> TokenPair {
-        guard !email.isEmpty, !password.isEmpty, let user = try await store.user(email: email),
-            !user.passwordHash.isEmpty, PasswordHasher.verify(password, against: user.passwordHash)
-        else { throw AuthError.invalidCredentials }
+    /// Checks an email and password. While the account or the source is cooling off after too many failures,
+    /// the login is refused without looking at the password.
+    /// - Parameter sourceAddress: The client's address, counted by the login limiter and audited.
+    /// - Throws: ``AuthError/invalidCredentials`` whatever was wrong (unknown email or bad password);
+    ///   ``AuthError/tooManyFailedLogins(retryAfterSeconds:)`` while cooling off.
+    package func login(email: String, password: String, sourceAddress: String = "unknown") async throws -> TokenPair {
+        let now = clock.nowMilliseconds()
+        if let refusal = limiter.refusal(account: email, source: sourceAddress, now: now) {
+            let user = try? await store.user(email: email)
+            recordLogin(.loginRefused, reason: refusal.scope.rawValue, email: email, user: user, source: sourceAddress, now: now)
+            throw AuthError.tooManyFailedLogins(retryAfterSeconds: refusal.retryAfterSeconds)
+        }
+        var user: User?
+        if !email.isEmpty { user = try await store.user(email: email) }
+        guard let user, !password.isEmpty, !user.passwordHash.isEmpty, PasswordHasher.verify(password, against: user.passwordHash)
+        else {
+            recordLogin(.loginFailed, reason: user == nil ? "UNKNOWN_ACCOUNT" : "INVALID_PASSWORD", email: email, user: user, source: sourceAddress, now: now)
+            for scope in limiter.recordFailure(account: email, source: sourceAddress, now: now) {
+                recordLogin(.lockedOut, reason: scope.rawValue, email: email, user: user, source: sourceAddress, now: now)
+            }
+            throw AuthError.invalidCredentials
+        }
+        limiter.recordSuccess(account: email)
         return issue(for: user)
+    }
+
+    /// Audits a failed or refused login: the account as typed (at most 256 characters) and the source, never the
+    /// password.
+    private func recordLogin(_ outcome: ProvisionOutcome, reason: String, email: String, user: User?, source: String, now: Int64) {
+        audit?.record(AuditEntry(
+            id: UUID(), tenantId: user?.tenantId, time: now, transport: .http, sourceAddress: source, profileId: nil,
+            profileName: nil, deviceId: user?.id, deviceName: String(email.prefix(256)), outcome: outcome, reason: reason
+        ))
     }
 
     /// A new pair for a valid refresh token.

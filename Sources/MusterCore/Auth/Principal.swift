@@ -22,6 +22,9 @@ package enum AuthError: Error, Equatable, Sendable {
     case invalidToken
     case tokenExpired
     case forbidden
+    /// Too many failed logins to this account or from this source: refused for `retryAfterSeconds`, whatever the
+    /// password.
+    case tooManyFailedLogins(retryAfterSeconds: Int)
 }
 
 /// An access token and a refresh token.

@@ -29,7 +29,9 @@ package struct ImportRowPlanner: Sendable {
         var certificate: String?
         var mqtt = MQTTBasicCredentials(clientId: nil, userName: nil, password: nil)
         var mqttGiven = false
-        for (index, cell) in cells.enumerated() where !cell.isEmpty {
+        for (index, rawCell) in cells.enumerated() where !rawCell.isEmpty {
+            // A cell Muster neutralised against spreadsheet formulas (an errors CSV imported again) reads as it was.
+            let cell = CSVFormulaGuard.restored(rawCell)
             let column = mapping.columns[index]
             switch column.type {
             case .skip: continue

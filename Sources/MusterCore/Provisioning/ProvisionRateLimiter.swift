@@ -1,7 +1,6 @@
-import Synchronization
-
 /// Counts failed provisioning attempts per source address and per key; past the threshold the source (or
-/// key) is refused for a cooling-off period (Muster decision 7). Memory is bounded.
+/// key) is refused for a cooling-off period (Muster decision 7). Memory is bounded. Built from two
+/// ``FailureCounter``s.
 package final class ProvisionRateLimiter: Sendable {
     /// The limiter's settings.
     package struct Configuration: Sendable, Hashable {
@@ -28,56 +27,34 @@ package final class ProvisionRateLimiter: Sendable {
         }
     }
 
-    private struct Counter {
-        var windowStart: Int64
-        var failures: Int
-        var blockedUntil: Int64
-    }
-
-    private struct State {
-        var sources: [String: Counter] = [:]
-        var keys: [String: Counter] = [:]
-    }
-
     private let configuration: Configuration
-    private let state = Mutex(State())
+    private let sources: FailureCounter
+    private let keys: FailureCounter
 
     package init(configuration: Configuration) {
         self.configuration = configuration
+        sources = FailureCounter(limits: .init(
+            limit: configuration.failuresPerSource, windowMilliseconds: configuration.windowMilliseconds,
+            coolingOffMilliseconds: configuration.coolingOffMilliseconds, maxTracked: configuration.maxTracked))
+        keys = FailureCounter(limits: .init(
+            limit: configuration.failuresPerSource > 0 ? configuration.failuresPerKey : 0,
+            windowMilliseconds: configuration.windowMilliseconds,
+            coolingOffMilliseconds: configuration.coolingOffMilliseconds, maxTracked: configuration.maxTracked))
     }
 
     /// Seconds until `source` (or `key`) may try again, or `nil` when it may try now.
     package func refusal(source: String, key: String?, now: Int64) -> Int? {
         guard configuration.failuresPerSource > 0 else { return nil }
-        return state.withLock { state in
-            var until = state.sources[source]?.blockedUntil ?? 0
-            if let key, !key.isEmpty { until = max(until, state.keys[key]?.blockedUntil ?? 0) }
-            guard until > now else { return nil }
-            return Int((until - now + 999) / 1000)
-        }
+        var until = sources.blockedUntil(source, now: now) ?? 0
+        if let key, !key.isEmpty { until = max(until, keys.blockedUntil(key, now: now) ?? 0) }
+        guard until > now else { return nil }
+        return FailureCounter.seconds(from: now, until: until)
     }
 
     /// Counts one failure of `source` and `key`.
     package func recordFailure(source: String, key: String, now: Int64) {
         guard configuration.failuresPerSource > 0 else { return }
-        state.withLock { state in
-            count(&state.sources, source, limit: configuration.failuresPerSource, now: now)
-            if !key.isEmpty { count(&state.keys, key, limit: configuration.failuresPerKey, now: now) }
-        }
-    }
-
-    private func count(_ counters: inout [String: Counter], _ name: String, limit: Int, now: Int64) {
-        if counters[name] == nil, counters.count >= configuration.maxTracked {
-            counters = counters.filter { $0.value.blockedUntil > now }
-            if counters.count >= configuration.maxTracked { return }
-        }
-        var counter = counters[name] ?? Counter(windowStart: now, failures: 0, blockedUntil: 0)
-        if now - counter.windowStart >= configuration.windowMilliseconds {
-            counter.windowStart = now
-            counter.failures = 0
-        }
-        counter.failures += 1
-        if counter.failures >= limit { counter.blockedUntil = now + configuration.coolingOffMilliseconds }
-        counters[name] = counter
+        sources.recordFailure(source, now: now)
+        if !key.isEmpty { keys.recordFailure(key, now: now) }
     }
 }

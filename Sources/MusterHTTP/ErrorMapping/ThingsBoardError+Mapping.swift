@@ -95,6 +95,10 @@ extension ThingsBoardError {
         case .invalidToken: self.init(.unauthorized, "Invalid JWT token", code: .authentication)
         case .tokenExpired: self.init(.unauthorized, "Token has expired", code: .jwtExpired)
         case .forbidden: self.init(.forbidden, "You don't have permission to perform this operation!", code: .permissionDenied)
+        case .tooManyFailedLogins(let seconds):
+            self.init(
+                .tooManyRequests, "Too many failed login attempts; retry in \(seconds) s", code: .tooManyRequests,
+                headers: [.retryAfter: String(seconds)])
         }
     }
 

@@ -24,7 +24,8 @@ struct FileImportSource: ImportSource {
 
 /// Writes an import's failed rows to a CSV: the original header (when there was one) plus an `error` column, then
 /// each failed row with its reason, so the file can be fixed and imported again (map the last column as SKIP or
-/// delete it).
+/// delete it). Every cell is neutralised against spreadsheet formulas (``CSVFormulaGuard``); Muster's import reads it
+/// back unchanged.
 final class ErrorsCSVWriter: ImportErrorSink {
     private let handle: Mutex<FileHandle>
     private let delimiter: String
@@ -49,7 +50,7 @@ final class ErrorsCSVWriter: ImportErrorSink {
     }
 
     private func write(_ cells: [String]) throws {
-        let line = cells.map(quoted).joined(separator: delimiter) + "\r\n"
+        let line = cells.map { quoted(CSVFormulaGuard.neutralised($0)) }.joined(separator: delimiter) + "\r\n"
         try handle.withLock { try $0.write(contentsOf: Data(line.utf8)) }
     }
 

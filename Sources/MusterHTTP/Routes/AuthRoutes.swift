@@ -7,12 +7,12 @@ struct AuthRoutes {
     let bodyLimit: Int
 
     func register(on router: Router<MusterRequestContext>) {
-        router.post("/api/auth/login") { request, _ in
+        router.post("/api/auth/login") { request, context in
             let body = try await JSONBody.decode(LoginRequestDTO.self, from: request, limit: bodyLimit)
             guard let username = body.username, let password = body.password, !username.isEmpty, !password.isEmpty else {
                 throw ThingsBoardError(.unauthorized, "Authentication failed: username and password are required", code: .authentication)
             }
-            return try JSONBody.response(TokenPairDTO(try await auth.login(email: username, password: password)))
+            return try JSONBody.response(TokenPairDTO(try await auth.login(email: username, password: password, sourceAddress: context.sourceAddress)))
         }
         router.post("/api/auth/token") { request, _ in
             let body = try await JSONBody.decode(RefreshRequestDTO.self, from: request, limit: bodyLimit)

@@ -39,7 +39,8 @@ struct AuditLogDTO: Encodable {
         id = EntityIdDTO(.auditLog, entry.id)
         createdTime = entry.time
         tenantId = entry.tenantId.map { EntityIdDTO(.tenant, $0) }
-        entityId = entry.deviceId.map { EntityIdDTO(.device, $0) }
+        let isLogin = [.loginFailed, .loginRefused, .lockedOut].contains(entry.outcome)
+        entityId = entry.deviceId.map { EntityIdDTO(isLogin ? .user : .device, $0) }
         entityName = entry.deviceName
         userName = entry.deviceName
         switch entry.outcome {
@@ -50,6 +51,10 @@ struct AuditLogDTO: Encodable {
             (actionType, actionStatus, actionFailureDetails) = ("DEVICE_SESSION_CLOSED", "SUCCESS", nil)
         case .notFound, .failure, .rateLimited, .badRequest:
             (actionType, actionStatus, actionFailureDetails) = ("PROVISION_FAILURE", "FAILURE", entry.reason)
+        case .loginFailed, .loginRefused:
+            (actionType, actionStatus, actionFailureDetails) = ("LOGIN", "FAILURE", entry.reason)
+        case .lockedOut:
+            (actionType, actionStatus, actionFailureDetails) = ("LOCKOUT", "FAILURE", entry.reason)
         }
         var data: [String: JSONValue] = [
             "transport": .string(entry.transport.rawValue), "sourceAddress": .string(entry.sourceAddress),
@@ -57,7 +62,7 @@ struct AuditLogDTO: Encodable {
         ]
         if let profileId = entry.profileId { data["profileId"] = .string(profileId.lowercasedString) }
         if let profileName = entry.profileName { data["profileName"] = .string(profileName) }
-        if let deviceName = entry.deviceName { data["deviceName"] = .string(deviceName) }
+        if let deviceName = entry.deviceName { data[isLogin ? "account" : "deviceName"] = .string(deviceName) }
         actionData = .object(data)
     }
 }

@@ -1,4 +1,4 @@
-// The provisioning audit log: time, transport, source, profile, device, outcome, reason; filters.
+// The audit log (provisioning, closed sessions, failed logins): time, transport, source, profile, device or account, outcome, reason; filters.
 import { get } from '../api.js';
 import { clear, errorBox, field, fmtTime, h, pager, select } from '../ui.js';
 
@@ -16,7 +16,9 @@ export function auditTable(entries, withDevice = true) {
         h('td', {}, data.transport || ''),
         h('td', { class: 'mono' }, data.sourceAddress || ''),
         h('td', {}, data.profileName || ''),
-        withDevice ? h('td', {}, entry.entityId ? h('a', { href: `#/devices/${entry.entityId.id}` }, data.deviceName || entry.entityName || '') : (data.deviceName || entry.entityName || '')) : null,
+        withDevice ? h('td', {}, entry.entityId?.entityType === 'DEVICE'
+          ? h('a', { href: `#/devices/${entry.entityId.id}` }, data.deviceName || entry.entityName || '')
+          : (data.deviceName || data.account || entry.entityName || '')) : null,
         h('td', {}, h('span', { class: `badge badge-${String(outcome).toLowerCase()}` }, outcome)),
         h('td', {}, data.reason || entry.actionFailureDetails || ''));
     })));
@@ -27,7 +29,7 @@ const state = { page: 0, outcome: '', profile: '' };
 export async function auditPage() {
   const profiles = await get('/api/deviceProfileInfos', { pageSize: 1000, page: 0, sortProperty: 'name', sortOrder: 'ASC' }).then(p => p.data).catch(() => []);
   const box = h('div', { class: 'table-box' });
-  const outcome = select([['', 'All outcomes'], 'SUCCESS', 'FAILURE', 'NOT_FOUND', 'RATE_LIMITED', 'BAD_REQUEST', 'SESSION_CLOSED'], { id: 'audit-outcome', value: state.outcome });
+  const outcome = select([['', 'All outcomes'], 'SUCCESS', 'FAILURE', 'NOT_FOUND', 'RATE_LIMITED', 'BAD_REQUEST', 'SESSION_CLOSED', 'LOGIN_FAILED', 'LOGIN_REFUSED', 'LOCKED_OUT'], { id: 'audit-outcome', value: state.outcome });
   const profile = select([['', 'All profiles'], ...profiles.map(p => [p.id.id, p.name])], { id: 'audit-profile', value: state.profile });
   const load = async () => {
     box.setAttribute('aria-busy', 'true');
@@ -43,7 +45,7 @@ export async function auditPage() {
   return h('section', {},
     h('div', { class: 'page-head' }, h('h1', {}, 'Audit log'),
       h('div', { class: 'toolbar' }, h('button', { type: 'button', class: 'btn', onclick: load }, 'Refresh'))),
-    h('p', { class: 'muted' }, 'Every provisioning attempt, newest first. Secrets, tokens and passwords are never recorded.'),
+    h('p', { class: 'muted' }, 'Every provisioning attempt, closed device session and failed admin login, newest first. Secrets, tokens and passwords are never recorded.'),
     h('div', { class: 'filters', role: 'search' }, field('Outcome', outcome), field('Profile', profile)),
     box);
 }

@@ -1,0 +1,46 @@
+import Foundation
+import MusterCore
+import MusterTestSupport
+import Testing
+
+/// `muster rotate-jwt-key --data-dir DIR`, the real binary: tokens issued before are refused after the restart.
+@Suite struct RotateJWTKeyCommandTests {
+    @Test func rotatingTheKeyInvalidatesEveryIssuedToken() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let issued = Issued()
+        try await TestServer.run(dataDirectory: directory) { server in
+            let reply = try await server.send(
+                "POST", "/api/auth/login",
+                body: #"{"username":"\#(TestServer.adminEmail)","password":"\#(TestServer.adminPassword)"}"#)
+            let json = try reply.json()
+            issued.set(try #require(json["token"]?.stringValue), try #require(json["refreshToken"]?.stringValue))
+        }
+        // Without a rotation the same key is read again: the token still works after a restart.
+        try await TestServer.run(dataDirectory: directory) { server in
+            let user = try await server.send("GET", "/api/auth/user", token: issued.token)
+            #expect(user.status == 200)
+        }
+        let rotated = try await MusterCommandRunner.run(["rotate-jwt-key", "--data-dir", directory.path])
+        #expect(rotated.status == 0, "\(rotated)")
+        #expect(rotated.stdout.contains("rotated the JWT signing key"), "\(rotated)")
+        try await TestServer.run(dataDirectory: directory) { server in
+            let refused = try await server.send("GET", "/api/auth/user", token: issued.token)
+            #expect(refused.status == 401)
+            let refresh = try await server.send("POST", "/api/auth/token", body: #"{"refreshToken":"\#(issued.refreshToken)"}"#)
+            #expect(refresh.status == 401)
+            let fresh = try await server.login()
+            let user = try await server.send("GET", "/api/auth/user", token: fresh)
+            #expect(user.status == 200)
+        }
+    }
+}
+
+/// The tokens the first server issued, handed to the later runs.
+private final class Issued: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pair = ("", "")
+    var token: String { lock.withLock { pair.0 } }
+    var refreshToken: String { lock.withLock { pair.1 } }
+    func set(_ token: String, _ refreshToken: String) { lock.withLock { pair = (token, refreshToken) } }
+}
