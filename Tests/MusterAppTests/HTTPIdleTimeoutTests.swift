@@ -39,15 +39,17 @@ import Testing
     @Test func silentAndHalfSentConnectionsAreClosedAfterTheIdleTimeout() async throws {
         try await TestServer.run(settings: ["http.idleTimeout": "1"]) { server in
             let port = try #require(server.ports["http"])
-            async let silent = secondsUntilClosed(port: port, writing: "", limit: .seconds(10))
-            async let half = secondsUntilClosed(port: port, writing: "POST /api/v1/provision HTTP/1.1\r\nHost: x\r\n", limit: .seconds(10))
+            async let silent = secondsUntilClosed(port: port, writing: "", limit: .seconds(30))
+            async let half = secondsUntilClosed(port: port, writing: "POST /api/v1/provision HTTP/1.1\r\nHost: x\r\n", limit: .seconds(30))
             // Meanwhile other clients are served.
             #expect(try await server.send("GET", "/api/health").status == 200)
             let (silentSeconds, halfSeconds) = try await (silent, half)
-            let closedSilent = try #require(silentSeconds, "a silent connection stayed open 10 s")
-            let closedHalf = try #require(halfSeconds, "a half-sent request stayed open 10 s")
-            #expect(closedSilent >= 0.9 && closedSilent < 5)
-            #expect(closedHalf >= 0.9 && closedHalf < 5)
+            let closedSilent = try #require(silentSeconds, "a silent connection stayed open 30 s")
+            let closedHalf = try #require(halfSeconds, "a half-sent request stayed open 30 s")
+            // Not before the timeout; well before "never" (a loaded machine, as in the parallel test run, delays the
+            // close by seconds).
+            #expect(closedSilent >= 0.9 && closedSilent < 20, "\(closedSilent) s")
+            #expect(closedHalf >= 0.9 && closedHalf < 20, "\(closedHalf) s")
         }
     }
 }
