@@ -13,7 +13,8 @@ extension CoAPRouter {
     }
 
     /// `POST /api/v1/{token}/telemetry|attributes` (spec §3.4): 2.01; 4.01 for an unknown token (checked before
-    /// the body is read); 4.00 for a bad payload; 5.00 when the store fails.
+    /// the body is read); 4.00 for a bad payload; 5.03 with Max-Age when the store is busy, full or failing; 5.00 for
+    /// a bug.
     func post(_ kind: DeviceUpload, _ request: CoAPMessage, token: String, body: ByteBuffer, block1: CoAPBlockOption?)
         async -> CoAPMessage
     {
@@ -29,7 +30,7 @@ extension CoAPRouter {
             return request.makeResponse(code: CoAPCode(error), diagnostic: Self.diagnostic(error))
         } catch {
             logger.error("CoAP device API call failed", metadata: ["error": "\(error)"])
-            return request.makeResponse(code: .internalServerError)
+            return request.makeResponse(failure: error)
         }
     }
 
@@ -61,7 +62,7 @@ extension CoAPRouter {
             return request.makeResponse(code: CoAPCode(error), diagnostic: Self.diagnostic(error))
         } catch {
             logger.error("CoAP attribute read failed", metadata: ["error": "\(error)"])
-            return request.makeResponse(code: .internalServerError)
+            return request.makeResponse(failure: error)
         }
     }
 
