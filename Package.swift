@@ -151,6 +151,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "muster-fuzz",
+            dependencies: [
+                "MusterCoAPCodec", "MusterCore", "MusterMQTTCodec", "MusterProvisionWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "fuzz/Sources",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "MusterTestSupport",
             dependencies: [

@@ -36,6 +36,9 @@ MUSTER_BIN="$PWD/.build/debug/muster" tests/compat/run.sh --junitxml="$reports/c
 echo "== web console in headless Chromium"
 MUSTER_BIN="$PWD/.build/debug/muster" tests/browser/run.sh -rs --junitxml="$reports/browser.xml" || status=1
 
+echo "== fuzzing (libFuzzer, 20 s per parser; scripts/fuzz.sh runs longer)"
+scripts/fuzz.sh 20 || status=1
+
 python3 scripts/lib/test-totals.py \
     "swift test=$reports/swift-swift-testing.xml" \
     "compat (SDKs, clients)=$reports/compat.xml" \
