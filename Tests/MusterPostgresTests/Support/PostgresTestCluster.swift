@@ -105,13 +105,19 @@ enum PostgresTestCluster {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: asPostgres ? "/usr/sbin/runuser" : executable)
         process.arguments = (asPostgres ? ["-u", "postgres", "--", executable] : []) + arguments
-        let output = Pipe()
+        // Output to a file, not a pipe: the server that `pg_ctl start` leaves running inherits the descriptors,
+        // so a pipe would never reach its end.
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("muster-pg-\(getpid())-run.log").path
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+        defer { try? output.close() }
         process.standardOutput = output
         process.standardError = output
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         guard process.terminationStatus == 0 else {
             throw Failure.command(executable, status: process.terminationStatus, output: text)
         }
