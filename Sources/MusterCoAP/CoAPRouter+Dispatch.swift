@@ -1,3 +1,4 @@
+import Foundation
 import MusterCoAPCodec
 import NIOCore
 
@@ -14,29 +15,37 @@ extension CoAPRouter {
     {
         let path = request.uriPath
         if path == [".well-known", "core"] {
-            return request.code == .get ? wellKnownCore(request) : request.makeResponse(code: .methodNotAllowed)
+            guard request.code == .get else { return request.makeResponse(code: .methodNotAllowed) }
+            return Self.notAcceptable(request, answers: [.linkFormat]) ?? wellKnownCore(request)
         }
         guard path.count == 3 || path.count == 4, path[0] == "api", path[1] == "v1" else {
             return request.makeResponse(code: .notFound)
         }
         if path.count == 3 {
             guard path[2] == "provision" else { return request.makeResponse(code: .notFound) }
-            guard request.code == .post else { return request.makeResponse(code: .badRequest) }
+            guard request.code == .post else { return request.makeResponse(code: .methodNotAllowed) }
+            if let refusal = Self.unsupportedContentFormat(request, reads: Self.provisionRequestFormats) {
+                return refusal
+            }
             return await withBody(request, key: transferKey) { body, block1 in
                 await provision(request, body: body, block1: block1, peer: peer)
             }
         }
-        let token = path[2]
+        // A client that did not decode its URI sends `a%20b` as the option; decode it as the HTTP API does.
+        let token = path[2].removingPercentEncoding ?? path[2]
         switch (path[3], request.code) {
         case ("telemetry", .post):
+            if let refusal = Self.unsupportedContentFormat(request, reads: Self.uploadFormats) { return refusal }
             return await withBody(request, key: transferKey) { body, block1 in
                 await post(.telemetry, request, token: token, body: body, block1: block1)
             }
         case ("attributes", .post):
+            if let refusal = Self.unsupportedContentFormat(request, reads: Self.uploadFormats) { return refusal }
             return await withBody(request, key: transferKey) { body, block1 in
                 await post(.attributes, request, token: token, body: body, block1: block1)
             }
         case ("attributes", .get):
+            if let refusal = Self.notAcceptable(request, answers: [.json]) { return refusal }
             return await readAttributes(request, token: token, peer: peer)
         case ("telemetry", _), ("attributes", _):
             return request.makeResponse(code: request.code == .get ? .badRequest : .methodNotAllowed)

@@ -93,12 +93,17 @@ package struct CoAPRouter: Sendable {
         }
     }
 
-    /// Answers a datagram that did not decode: 4.00/4.02/4.13 with a diagnostic for a request whose header and
-    /// token could be read, a Reset for another confirmable message, nothing otherwise.
+    /// Answers a datagram that did not decode: a message format error is rejected (a Reset for a CON, nothing for a
+    /// NON; RFC 7252 §4.2, §4.3); a request whose header and token could be read gets 4.02/4.13/4.00 with a
+    /// diagnostic (4.13 with Size1, the largest datagram taken; §5.10.9); another confirmable message a Reset.
     private func malformed(_ datagram: ByteBuffer, error: CoAPDecodeError) -> ByteBuffer? {
         logger.debug("malformed CoAP datagram", metadata: ["error": "\(error)"])
         guard let header = CoAPMessageHeader.peek(datagram) else { return nil }
-        if let response = header.makeResponse(code: CoAPCode(error), diagnostic: error.description) {
+        if error.isMessageFormatError {
+            return header.type == .confirmable ? header.makeReset().encoded() : nil
+        }
+        if var response = header.makeResponse(code: CoAPCode(error), diagnostic: error.description) {
+            if case .messageTooLarge(_, let limit) = error { response.size1 = UInt32(clamping: limit) }
             return response.encoded()
         }
         return header.type == .confirmable ? header.makeReset().encoded() : nil

@@ -75,6 +75,13 @@ package struct CoAPService: Service {
             group.addTask {
                 await withDiscardingTaskGroup { retransmissions in
                     for await notification in notifier.notifications {
+                        // Revoked devices first: a final error notification each, and the observer is gone.
+                        for (key, revocation) in notifier.takeRevocations() {
+                            if let envelope = router.finalDatagram(for: key, revocation: revocation) {
+                                try? await outbound.write(envelope)
+                            }
+                        }
+                        if notification.revocation != nil { continue }
                         guard let (envelope, messageID) = router.datagram(for: notification) else { continue }
                         try? await outbound.write(envelope)
                         guard configuration.confirmableNotifications else { continue }

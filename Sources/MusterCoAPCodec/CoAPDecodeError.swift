@@ -66,10 +66,27 @@ package enum CoAPDecodeError: Error, Hashable, Sendable, CustomStringConvertible
             "option \(number) must not be repeated"
         case .emptyPayloadAfterMarker:
             "payload marker followed by an empty payload"
-        case .messageTooLarge(let size, let limit):
-            "message of \(size) bytes exceeds the limit of \(limit)"
+        case .messageTooLarge(_, let limit):
+            // The size is not named: a datagram past the receive buffer arrives cut, so its size is unknown.
+            "message exceeds the limit of \(limit) bytes"
         case .invalidBlockOption(let number):
             "block option \(number) uses reserved SZX 7"
+        }
+    }
+}
+
+extension CoAPDecodeError {
+    /// Whether this is a message format error (RFC 7252 §3, §4.1: a reserved or truncated field, a bad option
+    /// delta or length, a payload marker with no payload), which a recipient rejects: a Reset for a CON, nothing
+    /// for a NON (§4.2, §4.3). The other errors are answered with `CoAPCode(error)`.
+    package var isMessageFormatError: Bool {
+        switch self {
+        case .tooShort, .unsupportedVersion, .tokenTooLong, .truncatedToken, .emptyMessageWithContent,
+            .reservedOptionDelta, .reservedOptionLength, .truncatedOptionDelta, .truncatedOptionLength,
+            .truncatedOption, .optionNumberTooLarge, .emptyPayloadAfterMarker:
+            true
+        case .invalidOptionLength, .repeatedOption, .messageTooLarge, .invalidBlockOption:
+            false
         }
     }
 }
@@ -77,7 +94,8 @@ package enum CoAPDecodeError: Error, Hashable, Sendable, CustomStringConvertible
 extension CoAPCode {
     /// The response code for a confirmable request that failed to decode, when the header could be read
     /// (see ``CoAPMessageHeader/peek(_:)``): 4.02 for a bad critical option, 4.13 for an oversize datagram,
-    /// 4.00 otherwise. RFC 7252 §4.2 also allows answering a format error with a Reset.
+    /// 4.00 for a reserved block size (RFC 7959 §2.2). A message format error
+    /// (``CoAPDecodeError/isMessageFormatError``) is rejected with a Reset instead; it maps to 4.00 here.
     /// - Parameter error: The decode error.
     package init(_ error: CoAPDecodeError) {
         switch error {

@@ -36,6 +36,7 @@ package struct MQTTServer: Service {
         let maximumPacketSize = configuration.maximumPacketSize
         let tls = self.tls
         let sessions = MQTTSessionRegistry()
+        let unauthenticated = MQTTUnauthenticatedSessions(limit: configuration.maximumUnauthenticatedSessions)
         let configuration = self.configuration
         let services = self.services
         let clock = self.clock
@@ -54,7 +55,8 @@ package struct MQTTServer: Service {
                     )
                     try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(MQTTPacketEncoder(connectionVersion: version)))
                     try channel.pipeline.syncOperations.addHandler(MQTTSessionHandler(
-                        configuration: configuration, services: services, clock: clock, logger: logger, sessions: sessions, peer: peer
+                        configuration: configuration, services: services, clock: clock, logger: logger, sessions: sessions, peer: peer,
+                        unauthenticated: unauthenticated
                     ))
                 }
             }

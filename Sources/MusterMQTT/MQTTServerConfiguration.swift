@@ -11,6 +11,11 @@ package struct MQTTServerConfiguration: Sendable, Hashable {
     package var provisionSessionTimeoutMilliseconds: Int64
     /// How long a new connection may take to send CONNECT, in milliseconds.
     package var connectTimeoutMilliseconds: Int64
+    /// How long a provisioning session may stay open before its first PUBLISH, in milliseconds.
+    package var provisionRequestTimeoutMilliseconds: Int64
+    /// The most connections of one listener that are not (yet) an authenticated device session: waiting for
+    /// CONNECT, being authenticated, or provisioning. Connections beyond it are closed at once.
+    package var maximumUnauthenticatedSessions: Int
     /// The Receive Maximum announced in CONNACK (MQTT 5).
     package var receiveMaximum: UInt16
     /// The Topic Alias Maximum announced in CONNACK (MQTT 5).
@@ -21,6 +26,7 @@ package struct MQTTServerConfiguration: Sendable, Hashable {
     package init(
         host: String = "0.0.0.0", port: Int = 1883, maximumPacketSize: Int = 65_536,
         provisionSessionTimeoutMilliseconds: Int64 = 60_000, connectTimeoutMilliseconds: Int64 = 10_000,
+        provisionRequestTimeoutMilliseconds: Int64 = 30_000, maximumUnauthenticatedSessions: Int = 10_000,
         receiveMaximum: UInt16 = 100, topicAliasMaximum: UInt16 = 16, timerResolutionMilliseconds: Int64 = 250
     ) {
         self.host = host
@@ -28,6 +34,8 @@ package struct MQTTServerConfiguration: Sendable, Hashable {
         self.maximumPacketSize = maximumPacketSize
         self.provisionSessionTimeoutMilliseconds = provisionSessionTimeoutMilliseconds
         self.connectTimeoutMilliseconds = connectTimeoutMilliseconds
+        self.provisionRequestTimeoutMilliseconds = provisionRequestTimeoutMilliseconds
+        self.maximumUnauthenticatedSessions = max(1, maximumUnauthenticatedSessions)
         self.receiveMaximum = receiveMaximum
         self.topicAliasMaximum = topicAliasMaximum
         self.timerResolutionMilliseconds = timerResolutionMilliseconds

@@ -6,7 +6,6 @@ extension MQTTSessionHandler.StateMachine {
     /// A PUBLISH on an authenticated device session (spec §3.4).
     mutating func receivedDevicePublish(_ publish: MQTTPacket.Publish, topic: String) -> [Action] {
         guard !MQTTTopic.hasWildcard(topic) else { return closeWithReason(.topicNameInvalid) }
-        guard publish.qos != .exactlyOnce else { return closeWithReason(.qosNotSupported) }
         let identifier = publish.packetIdentifier
         let payload = Array(buffer: publish.payload)
         if topic == MQTTTopic.telemetry { return [.postTelemetry(payload: payload, packetIdentifier: identifier)] }

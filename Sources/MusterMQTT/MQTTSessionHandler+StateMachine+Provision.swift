@@ -8,7 +8,6 @@ extension MQTTSessionHandler.StateMachine {
 
     /// A PUBLISH on a provisioning session (spec §3.1).
     mutating func receivedProvisionPublish(_ publish: MQTTPacket.Publish, topic: String) -> [Action] {
-        guard publish.qos != .exactlyOnce else { return closeWithReason(.qosNotSupported) }
         guard topic == MQTTTopic.provisionRequest else {
             return ack(publish.packetIdentifier, .topicNameInvalid) + closeWithReason(.topicNameInvalid)
         }
@@ -42,12 +41,20 @@ extension MQTTSessionHandler.StateMachine {
         return actions
     }
 
-    /// A PUBACK for a QoS 1 PUBLISH (nothing for QoS 0); 3.1.1 drops the reason code. The PUBLISH no longer counts
-    /// against the Receive Maximum.
+    /// A PUBACK for a QoS 1 PUBLISH, a PUBREC for a QoS 2 one (nothing for QoS 0); 3.1.1 drops the reason code.
+    /// A QoS 1 PUBLISH no longer counts against the Receive Maximum; a QoS 2 one counts until PUBCOMP, unless its
+    /// PUBREC refuses it, which ends its flow (MQTT 5 §4.9).
     mutating func ack(_ packetIdentifier: UInt16?, _ reason: MQTTReasonCode) -> [Action] {
         guard let packetIdentifier else { return [] }
-        unacknowledged = max(0, unacknowledged - 1)
-        return [.send(.pubAck(.init(packetIdentifier: packetIdentifier, reasonCode: reason)))]
+        guard awaitingRelease.contains(packetIdentifier) else {
+            unacknowledged = max(0, unacknowledged - 1)
+            return [.send(.pubAck(.init(packetIdentifier: packetIdentifier, reasonCode: reason)))]
+        }
+        if reason.isFailure {
+            awaitingRelease.remove(packetIdentifier)
+            unacknowledged = max(0, unacknowledged - 1)
+        }
+        return [.send(.pubRec(.init(packetIdentifier: packetIdentifier, reasonCode: reason)))]
     }
 
     /// SUBSCRIBE: a provisioning session may subscribe to `/provision/response` only; a device session to the

@@ -27,13 +27,14 @@ extension MQTTSessionHandler {
         /// The client identifier, assigned when the client sent an empty one.
         private(set) var clientIdentifier = ""
         private var assignedClientIdentifier: String?
-        private var cleanStart = true
         /// The client's Maximum Packet Size (MQTT 5): larger packets are not sent to it.
         private var clientMaximumPacketSize: Int?
         private var keepAliveMilliseconds: Int64 = 0
         private var lastActivity: Int64
         private var connectDeadline: Int64
         private var closeDeadline: Int64?
+        /// When a provisioning session that has not published yet is closed.
+        private var provisionRequestDeadline: Int64?
         private var pendingCredentials: MQTTConnectCredentials?
         /// The TLS client's certificate chain (leaf first, links checked in the handshake), when it presented one.
         private var certificates: [ClientCertificate]?
@@ -45,6 +46,9 @@ extension MQTTSessionHandler {
         private var nextPacketIdentifier: UInt16 = 1
         /// QoS 1/2 PUBLISHes received and not yet acknowledged, held against the Receive Maximum (MQTT 5).
         var unacknowledged = 0
+        /// Packet identifiers of QoS 2 PUBLISHes taken and processed once, until their PUBREL: a re-sent PUBLISH
+        /// with one of them is answered PUBREC again without being processed a second time.
+        var awaitingRelease: Set<UInt16> = []
 
         init(configuration: MQTTServerConfiguration, clock: any WallClock) {
             self.configuration = configuration
@@ -88,11 +92,16 @@ extension MQTTSessionHandler {
                 phase = .closed
                 return [.close]
             case (.provisioning, .publish(let publish)):
+                provisionRequestDeadline = nil
+                if let answer = receivedExactlyOnce(publish) { return answer }
                 guard let topic = resolveTopic(publish) else { return closeWithReason(.topicAliasInvalid) }
                 return receivedProvisionPublish(publish, topic: topic)
             case (.device, .publish(let publish)):
+                if let answer = receivedExactlyOnce(publish) { return answer }
                 guard let topic = resolveTopic(publish) else { return closeWithReason(.topicAliasInvalid) }
                 return receivedDevicePublish(publish, topic: topic)
+            case (.provisioning, .pubRel(let release)), (.device, .pubRel(let release)):
+                return receivedRelease(release)
             case (.provisioning, .subscribe(let subscribe)), (.device, .subscribe(let subscribe)):
                 return receivedSubscribe(subscribe)
             case (.provisioning, .unsubscribe(let unsubscribe)), (.device, .unsubscribe(let unsubscribe)):
@@ -135,6 +144,9 @@ extension MQTTSessionHandler {
                     phase = .closed
                     return [.close]  // ThingsBoard closes the socket without DISCONNECT
                 }
+                if let provisionRequestDeadline, now >= provisionRequestDeadline {
+                    return closeWithReason(.maximumConnectTime)
+                }
                 if keepAliveMilliseconds > 0, now - lastActivity >= keepAliveMilliseconds * 3 / 2 {
                     return closeWithReason(.keepAliveTimeout)
                 }
@@ -158,7 +170,6 @@ extension MQTTSessionHandler {
 
         private mutating func receivedConnect(_ connect: MQTTPacket.Connect) -> [Action] {
             version = connect.protocolVersion
-            cleanStart = connect.cleanStart
             keepAliveMilliseconds = Int64(connect.keepAlive) * 1000
             clientIdentifier = connect.clientIdentifier
             clientMaximumPacketSize = connect.properties.maximumPacketSize.map(Int.init)
@@ -187,6 +198,7 @@ extension MQTTSessionHandler {
             guard phase == .authenticating else { return [] }
             if refused { return refuse(.connectionRateExceeded) }
             phase = .provisioning
+            provisionRequestDeadline = clock.nowMilliseconds() + configuration.provisionRequestTimeoutMilliseconds
             return [.send(.connAck(connAck()))]
         }
 
@@ -218,11 +230,11 @@ extension MQTTSessionHandler {
                 properties.all.append(.maximumPacketSize(UInt32(configuration.maximumPacketSize)))
                 properties.all.append(.receiveMaximum(configuration.receiveMaximum))
                 properties.all.append(.topicAliasMaximum(configuration.topicAliasMaximum))
-                properties.all.append(.maximumQoS(.atLeastOnce))
                 if let assignedClientIdentifier { properties.all.append(.assignedClientIdentifier(assignedClientIdentifier)) }
             }
-            // ThingsBoard sets sessionPresent = !cleanSession on every CONNACK.
-            return MQTTPacket.ConnAck(sessionPresent: !cleanStart, reasonCode: .success, properties: properties)
+            // No session state outlives a connection, so there is never a session present [MQTT-3.2.2-2, -3]
+            // (ThingsBoard answers !cleanSession; tb-mqtt-client subscribes again on every CONNACK either way).
+            return MQTTPacket.ConnAck(sessionPresent: false, reasonCode: .success, properties: properties)
         }
 
         // MARK: - Shared helpers
@@ -242,6 +254,28 @@ extension MQTTSessionHandler {
             if publish.topicName.isEmpty { return topicAliases[alias] }
             topicAliases[alias] = publish.topicName
             return publish.topicName
+        }
+
+        /// A QoS 2 PUBLISH (MQTT 3.1.1 and 5 §4.3.3, acknowledged as ThingsBoard does): a re-send of one whose
+        /// PUBREL has not arrived gets PUBREC again and is not processed twice; a new one is held until PUBREL.
+        /// A QoS 1 PUBLISH with an identifier awaiting PUBREL breaks the protocol.
+        /// - Returns: The answer when the PUBLISH must not be processed, `nil` to process it.
+        private mutating func receivedExactlyOnce(_ publish: MQTTPacket.Publish) -> [Action]? {
+            guard let identifier = publish.packetIdentifier, awaitingRelease.contains(identifier) else {
+                if publish.qos == .exactlyOnce, let identifier = publish.packetIdentifier { awaitingRelease.insert(identifier) }
+                return nil
+            }
+            guard publish.qos == .exactlyOnce else { return closeWithReason(.packetIdentifierInUse) }
+            unacknowledged = max(0, unacknowledged - 1)  // not a new PUBLISH
+            return [.send(.pubRec(.init(packetIdentifier: identifier)))]
+        }
+
+        /// PUBREL: the QoS 2 flow ends with PUBCOMP (0x92 on MQTT 5 for an identifier that awaits no PUBREL).
+        private mutating func receivedRelease(_ release: MQTTPacket.PubAck) -> [Action] {
+            let identifier = release.packetIdentifier
+            let known = awaitingRelease.remove(identifier) != nil
+            if known { unacknowledged = max(0, unacknowledged - 1) }
+            return [.send(.pubComp(.init(packetIdentifier: identifier, reasonCode: known ? .success : .packetIdentifierNotFound)))]
         }
 
         /// Starts the provisioning session's close timer if it is not running.

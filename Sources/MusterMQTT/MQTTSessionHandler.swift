@@ -18,7 +18,19 @@ final class MQTTSessionHandler: ChannelInboundHandler {
         case decodeFailed(MQTTDecodeError)
         case tick
         case attributesChanged([Attribute])
+        /// An admin changed the device's credentials or deleted it.
+        case revoked(DeviceSessionRevocation)
+        /// A newer connection with the same client id authenticated.
+        case takenOver
         case quiesce
+
+        /// Whether the event ends an authenticated device session (revocation, takeover).
+        var endsDeviceSession: Bool {
+            switch self {
+            case .revoked, .takenOver: return true
+            case .packet, .decodeFailed, .tick, .attributesChanged, .quiesce: return false
+            }
+        }
     }
 
     /// What a core call found, handed back to the event loop.
@@ -38,6 +50,9 @@ final class MQTTSessionHandler: ChannelInboundHandler {
     private let logger: Logger
     private let sessions: MQTTSessionRegistry
     private let peer: PeerCertificates?
+    private let unauthenticated: MQTTUnauthenticatedSessions
+    /// The connection holds a place among the listener's unauthenticated sessions.
+    private var countedUnauthenticated = false
     private var machine: StateMachine
 
     private var context: ChannelHandlerContext?
@@ -46,6 +61,14 @@ final class MQTTSessionHandler: ChannelInboundHandler {
     private var timer: RepeatedTask?
     private var device: Device?
     private var subscription: (token: UUID, deviceId: UUID)?
+    private var revocationSubscription: (token: UUID, deviceId: UUID)?
+    /// The credentials check in flight (run again when its device is revoked meanwhile), the hub watch that notes
+    /// revocations while it runs, and how many checks ran before it.
+    private var authentication: (action: Action, watch: UUID, earlierChecks: Int)?
+    /// The client id this device session holds in ``MQTTServices/clientIdentifiers``.
+    private var claimedClientIdentifier: String?
+    /// Identifies this session in the client id table.
+    private let sessionId = UUID()
     /// A core call is in flight: events wait in `pending`.
     private var busy = false
     private var pending = CircularBuffer<Event>()
@@ -55,15 +78,17 @@ final class MQTTSessionHandler: ChannelInboundHandler {
     /// - Parameters:
     ///   - sessions: Where the session registers so that shutdown can reach it.
     ///   - peer: On a TLS connection, where the handshake leaves the client's certificate chain.
+    ///   - unauthenticated: The listener's count of connections that are not an authenticated device session.
     init(
         configuration: MQTTServerConfiguration, services: MQTTServices, clock: any WallClock, logger: Logger,
-        sessions: MQTTSessionRegistry, peer: PeerCertificates?
+        sessions: MQTTSessionRegistry, peer: PeerCertificates?, unauthenticated: MQTTUnauthenticatedSessions
     ) {
         self.configuration = configuration
         self.services = services
         self.logger = logger
         self.sessions = sessions
         self.peer = peer
+        self.unauthenticated = unauthenticated
         self.machine = StateMachine(configuration: configuration, clock: clock)
     }
 
@@ -80,6 +105,12 @@ final class MQTTSessionHandler: ChannelInboundHandler {
             closeNow()
             return
         }
+        guard unauthenticated.enter() else {
+            logger.debug("mqtt connection refused: too many unauthenticated sessions", metadata: ["source": "\(source)"])
+            closeNow()
+            return
+        }
+        countedUnauthenticated = true
         let resolution = TimeAmount.milliseconds(configuration.timerResolutionMilliseconds)
         timer = context.eventLoop.scheduleRepeatedTask(initialDelay: resolution, delay: resolution) { _ in
             handler.value.deliver(.tick)
@@ -117,6 +148,13 @@ final class MQTTSessionHandler: ChannelInboundHandler {
 
     private func deliver(_ event: Event) {
         guard !closed else { return }
+        if event.endsDeviceSession, machine.phase == .device {
+            // The session ends at once, ahead of packets still waiting behind a core call: they came in under
+            // credentials no longer valid. (A device session's end closes the connection, so nothing resumes.)
+            pending.removeAll()
+            process(event)
+            return
+        }
         if case .packet(let packet) = event {
             let refusal = machine.arrived(packet)
             guard refusal.isEmpty else {
@@ -146,6 +184,12 @@ final class MQTTSessionHandler: ChannelInboundHandler {
         case .decodeFailed(let error): actions = machine.decodeFailed(error)
         case .tick: actions = machine.tick()
         case .attributesChanged(let attributes): actions = machine.sharedAttributesChanged(attributes)
+        case .revoked(let revocation):
+            actions = machine.revoked(revocation.reason)
+            if !actions.isEmpty { recordClosure(.revoked(revocation.reason)) }
+        case .takenOver:
+            actions = machine.takenOver()
+            if !actions.isEmpty { recordClosure(.takenOver) }
         case .quiesce: actions = machine.quiesce()
         }
         perform(actions[...])
@@ -192,6 +236,15 @@ final class MQTTSessionHandler: ChannelInboundHandler {
     /// Runs the core call `action` asks for in a task, then hands its result back on the event loop.
     private func callCore(_ action: Action, then rest: [Action]) {
         guard let context else { return }
+        switch action {
+        case .authenticate, .authenticateCertificates:
+            // Set already: ``confirmNotRevoked(_:then:)`` runs the check again.
+            let earlierChecks = authentication.map { $0.earlierChecks + 1 } ?? 0
+            endAuthenticationWatch()
+            authentication = (action, services.sessions.beginWatch(), earlierChecks)
+        default:
+            break
+        }
         Self.spawn(
             action, services: services, source: source, device: device, logger: logger,
             handler: NIOLoopBound(self, eventLoop: context.eventLoop), then: rest
@@ -213,16 +266,26 @@ final class MQTTSessionHandler: ChannelInboundHandler {
         let next: [Action]
         switch completion {
         case .authenticated(.success(let device)):
-            self.device = device
-            if let context {
-                let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-                let token = services.attributeChanges.subscribe(deviceId: device.id) { attributes in
-                    handler.eventLoop.execute { handler.value.deliver(.attributesChanged(attributes)) }
+            switch confirmNotRevoked(device, then: rest) {
+            case .retrying:
+                return
+            case .revoked:
+                next = machine.authenticationFailed(.unknownCredentials)
+            case .confirmed:
+                self.device = device
+                leaveUnauthenticated()
+                if let context {
+                    let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+                    let token = services.attributeChanges.subscribe(deviceId: device.id) { attributes in
+                        handler.eventLoop.execute { handler.value.deliver(.attributesChanged(attributes)) }
+                    }
+                    subscription = (token, device.id)
+                    takeOverClientIdentifier(handler: handler)
                 }
-                subscription = (token, device.id)
+                next = machine.authenticated()
             }
-            next = machine.authenticated()
         case .authenticated(.failure(let failure)):
+            endAuthenticationWatch()
             next = machine.authenticationFailed(failure)
         case .provisioned(let result, let packetIdentifier):
             next = machine.provisioned(result, packetIdentifier: packetIdentifier)
@@ -278,12 +341,82 @@ final class MQTTSessionHandler: ChannelInboundHandler {
         do {
             try await call()
             return .stored
-        } catch DeviceAPIError.invalidPayload {
+        } catch DeviceAPIError.invalidPayload(let failure) {
+            logger.info("mqtt device payload refused", metadata: ["reason": "\(TelemetryService.describe(failure))"])
             return .invalidPayload
         } catch {
             logger.warning("mqtt device publish failed", metadata: ["error": "\(error)"])
             return .serverError
         }
+    }
+
+    // MARK: - Revocation and takeover
+
+    /// Whether an authenticated device may have its session.
+    private enum RevocationCheck {
+        case confirmed
+        /// The credentials are being checked once more.
+        case retrying
+        case revoked
+    }
+
+    /// Subscribes the session to its device's revocations, then makes sure the device was not revoked while its
+    /// credentials were being checked (such a revocation reached no session). If it was, the check runs once more:
+    /// the credentials may still be this client's (a certificate-chain provisioning that binds this very
+    /// certificate revokes the device's older sessions); a revocation during that second check refuses the session.
+    /// During a mass revocation (the hub's watch no longer lists devices) the check runs up to three times, and the
+    /// last one stands.
+    private func confirmNotRevoked(_ device: Device, then rest: [Action]) -> RevocationCheck {
+        if let current = revocationSubscription, current.deviceId != device.id {
+            services.sessions.unsubscribe(current.token, deviceId: current.deviceId)
+            revocationSubscription = nil
+        }
+        if revocationSubscription == nil, let context {
+            let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+            let token = services.sessions.subscribe(deviceId: device.id) { revocation in
+                handler.eventLoop.execute { handler.value.deliver(.revoked(revocation)) }
+            }
+            revocationSubscription = (token, device.id)
+        }
+        guard let authentication else { return .confirmed }
+        switch (services.sessions.endWatch(authentication.watch).status(of: device.id), authentication.earlierChecks) {
+        case (.notRevoked, _), (.unknown, 2...):
+            self.authentication = nil
+            return .confirmed
+        case (.revoked, 1...):
+            self.authentication = nil
+            return .revoked
+        case (.revoked, _), (.unknown, _):
+            callCore(authentication.action, then: rest)
+            return .retrying
+        }
+    }
+
+    private func endAuthenticationWatch() {
+        if let authentication { _ = services.sessions.endWatch(authentication.watch) }
+        authentication = nil
+    }
+
+    /// Claims the session's client id; an older session holding it is told to end (takeover).
+    private func takeOverClientIdentifier(handler: NIOLoopBound<MQTTSessionHandler>) {
+        let clientId = machine.clientIdentifier
+        claimedClientIdentifier = clientId
+        let previous = services.clientIdentifiers.claim(clientId, session: sessionId) {
+            handler.eventLoop.execute { handler.value.deliver(.takenOver) }
+        }
+        previous?()
+    }
+
+    /// Audits a session the server closed.
+    private func recordClosure(_ reason: DeviceSessionCloseReason) {
+        guard let device else { return }
+        services.sessions.recordClosure(DeviceSessionClosure(
+            deviceId: device.id, tenantId: device.tenantId, deviceName: device.name, transport: .mqtt,
+            sourceAddress: source, reason: reason
+        ))
+        logger.info("mqtt device session closed", metadata: [
+            "device": "\(device.id)", "source": "\(source)", "reason": "\(reason.auditReason)",
+        ])
     }
 
     // MARK: - Ending
@@ -300,7 +433,8 @@ final class MQTTSessionHandler: ChannelInboundHandler {
         finish()
     }
 
-    /// Stops the timer, the attribute subscription and the shutdown registration (once).
+    /// Stops the timer, the attribute and revocation subscriptions, the client id claim and the shutdown
+    /// registration (once).
     private func finish() {
         closed = true
         timer?.cancel()
@@ -309,9 +443,25 @@ final class MQTTSessionHandler: ChannelInboundHandler {
             services.attributeChanges.unsubscribe(subscription.token, deviceId: subscription.deviceId)
             self.subscription = nil
         }
+        if let revocationSubscription {
+            services.sessions.unsubscribe(revocationSubscription.token, deviceId: revocationSubscription.deviceId)
+            self.revocationSubscription = nil
+        }
+        endAuthenticationWatch()
+        if let claimedClientIdentifier {
+            services.clientIdentifiers.release(claimedClientIdentifier, session: sessionId)
+            self.claimedClientIdentifier = nil
+        }
         if let registration {
             sessions.remove(registration)
             self.registration = nil
         }
+        leaveUnauthenticated()
+    }
+
+    private func leaveUnauthenticated() {
+        guard countedUnauthenticated else { return }
+        countedUnauthenticated = false
+        unauthenticated.leave()
     }
 }

@@ -20,6 +20,9 @@ package enum ProvisionResponse {
     package static func failure(_ error: ProvisionError) -> String {
         switch error {
         case .notFound: return #"{"errorMsg":"Provision data was not found!","status":"NOT_FOUND"}"#
+        case .failure(.invalidCredentials(let error)):
+            // The credentials the device asked for are refused: say why, with ThingsBoard's validation message.
+            return "{\"errorMsg\":\(JSONValue.quoted(error.thingsBoardMessage)),\"status\":\"FAILURE\"}"
         case .failure: return #"{"errorMsg":"Failed to provision device!","status":"FAILURE"}"#
         case .rateLimited(let seconds):
             return "{\"errorMsg\":\"Too many failed provisioning attempts; retry in \(seconds) s\",\"status\":\"FAILURE\"}"

@@ -54,6 +54,11 @@ package struct SQLiteStore: MusterStore {
                 "sqlite store open",
                 metadata: ["path": "\(path)", "migrationsApplied": "\(pending.sorted())"]
             )
+            if pending.contains(SQLiteMigrations.trimNamesIdentifier) {
+                let report = try dbPool.read { try SQLiteMigrations.trimNamesReport($0) }
+                logger.notice("migration trimmed entity names", metadata: ["names": "\(report.count)"])
+                for line in report { logger.notice("name migration: \(line)") }
+            }
         } catch {
             try? dbPool.close()
             logger.error("sqlite store could not be opened", metadata: ["path": "\(path)", "error": "\(error)"])

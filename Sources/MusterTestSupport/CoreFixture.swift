@@ -15,6 +15,8 @@ package struct CoreFixture: Sendable {
     package let provisioning: ProvisionService
     package let profiles: ProfileService
     package let devices: DeviceService
+    /// Where ``devices`` publishes revocations (credentials changed, device deleted); closures are audited.
+    package let sessions: DeviceSessionHub
     package let tenants: TenantService
     package let tenant: Tenant
 
@@ -29,11 +31,12 @@ package struct CoreFixture: Sendable {
         let profiles = ProfileService(store: store, clock: clock)
         let tenants = TenantService(directory: store, profiles: store, clock: clock)
         let tenant = try await tenants.createTenant(title: "Tenant A")
+        let sessions = DeviceSessionHub(audit: audit, clock: clock)
         return CoreFixture(
             directory: directory, store: store, clock: clock, audit: audit, limiter: limiter,
-            provisioning: ProvisionService(store: store, clock: clock, limiter: limiter, audit: audit),
-            profiles: profiles, devices: DeviceService(store: store, profiles: profiles, clock: clock),
-            tenants: tenants, tenant: tenant
+            provisioning: ProvisionService(store: store, clock: clock, limiter: limiter, audit: audit, sessions: sessions),
+            profiles: profiles, devices: DeviceService(store: store, profiles: profiles, clock: clock, sessions: sessions),
+            sessions: sessions, tenants: tenants, tenant: tenant
         )
     }
 

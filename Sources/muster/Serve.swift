@@ -13,7 +13,8 @@ struct Serve: AsyncParsableCommand {
         abstract: "Start the server (embedded SQLite in the data directory by default).",
         discussion: """
             Every option can also be set in the environment (MUSTER_DATA_DIR, MUSTER_HTTP_HOST, MUSTER_HTTP_PORT, \
-            MUSTER_HTTP_MAX_BODY_SIZE, MUSTER_PROVISION_FAILURE_LIMIT, MUSTER_ADMIN_EMAIL, MUSTER_ADMIN_PASSWORD) or \
+            MUSTER_HTTP_MAX_BODY_SIZE, MUSTER_IMPORT_MAX_REQUEST_SIZE, MUSTER_PROVISION_FAILURE_LIMIT, MUSTER_ADMIN_EMAIL, \
+            MUSTER_ADMIN_PASSWORD) or \
             in a JSON config file ({"dataDir": …, "http": {"host": …, "port": …}, "provision": {"failureLimit": …}}). \
             Command-line options win over the environment, which wins over the file.
             """
@@ -49,6 +50,12 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-body-size"), help: "Largest JSON request body in bytes (default 1048576).")
     var maxBodySize: Int?
 
+    @Option(
+        name: .customLong("max-import-request-size"),
+        help: "Largest body of POST /api/device|asset/bulk_import in bytes (default 16777216; larger files: POST /api/imports)."
+    )
+    var maxImportRequestSize: Int?
+
     @Option(help: "JSON configuration file (also MUSTER_CONFIG_FILE).")
     var config: String?
 
@@ -61,6 +68,7 @@ struct Serve: AsyncParsableCommand {
         if let host { values["http.host"] = .init(.string(host), isSecret: false) }
         if let httpPort { values["http.port"] = .init(.int(httpPort), isSecret: false) }
         if let maxBodySize { values["http.maxBodySize"] = .init(.int(maxBodySize), isSecret: false) }
+        if let maxImportRequestSize { values["import.maxRequestSize"] = .init(.int(maxImportRequestSize), isSecret: false) }
         if let mqttPort { values["mqtt.port"] = .init(.int(mqttPort), isSecret: false) }
         if let mqttsPort { values["mqtt.tlsPort"] = .init(.int(mqttsPort), isSecret: false) }
         if let tlsCert { values["mqtt.tlsCert"] = .init(.string(tlsCert), isSecret: false) }

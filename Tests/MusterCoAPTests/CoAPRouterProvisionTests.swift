@@ -8,7 +8,7 @@ import Testing
 
 @Suite("CoAP router: provisioning, deduplication, block-wise")
 struct CoAPRouterProvisionTests {
-    @Test("POST /api/v1/provision answers 2.01 with the JSON answer as text/plain; a wrong secret 4.00 NOT_FOUND")
+    @Test("POST /api/v1/provision answers 2.01 with the JSON answer as application/json; a wrong secret 4.00 NOT_FOUND")
     func provisionAndWrongSecret() async throws {
         let harness = try await RouterHarness.make()
         let profile = try await harness.fixture.makeProfile(.allowCreateNewDevices, key: "k1", secret: "s1")
@@ -18,7 +18,7 @@ struct CoAPRouterProvisionTests {
             try await harness.send(RouterHarness.request(.post, "api/v1/provision", payload: body))
         )
         #expect(reply.type == .acknowledgement && reply.code == .created)
-        #expect(reply.contentFormat == .textPlain)
+        #expect(reply.contentFormat == .json)
         #expect(try reply.json()["status"] == .string("SUCCESS"))
         #expect(try reply.json()["credentialsType"] == .string("ACCESS_TOKEN"))
 
@@ -104,24 +104,23 @@ struct CoAPRouterProvisionTests {
         #expect(reply?.code == .requestEntityIncomplete)
     }
 
-    @Test("Unknown critical option 4.02, malformed request 4.00 with a diagnostic, ping Reset, GET on provision 4.00")
+    @Test("Unknown critical option 4.02, message format error Reset, ping Reset, GET on provision 4.05")
     func protocolErrors() async throws {
         let harness = try await RouterHarness.make()
         var critical = RouterHarness.request(.post, "api/v1/provision", payload: "{}")
         critical.addOption(CoAPOption(CoAPOptionNumber(2049), bytes: [1]))
         #expect(try await harness.send(critical)?.code == .badOption)
 
-        // CON POST, token 1 byte, option delta 15 (reserved).
+        // CON POST, token 1 byte, option delta 15 (reserved): a message format error is rejected (RFC 7252 §4.2).
         let malformed = try await harness.sendBytes(ByteBuffer(bytes: [0x41, 0x02, 0x00, 0x01, 0xAA, 0xF1, 0x00]))
-        #expect(
-            malformed?.code == .badRequest && malformed?.contentFormat == .textPlain
-                && !(malformed?.text.isEmpty ?? true)
-        )
+        #expect(malformed?.type == .reset && malformed?.messageID == 1)
+        // The same as NON is ignored.
+        #expect(try await harness.sendBytes(ByteBuffer(bytes: [0x51, 0x02, 0x00, 0x02, 0xAA, 0xF1, 0x00])) == nil)
         #expect(try await harness.sendBytes(ByteBuffer(bytes: [0x01])) == nil)
 
         let ping = try await harness.sendBytes(ByteBuffer(bytes: [0x40, 0x00, 0x12, 0x34]))
         #expect(ping?.type == .reset && ping?.messageID == 0x1234)
-        #expect(try await harness.send(RouterHarness.request(.get, "api/v1/provision"))?.code == .badRequest)
+        #expect(try await harness.send(RouterHarness.request(.get, "api/v1/provision"))?.code == .methodNotAllowed)
         #expect(try await harness.send(RouterHarness.request(.get, "nowhere"))?.code == .notFound)
     }
 

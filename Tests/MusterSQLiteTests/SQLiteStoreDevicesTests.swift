@@ -74,6 +74,13 @@ import Testing
             expected.version = 2
             #expect(try await store.device(id: device.id, tenantId: profile.tenantId) == expected)
 
+            // Optimistic locking: an update based on a version that is no longer stored changes nothing.
+            device.label = "stale"
+            #expect(try await store.updateDevice(device) == .notFound)
+            #expect(try await store.device(id: device.id, tenantId: profile.tenantId) == expected)
+            device.label = nil
+            device.version = expected.version
+
             device.name = "d2"
             #expect(try await store.updateDevice(device) == .nameTaken)
             var foreign = device

@@ -91,7 +91,10 @@ import Testing
             let device = try #require(try await h.store.device(name: "sensor-1", tenantId: h.tenantId))
             let before = try #require(try await h.store.credentials(deviceId: device.id))
 
-            #expect(try await h.apply([try H.row("sensor-1", token: "token-2")], update: true) == [.updated])
+            #expect(
+                try await h.apply([try H.row("sensor-1", token: "token-2")], update: true)
+                    == [.updatedCredentials(deviceId: device.id)]
+            )
 
             let after = try #require(try await h.store.credentials(deviceId: device.id))
             #expect(after.id == before.id)

@@ -25,7 +25,7 @@ func coapServices(_ dependencies: TransportDependencies) throws -> [ServiceGroup
         maxConcurrentRequests: config.int(forKey: "maxConcurrentRequests", default: defaults.maxConcurrentRequests),
         confirmableNotifications: config.bool(forKey: "confirmableNotifications", default: true)
     )
-    let notifier = CoAPNotifier(hub: dependencies.attributeChanges)
+    let notifier = CoAPNotifier(hub: dependencies.attributeChanges, sessions: dependencies.sessions)
     let router = CoAPRouter(
         configuration: configuration,
         provisioning: dependencies.provisioning,

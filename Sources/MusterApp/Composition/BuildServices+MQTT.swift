@@ -11,7 +11,8 @@ func mqttServices(_ dependencies: TransportDependencies) throws -> [ServiceGroup
     let configuration = try MQTTServerConfiguration(config: dependencies.config)
     let services = MQTTServices(
         provisioning: dependencies.provisioning, deviceAPI: dependencies.deviceAPI,
-        authenticator: dependencies.authenticator, attributeChanges: dependencies.attributeChanges
+        authenticator: dependencies.authenticator, attributeChanges: dependencies.attributeChanges,
+        sessions: dependencies.sessions
     )
     let listeners = dependencies.listeners
     let plain = MQTTServer(configuration: configuration, services: services, logger: dependencies.logger) { host, port in
@@ -81,6 +82,11 @@ extension MQTTServerConfiguration {
     /// - `mqtt.maxPacketSize` (int, optional, default: 65536): the largest packet accepted, announced in CONNACK.
     /// - `mqtt.provisionSessionTimeout` (int seconds, optional, default: 60): how long a provisioning session
     ///   stays open after its first answer.
+    /// - `mqtt.provisionRequestTimeout` (int seconds, optional, default: 30): how long a provisioning session may
+    ///   stay open without publishing its request.
+    /// - `mqtt.maxUnauthenticatedSessions` (int, optional, default: 10000): the most connections per listener that
+    ///   are not an authenticated device session (waiting for CONNECT, authenticating, provisioning); more are closed
+    ///   at once.
     /// - TLS keys: see ``MQTTTLSSettings``.
     ///
     /// - Throws: ``ConfigurationError`` for values out of range.
@@ -97,8 +103,17 @@ extension MQTTServerConfiguration {
         guard (1...86_400).contains(timeout) else {
             throw ConfigurationError.outOfRange(key: "mqtt.provisionSessionTimeout", value: timeout, range: 1...86_400)
         }
+        let requestTimeout = mqtt.int(forKey: "provisionRequestTimeout", default: 30)
+        guard (1...86_400).contains(requestTimeout) else {
+            throw ConfigurationError.outOfRange(key: "mqtt.provisionRequestTimeout", value: requestTimeout, range: 1...86_400)
+        }
+        let maxUnauthenticated = mqtt.int(forKey: "maxUnauthenticatedSessions", default: 10_000)
+        guard (1...1_000_000).contains(maxUnauthenticated) else {
+            throw ConfigurationError.outOfRange(key: "mqtt.maxUnauthenticatedSessions", value: maxUnauthenticated, range: 1...1_000_000)
+        }
         self.init(
-            host: host, port: port, maximumPacketSize: maxPacketSize, provisionSessionTimeoutMilliseconds: Int64(timeout) * 1000
+            host: host, port: port, maximumPacketSize: maxPacketSize, provisionSessionTimeoutMilliseconds: Int64(timeout) * 1000,
+            provisionRequestTimeoutMilliseconds: Int64(requestTimeout) * 1000, maximumUnauthenticatedSessions: maxUnauthenticated
         )
     }
 }

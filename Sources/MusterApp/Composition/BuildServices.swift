@@ -45,16 +45,19 @@ package func buildServices(config: ConfigReader, logger: Logger, handleSignals: 
     let profileCache = ProvisionProfileCache(ttlMilliseconds: 1000)
     let profiles = ProfileService(store: store, clock: clock, provisionCache: profileCache)
     let changes = AttributeChangeHub()
-    let importer = BulkImporter(store: store, profiles: profiles, clock: clock)
+    // One node: revocations are delivered in process. Several nodes would back `DeviceSessionRevoker` with the
+    // database's notifications and feed what other nodes publish into `sessions.deliver(_:)`.
+    let sessions = DeviceSessionHub(audit: recorder, clock: clock)
+    let importer = BulkImporter(store: store, profiles: profiles, clock: clock, sessions: sessions)
     let importJobs = ImportJobQueue(registry: ImportJobRegistry(clock: clock), importer: importer, logger: logger)
     let services = MusterHTTPServices(
         auth: auth, tenants: tenants, profiles: profiles,
-        devices: DeviceService(store: store, profiles: profiles, clock: clock),
+        devices: DeviceService(store: store, profiles: profiles, clock: clock, sessions: sessions),
         assets: AssetService(store: store, profiles: profiles, clock: clock),
         telemetry: TelemetryService(devices: store, values: store, clock: clock, changes: changes),
         provisioning: ProvisionService(
             store: store, clock: clock, limiter: limiter, audit: recorder, profileCache: profileCache,
-            certificateVerifier: X509ChainVerifier()
+            certificateVerifier: X509ChainVerifier(), sessions: sessions
         ),
         deviceAPI: DeviceAPIService(devices: store, values: store, clock: clock),
         audit: store, importer: importer, importJobs: importJobs, clock: clock
@@ -72,7 +75,7 @@ package func buildServices(config: ConfigReader, logger: Logger, handleSignals: 
     let authenticator = DeviceAuthenticator(devices: store, profiles: store, certificateProvisioning: services.provisioning, clock: clock)
     let transports = TransportDependencies(
         provisioning: services.provisioning, deviceAPI: services.deviceAPI,
-        authenticator: authenticator, attributeChanges: changes, config: config,
+        authenticator: authenticator, attributeChanges: changes, sessions: sessions, config: config,
         dataDirectory: configuration.dataDirectory, listeners: listeners, logger: logger
     )
     let group = ServiceGroup(configuration: .init(

@@ -11,6 +11,8 @@ struct TransportDependencies: Sendable {
     /// Authenticates device connections by access token, MQTT basic or certificate (ThingsBoard's order).
     let authenticator: DeviceAuthenticator
     let attributeChanges: AttributeChangeHub
+    /// Where device sessions hear that their device was revoked, and report (for the audit log) what they closed.
+    let sessions: DeviceSessionHub
     let config: ConfigReader
     let dataDirectory: String
     let listeners: ListenerAnnouncements

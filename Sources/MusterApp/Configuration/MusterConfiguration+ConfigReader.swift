@@ -29,7 +29,7 @@ extension MusterConfiguration {
     /// - `http.maxBodySize` (int, optional, default: 1048576): largest JSON request body in bytes.
     /// - `provision.failureLimit` (int, optional, default: 30; 0 = off): failed provisioning attempts per
     ///   source per minute before it is refused (`MUSTER_PROVISION_FAILURE_LIMIT`).
-    /// - `import.maxRequestSize` (int, optional, default: 33554432): largest body of the ThingsBoard JSON bulk-import
+    /// - `import.maxRequestSize` (int, optional, default: 16777216): largest body of the ThingsBoard JSON bulk-import
     ///   endpoints (`MUSTER_IMPORT_MAX_REQUEST_SIZE`).
     /// - `import.maxFileSize` (int, optional, default: 4 GiB): largest CSV an import job accepts
     ///   (`MUSTER_IMPORT_MAX_FILE_SIZE`).
@@ -47,7 +47,7 @@ extension MusterConfiguration {
         guard (1024...(1 << 30)).contains(maxBody) else {
             throw ConfigurationError.outOfRange(key: "http.maxBodySize", value: maxBody, range: 1024...(1 << 30))
         }
-        let maxImportRequest = config.int(forKey: "import.maxRequestSize", default: 32 << 20)
+        let maxImportRequest = config.int(forKey: "import.maxRequestSize", default: 16 << 20)
         guard (1024...(1 << 31)).contains(maxImportRequest) else {
             throw ConfigurationError.outOfRange(key: "import.maxRequestSize", value: maxImportRequest, range: 1024...(1 << 31))
         }

@@ -26,13 +26,16 @@ package struct CoAPObserver: Sendable {
     package var sharedKeys: [String]?
     /// The attribute change hub subscription to cancel on deregistration.
     package var subscription: UUID
+    /// The Uri-Path observed, where the client fetches the rest of a notification larger than a block.
+    package var path: String
 
     /// Creates an observer.
-    package init(key: CoAPObserverKey, deviceId: UUID, sharedKeys: [String]?, subscription: UUID) {
+    package init(key: CoAPObserverKey, deviceId: UUID, sharedKeys: [String]?, subscription: UUID, path: String = "") {
         self.key = key
         self.deviceId = deviceId
         self.sharedKeys = sharedKeys
         self.subscription = subscription
+        self.path = path
     }
 }
 

@@ -6,7 +6,8 @@ import NIOCore
 extension CoAPRouter {
     /// Builds the notification of a shared-attribute change for its observer (RFC 7641 §4.2): 2.05 with the
     /// observer's token, a new Observe number and the changed attributes as `{"key":value}` (only the keys it
-    /// asked for), confirmable unless configured otherwise.
+    /// asked for), confirmable unless configured otherwise. A change larger than a block goes out as its first
+    /// Block2 block with Size2, and the client GETs the rest (RFC 7959 §2.6), as for the registration's answer.
     /// - Parameter notification: The change and its observer.
     /// - Returns: The datagram with its destination, and its Message ID; `nil` when the observer is gone or
     ///   nothing it watches changed.
@@ -32,6 +33,13 @@ extension CoAPRouter {
         )
         message.observe = sequence
         message.contentFormat = .json
+        if message.payload.readableBytes > Self.blockSize,
+            let first = try? CoAPBlockSlicer.slice(message.payload, requested: nil)
+        {
+            let body = CoAPStoredBody(code: .content, contentFormat: .json, body: message.payload)
+            state.storeBody(body, for: CoAPTransferKey(peer: observer.key.peer, path: observer.path))
+            message.setBody(first)
+        }
         return (AddressedEnvelope(remoteAddress: observer.key.peer, data: message.encoded()), messageID)
     }
 

@@ -46,7 +46,7 @@ extension CoAPRouter {
         do {
             let device = try await deviceAPI.authenticate(accessToken: token)
             if request.observe == 0 {
-                return try await observe(request, device: device, sharedKeys: sharedKeys, key: key)
+                return try await observe(request, device: device, token: token, sharedKeys: sharedKeys, key: key)
             }
             let (client, shared) = try await deviceAPI.attributes(
                 device: device,
@@ -66,13 +66,20 @@ extension CoAPRouter {
     }
 
     /// Registers an observer and answers with the current shared attributes and an Observe number; when the
-    /// registry is full the answer has no Observe option (RFC 7641 §4.1).
-    private func observe(_ request: CoAPMessage, device: Device, sharedKeys: [String]?, key: CoAPObserverKey)
+    /// registry is full the answer has no Observe option (RFC 7641 §4.1). A device revoked between the credentials
+    /// check and the registration (which its revocation did not reach) is refused by checking `token` once more.
+    private func observe(_ request: CoAPMessage, device: Device, token: String, sharedKeys: [String]?, key: CoAPObserverKey)
         async throws -> CoAPMessage
     {
         let current = try await deviceAPI.attributes(device: device, clientKeys: nil, sharedKeys: sharedKeys).shared
         let subscription = notifier.subscribe(key, deviceId: device.id)
-        let observer = CoAPObserver(key: key, deviceId: device.id, sharedKeys: sharedKeys, subscription: subscription)
+        let observer = CoAPObserver(
+            key: key,
+            deviceId: device.id,
+            sharedKeys: sharedKeys,
+            subscription: subscription,
+            path: request.uriPathString
+        )
         let (added, replaced, sequence) = state.withObservers { registry in
             let (added, replaced) = registry.register(observer)
             return (added, replaced, registry.nextSequence())
@@ -83,6 +90,14 @@ extension CoAPRouter {
             response.observe = sequence
         } else {
             notifier.unsubscribe(subscription, deviceId: device.id)
+        }
+        if added {
+            do {
+                guard try await deviceAPI.authenticate(accessToken: token).id == device.id else { throw DeviceAPIError.unknownToken }
+            } catch {
+                deregister(key)
+                throw error
+            }
         }
         return response
     }

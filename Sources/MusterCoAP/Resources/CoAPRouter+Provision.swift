@@ -5,8 +5,8 @@ import NIOCore
 
 extension CoAPRouter {
     /// `POST /api/v1/provision` (spec §3.3, decisions 7 and 10): JSON first, then protobuf; the answer in the
-    /// request's format, 2.01 on SUCCESS, 4.00 on NOT_FOUND/FAILURE, 4.29 for a cooling-off source. Every
-    /// provisioning rule is the core's; this only translates.
+    /// request's format, 2.01 on SUCCESS, 4.00 on NOT_FOUND/FAILURE, 4.29 for a cooling-off source, 4.06 for an
+    /// Accept that names another format. Every provisioning rule is the core's; this only translates.
     func provision(_ request: CoAPMessage, body: ByteBuffer, block1: CoAPBlockOption?, peer: SocketAddress) async
         -> CoAPMessage
     {
@@ -28,6 +28,10 @@ extension CoAPRouter {
             return request.makeResponse(code: .badRequest, diagnostic: Self.diagnostic(error))
         }
         let (provisionRequest, format) = decoded
+        // The answer is in the request's format: JSON, or protobuf (octet-stream) for protobuf.
+        if let refusal = Self.notAcceptable(request, answers: [format == .json ? .json : .octetStream]) {
+            return refusal
+        }
         let result: Result<CredentialsMaterial, ProvisionError>
         let code: CoAPCode
         do {
@@ -41,8 +45,8 @@ extension CoAPRouter {
             code: code,
             payload: ByteBuffer(bytes: ProvisionResponse.encode(result, format: format))
         )
-        // ThingsBoard answers JSON with CoapExchange.respond(code, String): text/plain; protobuf has no format.
-        if format == .json { response.contentFormat = .textPlain }
+        // JSON is labelled application/json (ThingsBoard says text/plain); protobuf has no registered format.
+        if format == .json { response.contentFormat = .json }
         if case .failure(.rateLimited(let retryAfter)) = result { response.maxAge = UInt32(clamping: retryAfter) }
         return response
     }

@@ -16,4 +16,6 @@ package enum AdminError: Error, Equatable, Sendable {
     case defaultProfileDeletion(EntityKind)
     case forbidden
     case emailTaken
+    /// An update carried a `version` other than the stored one: someone changed the entity since it was read.
+    case versionMismatch(EntityKind)
 }

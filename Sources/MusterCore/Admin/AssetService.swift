@@ -14,7 +14,8 @@ package struct AssetService: Sendable {
 
     /// Creates (when `draft.id` is `nil`) or updates an asset.
     package func save(_ draft: EntityDraft, tenantId: UUID) async throws -> Asset {
-        try EntityName.validateOrThrow(draft.name, kind: .asset)
+        var draft = draft
+        draft.name = try EntityName.normalizedOrThrow(draft.name, kind: .asset)
         let profile: AssetProfile
         if let profileId = draft.profileId {
             profile = try await profiles.assetProfile(id: profileId, tenantId: tenantId)
@@ -27,14 +28,19 @@ package struct AssetService: Sendable {
         var asset: Asset
         if let id = draft.id {
             guard let existing = try await store.asset(id: id, tenantId: tenantId) else { throw AdminError.notFound(.asset, id) }
+            if let version = draft.version, version != existing.version { throw AdminError.versionMismatch(.asset) }
             asset = existing
             asset.name = draft.name
             asset.type = profile.name
             asset.assetProfileId = profile.id
             asset.label = draft.label
             asset.additionalInfo = draft.additionalInfo
-            asset.version += 1
             result = try await store.updateAsset(asset)
+            if result == .saved { asset.version += 1 }
+            if result == .notFound, try await store.asset(id: id, tenantId: tenantId) != nil {
+                // Changed by another request since it was read (the store checks the version it read).
+                throw AdminError.versionMismatch(.asset)
+            }
         } else {
             let now = clock.nowMilliseconds()
             asset = Asset(

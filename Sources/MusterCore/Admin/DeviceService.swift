@@ -9,11 +9,15 @@ package struct EntityDraft: Sendable, Hashable {
     package var profileId: UUID?
     package var label: String?
     package var additionalInfo: JSONValue?
+    /// The `version` the client read; an update whose version is not the stored one is refused
+    /// (``AdminError/versionMismatch(_:)``). `nil` skips the check.
+    package var version: Int64?
 
     package init(
         id: UUID? = nil, name: String, type: String? = nil, profileId: UUID? = nil, label: String? = nil,
-        additionalInfo: JSONValue? = nil
+        additionalInfo: JSONValue? = nil, version: Int64? = nil
     ) {
+        self.version = version
         self.id = id
         self.name = name
         self.type = type
@@ -41,11 +45,14 @@ package struct DeviceService: Sendable {
     private let store: any DeviceStore
     fileprivate let profiles: ProfileService
     private let clock: any WallClock
+    private let sessions: any DeviceSessionRevoker
 
-    package init(store: any DeviceStore, profiles: ProfileService, clock: any WallClock) {
+    /// - Parameter sessions: Told to close every session of a device whose credentials change or which is deleted.
+    package init(store: any DeviceStore, profiles: ProfileService, clock: any WallClock, sessions: any DeviceSessionRevoker) {
         self.store = store
         self.profiles = profiles
         self.clock = clock
+        self.sessions = sessions
     }
 
     /// Creates a device (when `draft.id` is `nil`) or updates one.
@@ -56,20 +63,26 @@ package struct DeviceService: Sendable {
     package func save(
         _ draft: EntityDraft, accessToken: String? = nil, credentials: CredentialsDraft? = nil, tenantId: UUID
     ) async throws -> Device {
-        try EntityName.validateOrThrow(draft.name, kind: .device)
+        var draft = draft
+        draft.name = try EntityName.normalizedOrThrow(draft.name, kind: .device)
         let profile = try await resolveProfile(draft, tenantId: tenantId)
         let now = clock.nowMilliseconds()
         if let id = draft.id {
             guard var device = try await store.device(id: id, tenantId: tenantId) else { throw AdminError.notFound(.device, id) }
+            if let version = draft.version, version != device.version { throw AdminError.versionMismatch(.device) }
             device.name = draft.name
             device.label = draft.label
             device.type = profile.name
             device.deviceProfileId = profile.id
             device.additionalInfo = draft.additionalInfo
-            device.version += 1
             switch try await store.updateDevice(device) {
-            case .saved: return device
-            case .notFound: throw AdminError.notFound(.device, id)
+            case .saved:
+                device.version += 1
+                return device
+            case .notFound:
+                // Gone, or changed by another request since it was read (the store checks the version it read).
+                guard try await store.device(id: id, tenantId: tenantId) != nil else { throw AdminError.notFound(.device, id) }
+                throw AdminError.versionMismatch(.device)
             case .nameTaken: throw AdminError.nameTaken(.device)
             case .credentialsTaken: throw AdminError.credentials(.alreadyAssigned)
             }
@@ -124,8 +137,11 @@ package struct DeviceService: Sendable {
         try await store.devices(tenantId: tenantId, profileId: profileId, page)
     }
 
+    /// Deletes a device and closes its open sessions.
     package func delete(id: UUID, tenantId: UUID) async throws {
+        let device = try await device(id: id, tenantId: tenantId)
         guard try await store.deleteDevice(id: id, tenantId: tenantId) else { throw AdminError.notFound(.device, id) }
+        sessions.revoke(DeviceSessionRevocation(deviceId: id, tenantId: tenantId, deviceName: device.name, reason: .deviceDeleted))
     }
 
     /// The credentials of device `deviceId`.
@@ -137,9 +153,10 @@ package struct DeviceService: Sendable {
         return credentials
     }
 
-    /// Replaces the credentials of device `deviceId` after ThingsBoard's validation.
+    /// Replaces the credentials of device `deviceId` after ThingsBoard's validation, then closes the sessions opened
+    /// with the old ones (even when the new credentials equal the old: ThingsBoard does the same).
     package func updateCredentials(deviceId: UUID, _ draft: CredentialsDraft, tenantId: UUID) async throws -> DeviceCredentials {
-        _ = try await device(id: deviceId, tenantId: tenantId)
+        let device = try await device(id: deviceId, tenantId: tenantId)
         let material: CredentialsMaterial
         do {
             material = try CredentialRules.normalize(
@@ -147,7 +164,11 @@ package struct DeviceService: Sendable {
             )
         } catch { throw AdminError.credentials(error) }
         switch try await store.replaceCredentials(deviceId: deviceId, with: material) {
-        case .saved(let credentials): return credentials
+        case .saved(let credentials):
+            sessions.revoke(DeviceSessionRevocation(
+                deviceId: deviceId, tenantId: tenantId, deviceName: device.name, reason: .credentialsChanged
+            ))
+            return credentials
         case .notFound: throw AdminError.notFound(.device, deviceId)
         case .credentialsTaken: throw AdminError.credentials(.alreadyAssigned)
         }

@@ -26,6 +26,7 @@ package struct ProfileService: Sendable {
             guard let existing = try await store.deviceProfile(id: id, tenantId: tenantId) else {
                 throw AdminError.notFound(.deviceProfile, id)
             }
+            if let version = draft.version, version != existing.version { throw AdminError.versionMismatch(.deviceProfile) }
             profile = existing
             profile.version += 1
         } else {
@@ -131,7 +132,10 @@ package struct ProfileService: Sendable {
 
     // MARK: - Asset profiles
 
-    package func saveAssetProfile(id: UUID?, name: String, description: String?, tenantId: UUID) async throws -> AssetProfile {
+    /// Creates (`id == nil`) or replaces an asset profile; `version`, when given, must be the stored one (else 409).
+    package func saveAssetProfile(
+        id: UUID?, name: String, description: String?, version: Int64? = nil, tenantId: UUID
+    ) async throws -> AssetProfile {
         try EntityName.validateOrThrow(name, kind: .assetProfile)
         let now = clock.nowMilliseconds()
         var profile: AssetProfile
@@ -139,6 +143,7 @@ package struct ProfileService: Sendable {
             guard let existing = try await store.assetProfile(id: id, tenantId: tenantId) else {
                 throw AdminError.notFound(.assetProfile, id)
             }
+            if let version, version != existing.version { throw AdminError.versionMismatch(.assetProfile) }
             profile = existing
             profile.version += 1
         } else {
@@ -204,12 +209,16 @@ package struct DeviceProfileDraft: Sendable, Hashable {
     /// `profileData` without its provision configuration.
     package var profileData: JSONValue?
     package var isDefault: Bool?
+    /// The `version` the client read; an update whose version is not the stored one is refused. `nil` skips it.
+    package var version: Int64?
 
     package init(
         id: UUID? = nil, name: String, description: String? = nil, transportType: String = "DEFAULT",
         provisionType: ProvisionType? = nil, provisionDeviceKey: String? = nil,
-        provisionConfiguration: ProvisionConfiguration? = nil, profileData: JSONValue? = nil, isDefault: Bool? = nil
+        provisionConfiguration: ProvisionConfiguration? = nil, profileData: JSONValue? = nil, isDefault: Bool? = nil,
+        version: Int64? = nil
     ) {
+        self.version = version
         self.id = id
         self.name = name
         self.description = description
@@ -226,6 +235,11 @@ extension EntityName {
     /// ``validate(_:)`` reported as an ``AdminError``.
     package static func validateOrThrow(_ name: String, kind: EntityKind) throws(AdminError) {
         do { try validate(name) } catch { throw .invalidName(kind, error) }
+    }
+
+    /// ``normalized(_:)`` reported as an ``AdminError``.
+    package static func normalizedOrThrow(_ name: String, kind: EntityKind) throws(AdminError) -> String {
+        do { return try normalized(name) } catch { throw .invalidName(kind, error) }
     }
 }
 

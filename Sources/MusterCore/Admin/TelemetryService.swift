@@ -95,6 +95,8 @@ package struct TelemetryService: Sendable {
         case .invalidTimestamp: return "has a ts that is not an integer"
         case .emptyKey: return "has an empty key"
         case .keyTooLong(let limit): return "has a key longer than \(limit) bytes"
+        case .numberOutOfRange(let key):
+            return "has a number in '\(key)' that is not a finite double or a 64-bit integer"
         }
     }
 }

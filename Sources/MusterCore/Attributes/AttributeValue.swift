@@ -51,6 +51,36 @@ extension AttributeValue {
         }
     }
 
+    /// Whether every number in `json` (recursively) is a finite double and, when written as a plain integer
+    /// (no `.`, `e` or `E`), fits in a 64-bit long.
+    package static func numbersInRange(_ json: JSONValue) -> Bool {
+        switch json {
+        case .null, .bool, .string: return true
+        case .number(let literal): return numberInRange(literal)
+        case .array(let items): return items.allSatisfy(numbersInRange)
+        case .object(let members): return members.values.allSatisfy(numbersInRange)
+        }
+    }
+
+    /// Whether the JSON number `literal` is a long (plain integer in range) or a finite double.
+    package static func numberInRange(_ literal: String) -> Bool {
+        if !literal.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) { return Int64(literal) != nil }
+        return Double(literal)?.isFinite ?? false
+    }
+
+    /// The value as a JSON tree for strict-type reads: strings quoted, longs as integers, doubles with their
+    /// fraction (`1.0` stays `1.0`), JSON embedded. A double that is not finite (stored before the number rule
+    /// existed) reads as `null`, so that a stored value never makes a read fail.
+    package var jsonValue: JSONValue {
+        switch self {
+        case .string(let text): return .string(text)
+        case .long(let number): return .number(String(number))
+        case .double(let number): return number.isFinite ? .number(AttributeValue.format(number)) : .null
+        case .boolean(let flag): return .bool(flag)
+        case .json(let text): return (try? JSONParser.parse(text)) ?? .string(text)
+        }
+    }
+
     private static func format(_ number: Double) -> String {
         if number == number.rounded(), abs(number) < 1e15 { return String(Int64(number)) + ".0" }
         return String(number)

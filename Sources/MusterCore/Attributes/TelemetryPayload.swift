@@ -7,6 +7,9 @@ package enum TelemetryPayload {
         case invalidTimestamp
         case emptyKey
         case keyTooLong(limit: Int)
+        /// A number that is neither a finite double nor, when written without fraction or exponent, a 64-bit
+        /// long (`1e400`, `-1e999`, `99999999999999999999`); `key` is the top-level key holding it.
+        case numberOutOfRange(key: String)
     }
 
     /// The longest key accepted.
@@ -14,7 +17,12 @@ package enum TelemetryPayload {
 
     /// Parses telemetry in the three forms ThingsBoard accepts: `{k:v}`, `[{k:v}, …]` and
     /// `{"ts": …, "values": {k:v}}` (also inside an array). Samples without `ts` get `now`.
-    /// JSON `null` values are skipped.
+    ///
+    /// The value rules, the same for HTTP, MQTT, CoAP and the admin REST API:
+    /// - a key whose value is JSON `null` is ignored (nothing is stored or deleted for it), as ThingsBoard does;
+    /// - a number must be a finite double, or a 64-bit long when written without fraction or exponent; any other
+    ///   number (also inside a JSON object or array value) refuses the whole payload with
+    ///   ``Failure/numberOutOfRange(key:)``, so a stored value can always be read back.
     package static func telemetry(_ body: some Collection<UInt8>, now: Int64) throws(Failure) -> [TimeseriesPoint] {
         let json: JSONValue
         do { json = try JSONParser.parse(body) } catch { throw .invalidJSON(error) }
@@ -39,7 +47,7 @@ package enum TelemetryPayload {
         }
     }
 
-    /// Parses an attributes object `{k:v}` into typed values; `null` values are skipped.
+    /// Parses an attributes object `{k:v}` into typed values, with the value rules of ``telemetry(_:now:)``.
     package static func attributes(_ body: some Collection<UInt8>) throws(Failure) -> [(String, AttributeValue)] {
         let json: JSONValue
         do { json = try JSONParser.parse(body) } catch { throw .invalidJSON(error) }
@@ -53,7 +61,9 @@ package enum TelemetryPayload {
         for key in members.keys.sorted() {
             guard !key.isEmpty else { throw .emptyKey }
             guard key.utf8.count <= maxKeyLength else { throw .keyTooLong(limit: maxKeyLength) }
-            if let value = AttributeValue(json: members[key]!) { result.append((key, value)) }
+            let json = members[key]!
+            guard AttributeValue.numbersInRange(json) else { throw .numberOutOfRange(key: key) }
+            if let value = AttributeValue(json: json) { result.append((key, value)) }
         }
         return result
     }

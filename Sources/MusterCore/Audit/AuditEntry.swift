@@ -7,16 +7,20 @@ package enum ProvisionTransport: String, Sendable, Codable, CaseIterable {
     case coap = "COAP"
 }
 
-/// How a provisioning attempt ended.
+/// How a provisioning attempt ended, or (``sessionClosed``) that a transport closed a device session.
 package enum ProvisionOutcome: String, Sendable, Codable, CaseIterable {
     case success = "SUCCESS"
     case notFound = "NOT_FOUND"
     case failure = "FAILURE"
     case rateLimited = "RATE_LIMITED"
     case badRequest = "BAD_REQUEST"
+    /// A device session was closed by the server: its device was revoked (`CREDENTIALS_CHANGED`,
+    /// `DEVICE_DELETED`) or another MQTT connection took its client id over (`SESSION_TAKEN_OVER`).
+    case sessionClosed = "SESSION_CLOSED"
 }
 
-/// One provisioning attempt in the audit log. It never holds a secret, token or password.
+/// One provisioning attempt, or one device session the server closed, in the audit log. It never holds a secret,
+/// token or password.
 package struct AuditEntry: Sendable, Hashable {
     package var id: UUID
     /// The tenant of the profile the key named; `nil` when the key matched no profile.

@@ -24,12 +24,18 @@ package struct BulkImporter: Sendable {
     private let profiles: ProfileService
     private let clock: any WallClock
     fileprivate let configuration: Configuration
+    fileprivate let sessions: (any DeviceSessionRevoker)?
 
-    package init(store: any ImportStore, profiles: ProfileService, clock: any WallClock, configuration: Configuration = .init()) {
+    /// - Parameter sessions: Told to close the sessions of each device whose credentials a row replaced.
+    package init(
+        store: any ImportStore, profiles: ProfileService, clock: any WallClock, configuration: Configuration = .init(),
+        sessions: (any DeviceSessionRevoker)? = nil
+    ) {
         self.store = store
         self.profiles = profiles
         self.clock = clock
         self.configuration = configuration
+        self.sessions = sessions
     }
 
     /// Runs an import.
@@ -185,6 +191,14 @@ private struct ImportRun {
                 switch outcome {
                 case .created: progress.created += 1
                 case .updated: progress.updated += 1
+                case .updatedCredentials(let deviceId):
+                    progress.updated += 1
+                    // Committed (a dry run rolls back): the sessions opened with the old credentials end.
+                    if !dryRun {
+                        importer.sessions?.revoke(DeviceSessionRevocation(
+                            deviceId: deviceId, tenantId: tenantId, deviceName: row.name, reason: .credentialsChanged
+                        ))
+                    }
                 case .alreadyExists: failures.append((row.line, row.cells, .alreadyExists(mapping.entityType, name: row.name)))
                 case .credentialsTaken: failures.append((row.line, row.cells, .credentialsTaken))
                 }

@@ -106,6 +106,8 @@ extension ImportRowError: CustomStringConvertible {
         case .invalidMQTTBasicBody: return "the MQTT credentials are malformed"
         case .clientIdAndUserNameEmpty: return "MQTT client id and user name are both empty"
         case .passwordWithClientIdOnly: return "an MQTT password needs a user name"
+        case .certificateNotDecodable: return "the certificate is not a PEM or base64 X.509 certificate"
+        case .accessTokenCharacters: return "the access token contains white space or '/'"
         case .certificateNotSpecified: return "the certificate is empty"
         case .unsupportedType(let type): return "\(type.rawValue) is not supported"
         case .alreadyAssigned: return "the credentials are already assigned to another device"

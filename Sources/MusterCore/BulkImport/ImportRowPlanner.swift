@@ -60,6 +60,7 @@ package struct ImportRowPlanner: Sendable {
                 }
             }
         }
+        row.name = EntityName.trimmed(row.name)
         guard !row.name.isEmpty else { return .failure(.emptyName) }
         do { try EntityName.validate(row.name) } catch { return .failure(.invalidName(error)) }
         if let profileName = row.profileName {

@@ -19,6 +19,8 @@ package enum ValueConversionError: Error, Equatable, Sendable {
     case notABoolean
     /// The column is JSON and the cell is not a valid JSON object or array.
     case notJSON(JSONSyntaxError)
+    /// The column is JSON and the cell holds a number that is neither a finite double nor a 64-bit integer.
+    case jsonNumberOutOfRange
 }
 
 extension ValueConversionError: CustomStringConvertible {
@@ -39,6 +41,8 @@ extension ValueConversionError: CustomStringConvertible {
             return "expected true or false (BOOLEAN)"
         case .notJSON(let error):
             return "expected a JSON object or array (JSON): \(error)"
+        case .jsonNumberOutOfRange:
+            return "the JSON holds a number that is not a finite double or a 64-bit integer"
         }
     }
 }

@@ -15,7 +15,8 @@ extension AttributeValue {
     ///    is accepted. Hex (`0x1F`), type suffixes (`1L`) and surrounding spaces make it a string.
     /// 2. `true` or `false` in any letter case: ``boolean(_:)``.
     /// 3. Text that starts with `{` and ends with `}` (or `[` and `]`) after trimming, and is valid
-    ///    JSON: ``json(_:)`` with its compact text (see ``CompactJSON``).
+    ///    JSON whose numbers are finite doubles or 64-bit integers: ``json(_:)`` with its compact text
+    ///    (see ``CompactJSON``).
     /// 4. Anything else, unchanged: ``string(_:)``.
     ///
     /// ThingsBoard's second pass (`JsonConverter` type casting, which turns a leftover string such as
@@ -34,7 +35,7 @@ extension AttributeValue {
             return nil
         }
         if let inferred { return inferred }
-        if looksLikeJSON(cell), let compact = try? CompactJSON.compact(cell) {
+        if looksLikeJSON(cell), let compact = try? CompactJSON.compact(cell), jsonNumbersInRange(compact) {
             return .json(compact)
         }
         return .string(cell)
@@ -82,12 +83,23 @@ extension AttributeValue {
             guard let value = text.withUTF8(parseBoolean) else { throw .notABoolean }
             return .boolean(value)
         case .json:
+            let compact: String
             do {
-                return .json(try CompactJSON.compact(cell))
+                compact = try CompactJSON.compact(cell)
             } catch {
                 throw .notJSON(error)
             }
+            guard jsonNumbersInRange(compact) else { throw .jsonNumberOutOfRange }
+            return .json(compact)
         }
+    }
+
+    /// Whether every number of the (valid) JSON text `compact` is in range (``numbersInRange(_:)``), the rule
+    /// every device payload follows too. Only texts holding a digit are parsed again.
+    private static func jsonNumbersInRange(_ compact: String) -> Bool {
+        guard compact.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) else { return true }
+        guard let json = try? JSONParser.parse(compact) else { return true }
+        return numbersInRange(json)
     }
 
     /// ThingsBoard's choice between LONG, DOUBLE and STRING for a cell that is a number.

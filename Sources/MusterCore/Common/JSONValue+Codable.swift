@@ -26,8 +26,12 @@ extension JSONValue: Codable {
         case .number(let literal):
             if let long = Int64(literal) {
                 try container.encode(long)
+            } else if let double = Double(literal), double.isFinite {
+                try container.encode(double)
             } else {
-                try container.encode(Double(literal) ?? 0)
+                // JSON has no infinity: a number beyond a double (`1e400`) is written as null rather than failing
+                // the whole response.
+                try container.encodeNil()
             }
         case .string(let text): try container.encode(text)
         case .array(let items): try container.encode(items)

@@ -27,10 +27,17 @@ package enum CredentialRules {
         }
     }
 
-    /// Access-token credentials: non-empty, no control characters.
+    /// Access-token credentials: non-empty, no control characters, no white space and no `/`. A token travels in
+    /// the path of the HTTP and CoAP device APIs (`/api/v1/{token}/…`, percent-decoded there) and as the MQTT
+    /// user name, so every other character works on every transport; white space and `/` could never be used in
+    /// a URL path segment as typed, and are refused on every path that sets credentials (REST, import,
+    /// provisioning).
     package static func accessToken(_ token: String) throws(CredentialsError) -> CredentialsMaterial {
         guard !token.isEmpty else { throw .credentialsIdNotSpecified }
         guard !containsControlCharacters(token) else { throw .controlCharacters(field: "credentialsId") }
+        guard !token.unicodeScalars.contains(where: { $0 == "/" || $0.properties.isWhitespace }) else {
+            throw .accessTokenCharacters
+        }
         return CredentialsMaterial(type: .accessToken, credentialsId: token, credentialsValue: nil)
     }
 
@@ -61,6 +68,33 @@ package enum CredentialRules {
         let trimmed = trimCertificate(pem)
         guard !trimmed.isEmpty else { throw .certificateNotSpecified }
         return CredentialsMaterial(type: .x509Certificate, credentialsId: SHA3Hash.hex(trimmed), credentialsValue: trimmed)
+    }
+
+    /// ``x509(_:)`` for a certificate a device sends when provisioning, which must also be a certificate: the
+    /// base64 text (with or without PEM markers) of one DER `SEQUENCE` that spans all of it. Anything else could
+    /// never authenticate (its id is the hash of text no TLS handshake presents), so it is refused.
+    package static func x509Certificate(_ pem: String) throws(CredentialsError) -> CredentialsMaterial {
+        let material = try x509(pem)
+        guard let base64 = material.credentialsValue, let der = Data(base64Encoded: base64), isDERSequence(Array(der)) else {
+            throw .certificateNotDecodable
+        }
+        return material
+    }
+
+    /// Whether `der` is exactly one DER `SEQUENCE` (tag 0x30, definite length covering the rest).
+    private static func isDERSequence(_ der: [UInt8]) -> Bool {
+        guard der.count >= 2, der[0] == 0x30 else { return false }
+        var length = 0
+        var header = 2
+        if der[1] < 0x80 {
+            length = Int(der[1])
+        } else {
+            let count = Int(der[1] & 0x7F)
+            guard (1...4).contains(count), der.count >= 2 + count else { return false }
+            for byte in der[2..<(2 + count)] { length = length << 8 | Int(byte) }
+            header += count
+        }
+        return length > 0 && header + length == der.count
     }
 
     /// ThingsBoard's `certTrimNewLines`: removes the BEGIN/END CERTIFICATE markers and every CR and LF

@@ -8,6 +8,10 @@ package enum CredentialsError: Error, Equatable, Sendable {
     case clientIdAndUserNameEmpty
     case passwordWithClientIdOnly
     case certificateNotSpecified
+    /// A provisioning request's `hash` is not a base64 or PEM X.509 certificate.
+    case certificateNotDecodable
+    /// An access token holds white space or `/` (which the HTTP and CoAP device APIs cannot carry in a path).
+    case accessTokenCharacters
     case unsupportedType(CredentialsType)
     /// Another device already holds these credentials.
     case alreadyAssigned

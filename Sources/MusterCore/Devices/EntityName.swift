@@ -13,6 +13,19 @@ package enum EntityName {
         case templateSyntax
     }
 
+    /// The name as stored: leading and trailing white space (Unicode `White_Space`, as
+    /// `CharacterSet.whitespacesAndNewlines`) removed. Every path that names a device or asset (REST, bulk
+    /// import, import jobs, provisioning) stores this form, so that `"  spaced  "` and `"spaced"` are one name.
+    package static func trimmed(_ name: String) -> String {
+        name.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// ``trimmed(_:)``, then ``validate(_:)``.
+    /// - Throws: ``Failure`` as ``validate(_:)`` does for the trimmed name.
+    package static func normalized(_ name: String) throws(Failure) -> String {
+        try validate(trimmed(name))
+    }
+
     /// Checks `name` and returns it unchanged.
     /// - Throws: ``Failure`` for a blank name, one over 255 characters, one with control characters, or `{{…}}`.
     @discardableResult

@@ -4,7 +4,8 @@ import Foundation
 package protocol DeviceStore: Sendable {
     /// Inserts a device with its credentials in one transaction.
     func insertDevice(_ device: Device, credentials: DeviceCredentials) async throws -> EntityWrite
-    /// Updates a device's name, label, profile and additional info.
+    /// Updates a device's name, label, profile and additional info, and increments its version, when its stored
+    /// version is still `device.version` (optimistic locking); otherwise, or for an unknown id, `.notFound`.
     func updateDevice(_ device: Device) async throws -> EntityWrite
     func device(id: UUID, tenantId: UUID) async throws -> Device?
     func device(name: String, tenantId: UUID) async throws -> Device?
@@ -19,6 +20,7 @@ package protocol DeviceStore: Sendable {
     func device(credentialsId: String) async throws -> (Device, DeviceCredentials)?
 
     func insertAsset(_ asset: Asset) async throws -> EntityWrite
+    /// Updates an asset as ``updateDevice(_:)`` does a device (only while its stored version is `asset.version`).
     func updateAsset(_ asset: Asset) async throws -> EntityWrite
     func asset(id: UUID, tenantId: UUID) async throws -> Asset?
     func asset(name: String, tenantId: UUID) async throws -> Asset?

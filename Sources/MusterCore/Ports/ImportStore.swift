@@ -51,6 +51,8 @@ package struct ImportBatch: Sendable {
 package enum ImportRowOutcome: Sendable, Equatable {
     case created
     case updated
+    /// The existing device was updated and its credentials replaced: its open sessions must end.
+    case updatedCredentials(deviceId: UUID)
     /// The entity exists and the import does not update (decision 3); nothing was written.
     case alreadyExists
     /// Another device holds the row's credentials; nothing was written.

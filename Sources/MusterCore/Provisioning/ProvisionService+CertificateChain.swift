@@ -109,7 +109,8 @@ extension ProvisionService {
     }
 
     /// An existing device of the profile presents a certificate: its X.509 credentials become the leaf (a device
-    /// never provisioned is bound whatever it held), and it is marked provisioned.
+    /// never provisioned is bound whatever it held), and it is marked provisioned. Sessions opened with the
+    /// credentials it held are closed.
     private func bind(
         _ material: CredentialsMaterial, to existing: ProvisioningSnapshot, profile: DeviceProfile, now: Int64
     ) async throws(ProvisionError) -> CredentialsMaterial {
@@ -118,7 +119,11 @@ extension ProvisionService {
         if current != material {
             guard current?.type == .x509Certificate || existing.provisionState == nil else { throw .failure(.credentialsMismatch) }
             switch try await storeCall({ try await store.replaceCredentials(deviceId: existing.device.id, with: material) }) {
-            case .saved: break
+            case .saved:
+                sessions?.revoke(DeviceSessionRevocation(
+                    deviceId: existing.device.id, tenantId: existing.device.tenantId, deviceName: existing.device.name,
+                    reason: .credentialsChanged
+                ))
             case .credentialsTaken: throw .failure(.credentialsTaken)
             case .notFound: throw .failure(.storageFailure)
             }

@@ -20,13 +20,17 @@ package struct ProvisionService: Sendable {
     private let audit: any AuditSink
     let profileCache: ProvisionProfileCache
     let certificateVerifier: (any CertificateChainVerifier)?
+    let sessions: (any DeviceSessionRevoker)?
 
-    /// - Parameter certificateVerifier: Checks that a presented certificate is signed by a chain profile's CA when the
-    ///   client did not include the CA in its chain; `nil` matches chain profiles by the presented certificates only.
+    /// - Parameters:
+    ///   - certificateVerifier: Checks that a presented certificate is signed by a chain profile's CA when the client
+    ///     did not include the CA in its chain; `nil` matches chain profiles by the presented certificates only.
+    ///   - sessions: Told to close the sessions of an existing device whose credentials certificate-chain
+    ///     provisioning replaced.
     package init(
         store: any ProvisioningStore, clock: any WallClock, limiter: ProvisionRateLimiter, audit: any AuditSink,
         profileCache: ProvisionProfileCache = ProvisionProfileCache(ttlMilliseconds: 0),
-        certificateVerifier: (any CertificateChainVerifier)? = nil
+        certificateVerifier: (any CertificateChainVerifier)? = nil, sessions: (any DeviceSessionRevoker)? = nil
     ) {
         self.store = store
         self.clock = clock
@@ -34,6 +38,7 @@ package struct ProvisionService: Sendable {
         self.audit = audit
         self.profileCache = profileCache
         self.certificateVerifier = certificateVerifier
+        self.sessions = sessions
     }
 
     /// Provisions a device for `request`.
@@ -231,17 +236,21 @@ package struct ProvisionService: Sendable {
         return stored
     }
 
-    /// The credentials a request asks for (spec §2.3), or `nil` when it names none.
+    /// The credentials a request asks for (spec §2.3), or `nil` when it names none. A request whose
+    /// `credentialsType` is MQTT_BASIC or X509_CERTIFICATE always names credentials: without the fields they need it
+    /// is refused (firmware that asked for MQTT basic must never get a bare token), and an X.509 `hash` must be a
+    /// certificate.
     package static func requestedCredentials(_ request: ProvisionRequest) throws(CredentialsError) -> CredentialsMaterial? {
-        guard request.carriesCredentials else { return nil }
-        switch request.credentialsType ?? .accessToken {
+        let type = request.credentialsType ?? .accessToken
+        guard request.carriesCredentials || type == .mqttBasic || type == .x509Certificate else { return nil }
+        switch type {
         case .accessToken:
             return try CredentialRules.accessToken(request.token)
         case .mqttBasic:
             let fields = MQTTBasicCredentials(clientId: request.clientId, userName: request.username, password: request.password)
             return try CredentialRules.mqttBasic(fields)
         case .x509Certificate:
-            return try CredentialRules.x509(request.hash)
+            return try CredentialRules.x509Certificate(request.hash)
         case .lwm2mCredentials:
             throw .unsupportedType(.lwm2mCredentials)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import MusterCore
+import MusterProvisionWire
 
 extension ThingsBoardError {
     /// Maps any error raised while serving an admin route to ThingsBoard's error response. Unknown errors
@@ -77,6 +78,9 @@ extension ThingsBoardError {
             self.init(.forbidden, "You don't have permission to perform this operation!", code: .permissionDenied)
         case .emailTaken:
             self.init(.badRequest, "User with such email already exists!", code: .badRequestParams)
+        case .versionMismatch(let kind):
+            // ThingsBoard's EntityVersionMismatchException: 409 with VERSION_CONFLICT.
+            self.init(.conflict, "\(Self.displayName(kind)) was already changed by someone else", code: .versionConflict)
         }
     }
 
@@ -104,17 +108,7 @@ extension ThingsBoardError {
 
     /// ThingsBoard's credentials validation messages (spec §4.2).
     static func message(_ error: CredentialsError) -> String {
-        switch error {
-        case .typeNotSpecified: return "Device credentials type should be specified"
-        case .credentialsIdNotSpecified: return "Device credentials id should be specified!"
-        case .controlCharacters(let field): return "\(field) must not contain control characters!"
-        case .invalidMQTTBasicBody: return "Invalid credentials body for simple mqtt credentials!"
-        case .clientIdAndUserNameEmpty: return "Both mqtt client id and user name are empty!"
-        case .passwordWithClientIdOnly: return "Password cannot be specified along with client id"
-        case .certificateNotSpecified: return "Device certificate should be specified!"
-        case .unsupportedType(let type): return "Credentials type \(type.rawValue) is not supported"
-        case .alreadyAssigned: return "Device credentials are already assigned to another device!"
-        }
+        error.thingsBoardMessage
     }
 
     private static func displayName(_ kind: EntityKind) -> String {

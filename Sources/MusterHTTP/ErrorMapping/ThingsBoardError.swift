@@ -14,6 +14,7 @@ package struct ThingsBoardError: HTTPResponseError, Equatable {
         case badRequestParams = 31
         case itemNotFound = 32
         case tooManyRequests = 33
+        case versionConflict = 35
     }
 
     package var status: HTTPResponse.Status

@@ -1,7 +1,7 @@
 import Hummingbird
 import MusterCore
 
-/// `GET /api/audit/logs`: the provisioning audit log, newest first.
+/// `GET /api/audit/logs`: the audit log (provisioning attempts, device sessions the server closed), newest first.
 struct AuditRoutes {
     let audit: any AuditStore
 

@@ -14,7 +14,18 @@ struct BulkImportRoutes {
 
     private func run(_ request: Request, _ context: MusterRequestContext, _ entityType: ImportEntityType) async throws -> Response {
         let tenantId = try context.requireTenant()
-        let body = try await JSONBody.decode(BulkImportRequestDTO.self, from: request, limit: bodyLimit)
+        let body: BulkImportRequestDTO
+        do {
+            body = try await JSONBody.decode(BulkImportRequestDTO.self, from: request, limit: bodyLimit)
+        } catch RequestError.bodyTooLarge(let limit) {
+            // Refused from Content-Length, or as soon as the limit is passed, before the body is buffered.
+            throw ThingsBoardError(
+                .contentTooLarge,
+                "Request body is larger than the bulk-import limit of \(limit) bytes (import.maxRequestSize); "
+                    + "upload large CSV files as an import job with POST /api/imports (multipart, streamed to disk)",
+                code: .badRequestParams
+            )
+        }
         let mapping = try body.mapping.mapping(entityType: entityType)
         do {
             let summary = try await importer.run(

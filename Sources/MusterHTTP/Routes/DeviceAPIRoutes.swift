@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import MusterCore
 import MusterProvisionWire
@@ -51,10 +52,12 @@ struct DeviceAPIRoutes {
         }
     }
 
-    /// The device of the `{token}` path parameter, or `nil` for an unknown token.
+    /// The device of the `{token}` path parameter (percent-decoded: `a%20b` is the token `a b`), or `nil` for an
+    /// unknown token.
     private func authenticate(_ context: MusterRequestContext) async throws -> Device? {
+        let raw = context.parameters.get("token") ?? ""
         do {
-            return try await deviceAPI.authenticate(accessToken: context.parameters.get("token") ?? "")
+            return try await deviceAPI.authenticate(accessToken: raw.removingPercentEncoding ?? raw)
         } catch DeviceAPIError.unknownToken {
             return nil
         }

@@ -47,7 +47,8 @@ struct ProfileRoutes {
             let tenantId = try context.requireTenant()
             let body = try await JSONBody.decode(AssetProfileDTO.self, from: request, limit: bodyLimit)
             let profile = try await profiles.saveAssetProfile(
-                id: try body.id?.uuid(field: "id"), name: body.name, description: body.description, tenantId: tenantId
+                id: try body.id?.uuid(field: "id"), name: body.name, description: body.description, version: body.version,
+                tenantId: tenantId
             )
             return try JSONBody.response(AssetProfileDTO(profile))
         }

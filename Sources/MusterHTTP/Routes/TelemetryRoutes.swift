@@ -47,7 +47,7 @@ struct TelemetryRoutes {
             let (kind, id) = try entity(context)
             let keys = request.queryList("keys", "key")
             let points = try await telemetry.latestTimeseries(kind, id: id, keys: keys, tenantId: try context.requireTenant())
-            return try JSONBody.response(timeseriesMap(points, strict: request.queryFlag("useStrictDataTypes")))
+            return JSONBody.raw(timeseriesJSON(points, strict: request.queryFlag("useStrictDataTypes")))
         }
         router.get("\(base)/values/timeseries/history") { request, context in try await history(request, context) }
         router.get("\(base)/keys/timeseries") { _, context in
@@ -83,7 +83,7 @@ struct TelemetryRoutes {
         let attributes = try await telemetry.attributes(
             kind, id: id, scopes: scopes, keys: request.queryList("keys", "key"), tenantId: try context.requireTenant()
         )
-        return try JSONBody.response(attributes.map(AttributeDTO.init))
+        return JSONBody.raw(attributesJSON(attributes))
     }
 
     private func saveAttributes(_ request: Request, _ context: MusterRequestContext, kind: EntityKind? = nil) async throws -> Response {
@@ -115,7 +115,7 @@ struct TelemetryRoutes {
         let points = try await telemetry.timeseries(
             kind, id: id, keys: keys, startTs: startTs, endTs: endTs, limit: limit, ascending: ascending, tenantId: try context.requireTenant()
         )
-        return try JSONBody.response(timeseriesMap(points, strict: request.queryFlag("useStrictDataTypes")))
+        return JSONBody.raw(timeseriesJSON(points, strict: request.queryFlag("useStrictDataTypes")))
     }
 }
 

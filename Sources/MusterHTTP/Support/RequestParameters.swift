@@ -4,19 +4,35 @@ import MusterCore
 
 /// Reading path and query parameters with clear errors.
 extension Request {
+    /// The query's parameters in order, decoded as Spring (and every HTML form) does: `+` is a space, then
+    /// `%XX` escapes are decoded (`%2B` is a plus). Python `requests` and ThingsBoard's REST clients send spaces
+    /// as `+`.
+    var formQuery: [(name: String, value: String)] {
+        guard let query = uri.query, !query.isEmpty else { return [] }
+        func decode(_ text: Substring) -> String {
+            let spaced = text.replacingOccurrences(of: "+", with: " ")
+            return spaced.removingPercentEncoding ?? spaced
+        }
+        return query.split(separator: "&").map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
+        }
+    }
+
     /// The query parameter `name` (the first, when repeated).
     func query(_ name: String) -> String? {
-        uri.queryParameters[Substring(name)].map { String($0) }
+        formQuery.first { $0.name == name }?.value
     }
 
     /// A list from `name=a,b` and/or repeated `name=a&name=b`, also accepted under `alternative` names.
     func queryList(_ names: String...) -> [String]? {
         var items: [String] = []
         var present = false
+        let parameters = formQuery
         for name in names {
-            for value in uri.queryParameters[values: Substring(name)] {
+            for parameter in parameters where parameter.name == name {
                 present = true
-                items += value.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                items += parameter.value.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             }
         }
         return present ? items : nil

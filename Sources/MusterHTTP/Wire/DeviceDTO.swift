@@ -60,7 +60,7 @@ struct DeviceDTO: Codable {
         }
         return EntityDraft(
             id: try id?.uuid(field: "id"), name: name, type: type, profileId: try deviceProfileId?.uuid(field: "deviceProfileId"),
-            label: label, additionalInfo: additionalInfo.flatMap { $0.isNull ? nil : $0 }
+            label: label, additionalInfo: additionalInfo.flatMap { $0.isNull ? nil : $0 }, version: version
         )
     }
 }
@@ -101,7 +101,7 @@ struct AssetDTO: Codable {
     func draft() throws -> EntityDraft {
         EntityDraft(
             id: try id?.uuid(field: "id"), name: name, type: type, profileId: try assetProfileId?.uuid(field: "assetProfileId"),
-            label: label, additionalInfo: additionalInfo.flatMap { $0.isNull ? nil : $0 }
+            label: label, additionalInfo: additionalInfo.flatMap { $0.isNull ? nil : $0 }, version: version
         )
     }
 }

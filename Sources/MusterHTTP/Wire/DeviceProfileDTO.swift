@@ -67,7 +67,7 @@ struct DeviceProfileDTO: Codable {
         return DeviceProfileDraft(
             id: try id?.uuid(field: "id"), name: name, description: description, transportType: transportType ?? "DEFAULT",
             provisionType: provisionType, provisionDeviceKey: provisionDeviceKey, provisionConfiguration: configuration,
-            profileData: data.isEmpty ? nil : .object(data), isDefault: self.default
+            profileData: data.isEmpty ? nil : .object(data), isDefault: self.default, version: version
         )
     }
 }

@@ -1,46 +1,24 @@
 import Foundation
 import MusterCore
 
-/// `{"lastUpdateTs":…,"key":…,"value":…}`.
-struct AttributeDTO: Encodable {
-    var lastUpdateTs: Int64
-    var key: String
-    var value: JSONValue
-
-    init(_ attribute: Attribute) {
-        lastUpdateTs = attribute.lastUpdateTs
-        key = attribute.key
-        value = attribute.value.json
+/// `[{"lastUpdateTs":…,"key":…,"value":…}, …]` as JSON text. Written from ``JSONValue`` trees rather than
+/// `JSONEncoder`, which would print the double `1.0` as `1` and fail on a non-finite double.
+func attributesJSON(_ attributes: [Attribute]) -> [UInt8] {
+    let items: [JSONValue] = attributes.map {
+        .object(["lastUpdateTs": .number(String($0.lastUpdateTs)), "key": .string($0.key), "value": $0.value.jsonValue])
     }
+    return Array(JSONValue.array(items).serialized.utf8)
 }
 
-/// `{"ts":…,"value":…}` inside a time-series map.
-struct TimeseriesValueDTO: Encodable {
-    var ts: Int64
-    var value: JSONValue
-}
-
-extension AttributeValue {
-    /// The value as JSON (strict data types).
-    var json: JSONValue {
-        switch self {
-        case .string(let text): return .string(text)
-        case .long(let number): return .number(String(number))
-        case .double(let number): return .number(String(number))
-        case .boolean(let flag): return .bool(flag)
-        case .json(let text): return (try? JSONParser.parse(text)) ?? .string(text)
-        }
-    }
-}
-
-/// `{"key":[{"ts":…,"value":…}], …}`; values are strings unless `strict`.
-func timeseriesMap(_ points: [TimeseriesPoint], strict: Bool) -> [String: [TimeseriesValueDTO]] {
-    var result: [String: [TimeseriesValueDTO]] = [:]
+/// `{"key":[{"ts":…,"value":…}], …}` as JSON text; values are strings unless `strict` (then typed, doubles keep
+/// their fraction).
+func timeseriesJSON(_ points: [TimeseriesPoint], strict: Bool) -> [UInt8] {
+    var result: [String: [JSONValue]] = [:]
     for point in points {
-        let value: JSONValue = strict ? point.value.json : .string(point.value.textValue)
-        result[point.key, default: []].append(TimeseriesValueDTO(ts: point.ts, value: value))
+        let value: JSONValue = strict ? point.value.jsonValue : .string(point.value.textValue)
+        result[point.key, default: []].append(.object(["ts": .number(String(point.ts)), "value": value]))
     }
-    return result
+    return Array(JSONValue.object(result.mapValues(JSONValue.array)).serialized.utf8)
 }
 
 /// One audit entry as `GET /api/audit/logs` returns it (ThingsBoard's `AuditLog` shape, with the provisioning
@@ -64,9 +42,15 @@ struct AuditLogDTO: Encodable {
         entityId = entry.deviceId.map { EntityIdDTO(.device, $0) }
         entityName = entry.deviceName
         userName = entry.deviceName
-        actionType = entry.outcome == .success ? "PROVISION_SUCCESS" : "PROVISION_FAILURE"
-        actionStatus = entry.outcome == .success ? "SUCCESS" : "FAILURE"
-        actionFailureDetails = entry.outcome == .success ? nil : entry.reason
+        switch entry.outcome {
+        case .success:
+            (actionType, actionStatus, actionFailureDetails) = ("PROVISION_SUCCESS", "SUCCESS", nil)
+        case .sessionClosed:
+            // The server closed a device session (revocation, takeover): done as intended; why is in `reason`.
+            (actionType, actionStatus, actionFailureDetails) = ("DEVICE_SESSION_CLOSED", "SUCCESS", nil)
+        case .notFound, .failure, .rateLimited, .badRequest:
+            (actionType, actionStatus, actionFailureDetails) = ("PROVISION_FAILURE", "FAILURE", entry.reason)
+        }
         var data: [String: JSONValue] = [
             "transport": .string(entry.transport.rawValue), "sourceAddress": .string(entry.sourceAddress),
             "outcome": .string(entry.outcome.rawValue), "reason": .string(entry.reason),

@@ -16,6 +16,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("2026-11-29-entity-counts") { db in
             try db.execute(sql: entityCounts)
         }
+        migrator.registerMigration(trimNamesIdentifier) { db in
+            try trimNames(db)
+        }
         return migrator
     }
 

@@ -30,13 +30,13 @@ enum AssetRecord {
     static let updateSQL = """
         UPDATE assets SET name = ?, search_text = ?, type = ?, asset_profile_id = ?, label = ?, additional_info = ?,
             version = version + 1
-        WHERE id = ? AND tenant_id = ?
+        WHERE id = ? AND tenant_id = ? AND version = ?
         """
 
     static func updateArguments(_ asset: Asset) -> StatementArguments {
         [
             asset.name, SearchText.fold(asset.name), asset.type, asset.assetProfileId, asset.label,
-            StoredValue.jsonText(asset.additionalInfo), asset.id, asset.tenantId,
+            StoredValue.jsonText(asset.additionalInfo), asset.id, asset.tenantId, asset.version,
         ]
     }
 

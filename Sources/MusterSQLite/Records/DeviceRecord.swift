@@ -34,13 +34,13 @@ enum DeviceRecord {
     static let updateSQL = """
         UPDATE devices SET name = ?, search_text = ?, type = ?, device_profile_id = ?, label = ?, additional_info = ?,
             version = version + 1
-        WHERE id = ? AND tenant_id = ?
+        WHERE id = ? AND tenant_id = ? AND version = ?
         """
 
     static func updateArguments(_ device: Device) -> StatementArguments {
         [
             device.name, SearchText.fold(device.name), device.type, device.deviceProfileId, device.label,
-            StoredValue.jsonText(device.additionalInfo), device.id, device.tenantId,
+            StoredValue.jsonText(device.additionalInfo), device.id, device.tenantId, device.version,
         ]
     }
 

@@ -101,7 +101,7 @@ struct ImportRowWriter {
             throw SQLiteStoreError.idOwnedByAnotherTenant(table: entityType == .device ? "devices" : "assets")
         }
         try updateExisting(row, id: id, additionalInfo: stored)
-        return .updated
+        return entityType == .device && row.credentials != nil ? .updatedCredentials(deviceId: id) : .updated
     }
 
     /// Updates the existing entity `id` from `row`: credentials only when the row names some (decision 5).

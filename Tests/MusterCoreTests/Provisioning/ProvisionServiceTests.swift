@@ -112,9 +112,12 @@ import Testing
 
         var x509 = request(profile, name: "cert")
         x509.credentialsType = .x509Certificate
-        x509.hash = "-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----"
+        let certificate = try TestCertificateAuthority.selfSigned(commonName: "cert")
+        x509.hash = certificate.pem
         let cert = try await fixture.provisioning.provision(x509, context: CoreFixture.context)
-        #expect(cert == CredentialsMaterial(type: .x509Certificate, credentialsId: SHA3Hash.hex("MIIBtest"), credentialsValue: "MIIBtest"))
+        #expect(cert == CredentialsMaterial(
+            type: .x509Certificate, credentialsId: SHA3Hash.hex(certificate.base64), credentialsValue: certificate.base64
+        ))
 
         var usernameOnly = request(profile, name: "bad")
         usernameOnly.username = "u"

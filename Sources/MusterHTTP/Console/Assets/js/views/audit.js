@@ -27,7 +27,7 @@ const state = { page: 0, outcome: '', profile: '' };
 export async function auditPage() {
   const profiles = await get('/api/deviceProfileInfos', { pageSize: 1000, page: 0, sortProperty: 'name', sortOrder: 'ASC' }).then(p => p.data).catch(() => []);
   const box = h('div', { class: 'table-box' });
-  const outcome = select([['', 'All outcomes'], 'SUCCESS', 'FAILURE', 'NOT_FOUND', 'RATE_LIMITED', 'BAD_REQUEST'], { id: 'audit-outcome', value: state.outcome });
+  const outcome = select([['', 'All outcomes'], 'SUCCESS', 'FAILURE', 'NOT_FOUND', 'RATE_LIMITED', 'BAD_REQUEST', 'SESSION_CLOSED'], { id: 'audit-outcome', value: state.outcome });
   const profile = select([['', 'All profiles'], ...profiles.map(p => [p.id.id, p.name])], { id: 'audit-profile', value: state.profile });
   const load = async () => {
     box.setAttribute('aria-busy', 'true');
