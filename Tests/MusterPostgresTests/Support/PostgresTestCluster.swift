@@ -80,14 +80,11 @@ enum PostgresTestCluster {
         pgCtl = "\(bin)/pg_ctl"
         atexit {
             guard let directory = PostgresTestCluster.clusterDirectory, let pgCtl = PostgresTestCluster.pgCtl else { return }
-            let stop = Process()
-            stop.executableURL = URL(fileURLWithPath: getuid() == 0 ? "/usr/sbin/runuser" : pgCtl)
-            stop.arguments = (getuid() == 0 ? ["-u", "postgres", "--", pgCtl] : [])
-                + ["-D", "\(directory)/data", "-m", "immediate", "stop"]
-            stop.standardOutput = FileHandle.nullDevice
-            stop.standardError = FileHandle.nullDevice
-            try? stop.run()
-            stop.waitUntilExit()
+            let asRoot = getuid() == 0
+            _ = PostgresTestCluster.spawnAndWait(
+                asRoot ? "/usr/sbin/runuser" : pgCtl,
+                (asRoot ? ["-u", "postgres", "--", pgCtl] : []) + ["-D", "\(directory)/data", "-m", "immediate", "stop"],
+                output: "/dev/null")
             try? FileManager.default.removeItem(atPath: directory)
         }
         try run(
@@ -101,26 +98,44 @@ enum PostgresTestCluster {
         return try PostgresDatabaseURL("postgres://muster@127.0.0.1:\(port)/postgres")
     }
 
+    /// Runs `executable` (through `runuser -u postgres` when `asPostgres`) and waits for it.
+    ///
+    /// Spawned with `posix_spawn` and reaped with `waitpid`, not with Foundation's `Process`: on Linux, `Process`
+    /// learns that its child ended when a socket the child inherits closes, and the server that `pg_ctl start`
+    /// leaves running inherits it too, so `waitUntilExit()` would never return. The child gets `/dev/null` as
+    /// input and a file as output.
     private static func run(_ executable: String, _ arguments: [String], asPostgres: Bool) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: asPostgres ? "/usr/sbin/runuser" : executable)
-        process.arguments = (asPostgres ? ["-u", "postgres", "--", executable] : []) + arguments
-        // Output to a file, not a pipe: the server that `pg_ctl start` leaves running inherits the descriptors,
-        // so a pipe would never reach its end.
-        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("muster-pg-\(getpid())-run.log").path
-        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+        let outputPath = FileManager.default.temporaryDirectory
+            .appendingPathComponent("muster-pg-\(getpid())-\(counter.add(1, ordering: .relaxed).newValue).log").path
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-        defer { try? output.close() }
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0 else {
-            throw Failure.command(executable, status: process.terminationStatus, output: text)
+        let status = spawnAndWait(
+            asPostgres ? "/usr/sbin/runuser" : executable,
+            (asPostgres ? ["-u", "postgres", "--", executable] : []) + arguments, output: outputPath)
+        guard status == 0 else {
+            let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+            throw Failure.command(executable, status: status, output: text)
         }
+    }
+
+    /// Runs `path` with `arguments`, its output appended to `output`, and returns its exit status (128 + the
+    /// signal when a signal ended it, -1 when it could not start).
+    static func spawnAndWait(_ path: String, _ arguments: [String], output: String) -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, path, &actions, nil, argv, environ) == 0 else { return -1 }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 {
+            guard errno == EINTR else { return -1 }
+        }
+        let signal = status & 0x7F
+        return signal == 0 ? (status >> 8) & 0xFF : 128 + signal
     }
 
     /// A loopback TCP port that was free a moment ago.
