@@ -192,7 +192,7 @@ let package = Package(
         .testTarget(
             name: "MusterPostgresTests",
             dependencies: [
-                "MusterCore", "MusterPostgres",
+                "MusterCore", "MusterPostgres", "MusterSQLite",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],

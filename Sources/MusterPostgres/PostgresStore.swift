@@ -9,11 +9,14 @@ import PostgresNIO
 package final class PostgresStore: Sendable {
     package let client: PostgresClient
     package let url: PostgresDatabaseURL
+    /// Where the store's queries log.
+    let logger: Logger
     private let runner: Task<Void, Never>
 
-    private init(client: PostgresClient, url: PostgresDatabaseURL) {
+    private init(client: PostgresClient, url: PostgresDatabaseURL, logger: Logger) {
         self.client = client
         self.url = url
+        self.logger = logger
         runner = Task { await client.run() }
     }
 
@@ -24,7 +27,8 @@ package final class PostgresStore: Sendable {
         _ url: PostgresDatabaseURL, timeout: Duration = .seconds(10), logger: Logger
     ) async throws -> PostgresStore {
         let store = PostgresStore(
-            client: PostgresClient(configuration: try url.clientConfiguration(), backgroundLogger: logger), url: url)
+            client: PostgresClient(configuration: try url.clientConfiguration(), backgroundLogger: logger), url: url,
+            logger: logger)
         do {
             try await store.check(timeout: timeout, logger: logger)
             let applied = try await PostgresMigrations.migrate(store.client, logger: logger)
