@@ -206,8 +206,9 @@ extension PostgresStore: ProfileStore {
     private func lockDefault(of tenantId: UUID, kind: DefaultProfileKind, on connection: PostgresConnection)
         async throws
     {
-        try await connection.query(
-            "SELECT pg_advisory_xact_lock(\(kind.rawValue), hashtext(\(tenantId.uuidString)))", logger: logger)
+        // Its row read, so that an error (a deadlock, a timeout) is thrown here.
+        _ = try await rowCount(
+            "SELECT pg_advisory_xact_lock(\(kind.rawValue), hashtext(\(tenantId.uuidString)))", on: connection)
     }
 
     private func profilePage<Profile: Sendable>(
