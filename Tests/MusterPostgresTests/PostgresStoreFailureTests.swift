@@ -44,22 +44,24 @@ import Testing
         }
     }
 
-    @Test func aConnectionTheServerEndedIsIO() async throws {
-        let store = try await PostgresStore.open(try await PostgresTestCluster.makeDatabase(), logger: logger)
-        defer { store.close() }
-        let logger = self.logger
-        try await store.client.withConnection { connection -> Void in
-            var pid: Int32 = 0
-            for try await value in try await connection.query("SELECT pg_backend_pid()", logger: logger)
-                .decode(Int32.self)
-            {
-                pid = value
-            }
-            for try await _ in try await store.client.query("SELECT pg_terminate_backend(\(pid))", logger: logger) {}
-            let error = await failure { for try await _ in try await connection.query("SELECT 1", logger: logger) {} }
-            let reporting = try #require(error as? any StoreFailureReporting, "\(String(reflecting: error))")
-            #expect(reporting.storeFailure == .io, "\(reporting.storeDiagnostic)")
+    /// A connection of its own (not the pool's), to end without disturbing other queries.
+    private func connect(_ url: PostgresDatabaseURL) async throws -> PostgresConnection {
+        try await PostgresConnection.connect(
+            configuration: PostgresConnection.Configuration(
+                host: url.host, port: url.port, username: url.username, password: url.password,
+                database: url.database, tls: .disable),
+            id: 1, logger: logger)
+    }
+
+    @Test func aConnectionTheServerEndsIsIO() async throws {
+        let connection = try await connect(try await PostgresTestCluster.makeDatabase())
+        // The server ends the backend running this very statement: the statement fails with 57P01.
+        let error = await failure {
+            for try await _ in try await connection.query("SELECT pg_terminate_backend(pg_backend_pid())", logger: logger) {}
         }
+        let reporting = try #require(error as? any StoreFailureReporting, "\(String(reflecting: error))")
+        #expect(reporting.storeFailure == .io, "\(reporting.storeDiagnostic)")
+        try await connection.close()  // PostgresNIO requires it (its deinit traps on an open connection)
     }
 
     @Test func aConstraintViolationIsABugNotAFailure() async throws {
