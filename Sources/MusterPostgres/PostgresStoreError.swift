@@ -12,6 +12,8 @@ package enum PostgresStoreError: Error, Equatable, Sendable {
     case invalidStoredValue(table: String, column: String)
     /// A save named an id that belongs to another tenant's row; nothing was written.
     case idOwnedByAnotherTenant(table: String)
+    /// The device a write refers to does not exist.
+    case deviceNotFound
 }
 
 extension PostgresStoreError: CustomStringConvertible {
@@ -22,6 +24,7 @@ extension PostgresStoreError: CustomStringConvertible {
         case .migrationFailed(let name, let message): "migration \(name) failed: \(message)"
         case .invalidStoredValue(let table, let column): "invalid stored value in \(table).\(column)"
         case .idOwnedByAnotherTenant(let table): "the id is another tenant's row in \(table)"
+        case .deviceNotFound: "no such device"
         }
     }
 }
