@@ -63,30 +63,33 @@ extension PostgresStore: KeyValueStore {
     /// forward, in one transaction.
     package func saveTimeseries(entityId: UUID, _ points: [TimeseriesPoint]) async throws {
         guard !points.isEmpty else { return }
-        try await transaction { connection in
-            for point in points {
-                let value = TypedValueColumns(point.value)
-                try await connection.query(
-                    """
-                    INSERT INTO ts_kv (entity_id, key, ts, \(unescaped: TypedValueColumns.names))
-                    VALUES (\(entityId), \(point.key), \(point.ts), \(value.tag), \(value.bool), \(value.string),
-                        \(value.long), \(value.double), \(value.json))
-                    ON CONFLICT (entity_id, key, ts) DO UPDATE SET
-                        value_type = excluded.value_type, bool_v = excluded.bool_v, str_v = excluded.str_v,
-                        long_v = excluded.long_v, dbl_v = excluded.dbl_v, json_v = excluded.json_v
-                    """, logger: logger)
-                try await connection.query(
-                    """
-                    INSERT INTO ts_kv_latest (entity_id, key, ts, \(unescaped: TypedValueColumns.names))
-                    VALUES (\(entityId), \(point.key), \(point.ts), \(value.tag), \(value.bool), \(value.string),
-                        \(value.long), \(value.double), \(value.json))
-                    ON CONFLICT (entity_id, key) DO UPDATE SET
-                        ts = excluded.ts, value_type = excluded.value_type, bool_v = excluded.bool_v,
-                        str_v = excluded.str_v, long_v = excluded.long_v, dbl_v = excluded.dbl_v,
-                        json_v = excluded.json_v
-                    WHERE excluded.ts >= ts_kv_latest.ts
-                    """, logger: logger)
-            }
+        try await transaction { connection in try await saveTimeseries(entityId: entityId, points, on: connection) }
+    }
+
+    /// Writes `points` on `connection`, inside its transaction.
+    func saveTimeseries(entityId: UUID, _ points: [TimeseriesPoint], on connection: PostgresConnection) async throws {
+        for point in points {
+            let value = TypedValueColumns(point.value)
+            try await connection.query(
+                """
+                INSERT INTO ts_kv (entity_id, key, ts, \(unescaped: TypedValueColumns.names))
+                VALUES (\(entityId), \(point.key), \(point.ts), \(value.tag), \(value.bool), \(value.string),
+                    \(value.long), \(value.double), \(value.json))
+                ON CONFLICT (entity_id, key, ts) DO UPDATE SET
+                    value_type = excluded.value_type, bool_v = excluded.bool_v, str_v = excluded.str_v,
+                    long_v = excluded.long_v, dbl_v = excluded.dbl_v, json_v = excluded.json_v
+                """, logger: logger)
+            try await connection.query(
+                """
+                INSERT INTO ts_kv_latest (entity_id, key, ts, \(unescaped: TypedValueColumns.names))
+                VALUES (\(entityId), \(point.key), \(point.ts), \(value.tag), \(value.bool), \(value.string),
+                    \(value.long), \(value.double), \(value.json))
+                ON CONFLICT (entity_id, key) DO UPDATE SET
+                    ts = excluded.ts, value_type = excluded.value_type, bool_v = excluded.bool_v,
+                    str_v = excluded.str_v, long_v = excluded.long_v, dbl_v = excluded.dbl_v,
+                    json_v = excluded.json_v
+                WHERE excluded.ts >= ts_kv_latest.ts
+                """, logger: logger)
         }
     }
 

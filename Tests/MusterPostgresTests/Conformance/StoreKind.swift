@@ -13,8 +13,8 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     var testDescription: String { rawValue }
 
-    /// The ports both stores implement so far (issue 12 adds the others one by one until this is `MusterStore`).
-    typealias Ports = AuditStore & DeviceStore & DirectoryStore & KeyValueStore & ProfileStore & ProvisioningStore
+    /// Every port of the core (`MusterStore`), which both stores implement.
+    typealias Ports = MusterStore
 
     /// Runs `body` with a new, empty store of this kind, closed (and its file removed) afterwards.
     func withStore(_ body: (any Ports) async throws -> Void) async throws {
