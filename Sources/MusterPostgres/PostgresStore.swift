@@ -3,9 +3,9 @@ import PostgresNIO
 
 /// The PostgreSQL store: a PostgresNIO connection pool on one database, whose schema it migrates when it opens.
 ///
-/// Work in progress (issue 12): the store opens, checks the database, and migrates the schema under an advisory
-/// lock; the core's ports are implemented on it step by step, each proven by the conformance suite that SQLite
-/// passes. Until every port is implemented, the server does not offer `--database postgres://…`.
+/// Work in progress (issue 12): the store opens, checks the database, migrates the schema under an advisory lock,
+/// and implements every port of ``MusterStore``, each proven by the conformance suite that SQLite passes too. The
+/// server does not offer `--database postgres://…` yet.
 package final class PostgresStore: Sendable {
     package let client: PostgresClient
     package let url: PostgresDatabaseURL
