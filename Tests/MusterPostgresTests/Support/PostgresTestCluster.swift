@@ -74,7 +74,10 @@ enum PostgresTestCluster {
         if asRoot { try run("/bin/chown", ["postgres:postgres", directory], asPostgres: false) }
         let port = try freePort()
         try run(
-            "\(bin)/initdb", ["-D", "\(directory)/data", "-A", "trust", "-U", "muster", "-E", "UTF8", "--no-sync"],
+            "\(bin)/initdb", ["-D", "\(directory)/data", "-A", "trust", "-U", "muster", "-E", "UTF8", "--no-sync",
+                // A linguistic default collation (ICU English, as production databases often have), so that the
+                // tests prove the store orders names, keys, types and labels by code point as SQLite does.
+                "--locale=C.UTF-8", "--locale-provider=icu", "--icu-locale=en-US"],
             asPostgres: asRoot)
         clusterDirectory = directory
         pgCtl = "\(bin)/pg_ctl"
