@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests use (installed only when missing).
-packages=(libsqlite3-dev curl)
+# Debian packages the tests use (installed only when missing). `postgresql` gives the PostgreSQL store's tests
+# their server: they start a throw-away cluster of their own (initdb and pg_ctl as the package's `postgres` user).
+packages=(libsqlite3-dev curl postgresql)
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

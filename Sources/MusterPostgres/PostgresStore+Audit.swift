@@ -1,0 +1,76 @@
+import Foundation
+import MusterCore
+import PostgresNIO
+
+extension PostgresStore: AuditStore {
+    private static let auditColumns = """
+        id, tenant_id, time, transport, source_address, profile_id, profile_name, device_id, device_name, outcome, reason
+        """
+
+    /// Appends `entries` in one transaction; an entry whose id is already stored is skipped, so a retried batch
+    /// is harmless.
+    package func appendAuditEntries(_ entries: [AuditEntry]) async throws {
+        guard !entries.isEmpty else { return }
+        try await transaction { connection in
+            for entry in entries {
+                try await connection.query(
+                    """
+                    INSERT INTO audit_log (\(unescaped: Self.auditColumns))
+                    VALUES (\(entry.id), \(entry.tenantId), \(entry.time), \(entry.transport.rawValue),
+                        \(entry.sourceAddress), \(entry.profileId), \(entry.profileName), \(entry.deviceId),
+                        \(entry.deviceName), \(entry.outcome.rawValue), \(entry.reason))
+                    ON CONFLICT (id) DO NOTHING
+                    """, logger: logger)
+            }
+        }
+    }
+
+    /// A page of audit entries, newest first, read with the `(tenant_id, time)` index (or `(time)` for every
+    /// tenant). `textSearch` is a case-insensitive prefix of the device name; the sort property is ignored.
+    /// - Parameter tenantId: The tenant whose entries are read; `nil` reads every entry.
+    package func auditEntries(tenantId: UUID?, filter: AuditFilter, _ link: PageLink) async throws -> Page<AuditEntry> {
+        let page = PostgresPageQuery(link)
+        let conditions = SQLBuilder("FROM audit_log WHERE true")
+        if let tenantId { conditions.append(" AND tenant_id = \(conditions.bind(tenantId))") }
+        if let outcome = filter.outcome { conditions.append(" AND outcome = \(conditions.bind(outcome.rawValue))") }
+        if let profileId = filter.profileId { conditions.append(" AND profile_id = \(conditions.bind(profileId))") }
+        if let deviceId = filter.deviceId { conditions.append(" AND device_id = \(conditions.bind(deviceId))") }
+        if let text = link.textSearch, !text.isEmpty {
+            // `\` is ILIKE's default escape character, as in SQLite's `ESCAPE '\'`.
+            conditions.append(" AND device_name ILIKE \(conditions.bind(Self.likePrefix(text)))")
+        }
+        let count = conditions.prefixed("SELECT count(*) ")
+        let select = conditions.prefixed("SELECT \(Self.auditColumns) ")
+        select.append(" ORDER BY time DESC, id DESC")
+        page.appendLimit(to: select)
+        return try await snapshot { connection in
+            let total = try await scalar(Int.self, count.query, on: connection) ?? 0
+            return page.page(try await rows(select.query, on: connection, Self.decodeAuditEntry), total: total)
+        }
+    }
+
+    /// A `LIKE` pattern matching strings that start with `prefix`, with `%`, `_` and `\` escaped.
+    static func likePrefix(_ prefix: String) -> String {
+        var pattern = ""
+        for character in prefix {
+            if character == "%" || character == "_" || character == "\\" { pattern.append("\\") }
+            pattern.append(character)
+        }
+        return pattern + "%"
+    }
+
+    private static func decodeAuditEntry(_ row: PostgresRow) throws -> AuditEntry {
+        let (id, tenantId, time, transport, sourceAddress, profileId, profileName, deviceId, deviceName, outcome, reason) =
+            try row.decode((UUID, UUID?, Int64, String, String, UUID?, String?, UUID?, String?, String, String).self)
+        guard let transport = ProvisionTransport(rawValue: transport) else {
+            throw PostgresStoreError.invalidStoredValue(table: "audit_log", column: "transport")
+        }
+        guard let outcome = ProvisionOutcome(rawValue: outcome) else {
+            throw PostgresStoreError.invalidStoredValue(table: "audit_log", column: "outcome")
+        }
+        return AuditEntry(
+            id: id, tenantId: tenantId, time: time, transport: transport, sourceAddress: sourceAddress,
+            profileId: profileId, profileName: profileName, deviceId: deviceId, deviceName: deviceName,
+            outcome: outcome, reason: reason)
+    }
+}

@@ -1,0 +1,63 @@
+import MusterCore
+
+/// The SQL pieces of one ``PageLink``, as SQLite's `PageQuery`: the clamped limit and offset, the prefix filter
+/// on `search_text` and the ordering, so that both stores return the same rows in the same order.
+struct PostgresPageQuery {
+    /// Rows per page, within `0...PageLink.maxPageSize`.
+    let limit: Int
+    /// Rows skipped.
+    let offset: Int
+    /// The search range, when the page has a non-empty `textSearch`.
+    let search: (lower: String, upper: String?)?
+    let link: PageLink
+
+    init(_ link: PageLink) {
+        self.link = link
+        limit = min(max(link.pageSize, 0), PageLink.maxPageSize)
+        let (product, overflow) = max(link.page, 0).multipliedReportingOverflow(by: limit)
+        // PostgreSQL's OFFSET is a bigint as well; past every row either way.
+        offset = overflow ? Int.max : product
+        if let text = link.textSearch, !text.isEmpty {
+            search = PostgresSearchText.prefixRange(text)
+        } else {
+            search = nil
+        }
+    }
+
+    /// Appends ` AND <column> >= $n AND <column> < $m` for the search range, or nothing.
+    /// - Parameter column: The qualified `search_text` column.
+    func appendSearchCondition(_ column: String, to builder: SQLBuilder) {
+        guard let search else { return }
+        builder.append(" AND \(column) >= \(builder.bind(search.lower))")
+        if let upper = search.upper { builder.append(" AND \(column) < \(builder.bind(upper))") }
+    }
+
+    /// The `ORDER BY` terms for the page's sort property, ending with the id so the order is total. NULLs sort
+    /// first when ascending and last when descending, as on SQLite.
+    /// - Parameters:
+    ///   - alias: The table alias, with its dot (`"d."`), or `""`.
+    ///   - type: The column sorted by for ``PageLink/SortProperty/type``; the name when the table has none.
+    ///   - label: The column sorted by for ``PageLink/SortProperty/label``; the name when the table has none.
+    func ordering(alias: String = "", type: String? = nil, label: String? = nil) -> String {
+        let direction = link.ascending ? "ASC NULLS FIRST" : "DESC NULLS LAST"
+        let column: String
+        switch link.sortProperty {
+        case .createdTime: column = "\(alias)created_time"
+        case .name: column = "\(alias)search_text"
+        // Other text columns in the `"C"` collation: SQLite's binary order, whatever the database's locale.
+        case .type: column = type.map { "\(alias)\($0) COLLATE \"C\"" } ?? "\(alias)search_text"
+        case .label: column = label.map { "\(alias)\($0) COLLATE \"C\"" } ?? "\(alias)search_text"
+        }
+        return "\(column) \(direction), \(alias)id \(link.ascending ? "ASC" : "DESC")"
+    }
+
+    /// Appends ` LIMIT $n OFFSET $m`.
+    func appendLimit(to builder: SQLBuilder) {
+        builder.append(" LIMIT \(builder.bind(limit)) OFFSET \(builder.bind(offset))")
+    }
+
+    /// The page of `data` with `total`.
+    func page<Element: Sendable>(_ data: [Element], total: Int) -> Page<Element> {
+        Page(data: data, totalElements: total, pageSize: link.pageSize, page: link.page)
+    }
+}
