@@ -11,7 +11,7 @@ extension PostgresStore {
             INSERT INTO assets (\(unescaped: EntityRows.assetColumns()), search_text)
             VALUES (\(asset.id), \(asset.tenantId), \(asset.name), \(asset.type), \(asset.assetProfileId), \(asset.label),
                 \(asset.additionalInfo?.serialized), \(asset.createdTime), \(asset.version),
-                \(PostgresSearchText.fold(asset.name)))
+                \(SearchText.fold(asset.name)))
             """, onViolation: Self.entityWrite, otherwise: .saved)
     }
 
@@ -23,7 +23,7 @@ extension PostgresStore {
         do {
             let updated = try await rowCount(
                 """
-                UPDATE assets SET name = \(asset.name), search_text = \(PostgresSearchText.fold(asset.name)),
+                UPDATE assets SET name = \(asset.name), search_text = \(SearchText.fold(asset.name)),
                     type = \(asset.type), asset_profile_id = \(asset.assetProfileId), label = \(asset.label),
                     additional_info = \(asset.additionalInfo?.serialized), version = version + 1
                 WHERE tenant_id = \(asset.tenantId) AND id = \(asset.id) AND version = \(asset.version)

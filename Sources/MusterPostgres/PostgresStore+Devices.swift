@@ -17,7 +17,7 @@ extension PostgresStore: DeviceStore {
                 INSERT INTO devices (\(unescaped: EntityRows.deviceColumns()), search_text)
                 VALUES (\(device.id), \(device.tenantId), \(device.name), \(device.type), \(device.deviceProfileId),
                     \(device.label), \(device.additionalInfo?.serialized), \(device.createdTime), \(device.version),
-                    \(PostgresSearchText.fold(device.name)))
+                    \(SearchText.fold(device.name)))
                 """, logger: logger)
             try await connection.query(
                 """
@@ -38,7 +38,7 @@ extension PostgresStore: DeviceStore {
         try await transaction(onViolation: Self.entityWrite) { connection in
             let updated = try await rowCount(
                 """
-                UPDATE devices SET name = \(device.name), search_text = \(PostgresSearchText.fold(device.name)),
+                UPDATE devices SET name = \(device.name), search_text = \(SearchText.fold(device.name)),
                     type = \(device.type), device_profile_id = \(device.deviceProfileId), label = \(device.label),
                     additional_info = \(device.additionalInfo?.serialized), version = version + 1
                 WHERE tenant_id = \(device.tenantId) AND id = \(device.id) AND version = \(device.version)

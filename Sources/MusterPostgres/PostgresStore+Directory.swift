@@ -17,7 +17,7 @@ extension PostgresStore: DirectoryStore {
         try await client.query(
             """
             INSERT INTO tenants (id, title, search_text, created_time)
-            VALUES (\(tenant.id), \(tenant.title), \(PostgresSearchText.fold(tenant.title)), \(tenant.createdTime))
+            VALUES (\(tenant.id), \(tenant.title), \(SearchText.fold(tenant.title)), \(tenant.createdTime))
             """, logger: logger)
     }
 

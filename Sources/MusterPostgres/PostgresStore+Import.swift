@@ -66,7 +66,7 @@ struct PostgresImportRowWriter {
             """
             INSERT INTO \(unescaped: table) (id, tenant_id, name, search_text, type, \(unescaped: profileColumn), label,
                 additional_info, created_time, version)
-            VALUES (\(row.newEntityId), \(batch.tenantId), \(row.name), \(PostgresSearchText.fold(row.name)),
+            VALUES (\(row.newEntityId), \(batch.tenantId), \(row.name), \(SearchText.fold(row.name)),
                 \(profile.name), \(profile.id), \(row.label), \(Self.additionalInfo(row, merging: nil)), \(batch.timestamp), 1)
             ON CONFLICT DO NOTHING
             RETURNING 1

@@ -30,7 +30,7 @@ extension PostgresStore: ProfileStore {
                     \(profile.isDefault), \(profile.transportType), \(profile.provisionType.rawValue),
                     \(profile.provisionDeviceKey), \(ProfileRows.configurationText(profile.provisionConfiguration)),
                     \(profile.profileData.serialized), \(profile.createdTime), \(profile.version),
-                    \(PostgresSearchText.fold(profile.name)))
+                    \(SearchText.fold(profile.name)))
                 ON CONFLICT (id) DO UPDATE SET
                     name = excluded.name, search_text = excluded.search_text, description = excluded.description,
                     is_default = excluded.is_default, transport_type = excluded.transport_type,
@@ -132,7 +132,7 @@ extension PostgresStore: ProfileStore {
                 INSERT INTO asset_profiles (\(unescaped: ProfileRows.assetColumns), search_text)
                 VALUES (\(profile.id), \(profile.tenantId), \(profile.name), \(profile.description),
                     \(profile.isDefault), \(profile.createdTime), \(profile.version),
-                    \(PostgresSearchText.fold(profile.name)))
+                    \(SearchText.fold(profile.name)))
                 ON CONFLICT (id) DO UPDATE SET
                     name = excluded.name, search_text = excluded.search_text, description = excluded.description,
                     is_default = excluded.is_default, version = asset_profiles.version + 1

@@ -71,7 +71,7 @@ extension PostgresStore: ProvisioningStore {
                 INSERT INTO devices (\(unescaped: EntityRows.deviceColumns()), search_text)
                 VALUES (\(device.id), \(device.tenantId), \(device.name), \(device.type), \(device.deviceProfileId),
                     \(device.label), \(device.additionalInfo?.serialized), \(device.createdTime), \(device.version),
-                    \(PostgresSearchText.fold(device.name)))
+                    \(SearchText.fold(device.name)))
                 """, logger: logger)
             try await connection.query(
                 """

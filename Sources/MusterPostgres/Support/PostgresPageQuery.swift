@@ -18,7 +18,7 @@ struct PostgresPageQuery {
         // PostgreSQL's OFFSET is a bigint as well; past every row either way.
         offset = overflow ? Int.max : product
         if let text = link.textSearch, !text.isEmpty {
-            search = PostgresSearchText.prefixRange(text)
+            search = SearchText.prefixRange(text)
         } else {
             search = nil
         }

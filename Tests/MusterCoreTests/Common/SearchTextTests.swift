@@ -1,6 +1,6 @@
 import Testing
 
-@testable import MusterSQLite
+import MusterCore
 
 @Suite struct SearchTextTests {
     @Test(arguments: [
@@ -17,9 +17,5 @@ import Testing
 
     @Test func aRangeOfOnlyTheLastScalarIsUnbounded() {
         #expect(SearchText.prefixRange("\u{10FFFF}").upper == nil)
-    }
-
-    @Test func likePrefixEscapesWildcards() {
-        #expect(SQLiteStore.likePrefix("a_b%c\\") == "a\\_b\\%c\\\\%")
     }
 }
