@@ -1,24 +1,12 @@
+import MusterCore
 import PostgresNIO
 
-/// A named constraint of the schema, recognised from the error PostgreSQL reports when a statement violates it.
-///
-/// PostgreSQL names the violated constraint (or unique index) in the error's `constraint_name` field; the raw
-/// values are the names the migrations give, the same as SQLite's ``SQLiteConstraint`` raw values, so that each
-/// maps to the same core result on both stores.
-enum PostgresConstraint: String, Sendable, CaseIterable {
-    case userEmail = "user_email_unq_key"
-    case deviceProfileName = "device_profile_name_unq_key"
-    case provisionKey = "device_provision_key_unq_key"
-    case defaultDeviceProfile = "device_profile_default_unq_key"
-    case assetProfileName = "asset_profile_name_unq_key"
-    case defaultAssetProfile = "asset_profile_default_unq_key"
-    case deviceName = "device_name_unq_key"
-    case assetName = "asset_name_unq_key"
-    case credentialsDevice = "device_credentials_device_id_unq_key"
-    case credentialsId = "device_credentials_id_unq_key"
-    /// Any foreign key (SQLite does not say which one failed, so the stores' callers never need to know).
-    case foreignKey = "fk"
+/// The store contract's named constraints (``StoreConstraint``), recognised from the error PostgreSQL reports when
+/// a statement violates one: PostgreSQL names the violated constraint (or unique index) in the error's
+/// `constraint_name` field, and the migrations give them the contract's names.
+typealias PostgresConstraint = StoreConstraint
 
+extension StoreConstraint {
     /// SQLSTATE `unique_violation`.
     static let uniqueViolation = "23505"
     /// SQLSTATE `foreign_key_violation`.

@@ -1,24 +1,14 @@
 import GRDB
+import MusterCore
 
-/// A named constraint of the schema, recognised from the error SQLite reports when a statement violates it.
+/// The store contract's named constraints (``StoreConstraint``), recognised from the error SQLite reports when a
+/// statement violates one.
 ///
 /// SQLite names a failed UNIQUE constraint by its columns (`UNIQUE constraint failed: devices.tenant_id,
-/// devices.name`), and a failed foreign key not at all; the raw values are the constraint names shared with
-/// the PostgreSQL backend.
-enum SQLiteConstraint: String, Sendable, CaseIterable {
-    case userEmail = "user_email_unq_key"
-    case deviceProfileName = "device_profile_name_unq_key"
-    case provisionKey = "device_provision_key_unq_key"
-    case defaultDeviceProfile = "device_profile_default_unq_key"
-    case assetProfileName = "asset_profile_name_unq_key"
-    case defaultAssetProfile = "asset_profile_default_unq_key"
-    case deviceName = "device_name_unq_key"
-    case assetName = "asset_name_unq_key"
-    case credentialsDevice = "device_credentials_device_id_unq_key"
-    case credentialsId = "device_credentials_id_unq_key"
-    /// Any foreign key: SQLite does not say which one failed.
-    case foreignKey = "fk"
+/// devices.name`), and a failed foreign key not at all.
+typealias SQLiteConstraint = StoreConstraint
 
+extension StoreConstraint {
     /// The constraint `error` reports, or `nil` when it is not a violation of a known constraint.
     init?(_ error: DatabaseError) {
         switch error.extendedResultCode {
@@ -47,7 +37,7 @@ enum SQLiteConstraint: String, Sendable, CaseIterable {
     private static let uniquePrefix = "UNIQUE constraint failed: "
 
     /// Each UNIQUE constraint by the column list SQLite puts in its message.
-    private static let byColumns: [String: SQLiteConstraint] = [
+    private static let byColumns: [String: StoreConstraint] = [
         "users.email": .userEmail,
         "device_profiles.tenant_id, device_profiles.name": .deviceProfileName,
         "device_profiles.provision_device_key": .provisionKey,
