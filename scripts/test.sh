@@ -28,8 +28,15 @@ rm -rf "$reports"
 mkdir -p "$reports"
 status=0
 
+# The PostgreSQL tests use a throw-away cluster started here (not from inside the test process, which would then
+# spawn servers while other tests launch the `muster` binary).
+source scripts/lib/postgres-cluster.sh
+trap postgres_cluster_stop EXIT
+postgres_cluster_start
+
 echo "== swift test"
 swift test --skip-build --xunit-output "$reports/swift.xml" || status=1
+postgres_cluster_stop
 
 echo "== ThingsBoard SDK compatibility suite"
 MUSTER_BIN="$PWD/.build/debug/muster" tests/compat/run.sh --junitxml="$reports/compat.xml" || status=1
