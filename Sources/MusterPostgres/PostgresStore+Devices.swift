@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MusterCore
 import PostgresNIO
 
@@ -12,20 +13,7 @@ extension PostgresStore: DeviceStore {
     ///   the device's profile is not one of its tenant's. Nothing is written unless `.saved`.
     package func insertDevice(_ device: Device, credentials: DeviceCredentials) async throws -> EntityWrite {
         try await transaction(onViolation: Self.entityWrite) { connection in
-            try await connection.query(
-                """
-                INSERT INTO devices (\(unescaped: EntityRows.deviceColumns()), search_text)
-                VALUES (\(device.id), \(device.tenantId), \(device.name), \(device.type), \(device.deviceProfileId),
-                    \(device.label), \(device.additionalInfo?.serialized), \(device.createdTime), \(device.version),
-                    \(SearchText.fold(device.name)))
-                """, logger: logger)
-            try await connection.query(
-                """
-                INSERT INTO device_credentials (tenant_id, \(unescaped: EntityRows.credentialsColumns()))
-                VALUES (\(device.tenantId), \(credentials.id), \(device.id), \(credentials.createdTime),
-                    \(credentials.type.rawValue), \(credentials.credentialsId), \(credentials.credentialsValue),
-                    \(credentials.version))
-                """, logger: logger)
+            try await Self.insert(device, credentials: credentials, on: connection, logger: logger)
             return .saved
         }
     }
@@ -231,5 +219,26 @@ extension PostgresStore: DeviceStore {
             (cells.0, cells.1, cells.2, cells.3, cells.4, cells.5, cells.6, cells.7, cells.8),
             cells.9, cells.10, cells.11, cells.12, cells.13, cells.14, cells.15
         )
+    }
+
+    /// Inserts `device` and its `credentials` on `connection` (inside the caller's transaction): the one insert of
+    /// a new device that saving and provisioning share.
+    static func insert(
+        _ device: Device, credentials: DeviceCredentials, on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        try await connection.query(
+            """
+            INSERT INTO devices (\(unescaped: EntityRows.deviceColumns()), search_text)
+            VALUES (\(device.id), \(device.tenantId), \(device.name), \(device.type), \(device.deviceProfileId),
+                \(device.label), \(device.additionalInfo?.serialized), \(device.createdTime), \(device.version),
+                \(SearchText.fold(device.name)))
+            """, logger: logger)
+        try await connection.query(
+            """
+            INSERT INTO device_credentials (tenant_id, \(unescaped: EntityRows.credentialsColumns()))
+            VALUES (\(device.tenantId), \(credentials.id), \(device.id), \(credentials.createdTime),
+                \(credentials.type.rawValue), \(credentials.credentialsId), \(credentials.credentialsValue),
+                \(credentials.version))
+            """, logger: logger)
     }
 }

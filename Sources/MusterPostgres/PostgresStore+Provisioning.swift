@@ -66,20 +66,7 @@ extension PostgresStore: ProvisioningStore {
         }) { connection in
             let device = plan.device
             let credentials = plan.credentials
-            try await connection.query(
-                """
-                INSERT INTO devices (\(unescaped: EntityRows.deviceColumns()), search_text)
-                VALUES (\(device.id), \(device.tenantId), \(device.name), \(device.type), \(device.deviceProfileId),
-                    \(device.label), \(device.additionalInfo?.serialized), \(device.createdTime), \(device.version),
-                    \(SearchText.fold(device.name)))
-                """, logger: logger)
-            try await connection.query(
-                """
-                INSERT INTO device_credentials (tenant_id, \(unescaped: EntityRows.credentialsColumns()))
-                VALUES (\(device.tenantId), \(credentials.id), \(device.id), \(credentials.createdTime),
-                    \(credentials.type.rawValue), \(credentials.credentialsId), \(credentials.credentialsValue),
-                    \(credentials.version))
-                """, logger: logger)
+            try await Self.insert(device, credentials: credentials, on: connection, logger: logger)
             try await connection.query(
                 """
                 INSERT INTO attributes (entity_id, scope, key, value_type, str_v, last_update_ts)

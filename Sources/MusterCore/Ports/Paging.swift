@@ -48,3 +48,23 @@ package struct Page<Element: Sendable>: Sendable {
         Page<Other>(data: try data.map(transform), totalElements: totalElements, pageSize: pageSize, page: page)
     }
 }
+
+/// The rows one ``PageLink`` asks for, the same on every store: the page size clamped to
+/// `0...PageLink.maxPageSize`, the rows skipped (past every row when page × size overflows), and the key range of
+/// its name-prefix search (``SearchText``), when it has a non-empty `textSearch`.
+package struct PageWindow: Sendable {
+    package let limit: Int
+    package let offset: Int
+    package let search: (lower: String, upper: String?)?
+
+    package init(_ link: PageLink) {
+        limit = min(max(link.pageSize, 0), PageLink.maxPageSize)
+        let (product, overflow) = max(link.page, 0).multipliedReportingOverflow(by: limit)
+        offset = overflow ? Int.max : product
+        if let text = link.textSearch, !text.isEmpty {
+            search = SearchText.prefixRange(text)
+        } else {
+            search = nil
+        }
+    }
+}

@@ -13,15 +13,8 @@ struct PostgresPageQuery {
 
     init(_ link: PageLink) {
         self.link = link
-        limit = min(max(link.pageSize, 0), PageLink.maxPageSize)
-        let (product, overflow) = max(link.page, 0).multipliedReportingOverflow(by: limit)
-        // PostgreSQL's OFFSET is a bigint as well; past every row either way.
-        offset = overflow ? Int.max : product
-        if let text = link.textSearch, !text.isEmpty {
-            search = SearchText.prefixRange(text)
-        } else {
-            search = nil
-        }
+        let window = PageWindow(link)
+        (limit, offset, search) = (window.limit, window.offset, window.search)
     }
 
     /// Appends ` AND <column> >= $n AND <column> < $m` for the search range, or nothing.

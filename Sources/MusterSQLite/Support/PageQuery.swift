@@ -13,14 +13,8 @@ struct PageQuery {
 
     init(_ link: PageLink) {
         self.link = link
-        limit = min(max(link.pageSize, 0), PageLink.maxPageSize)
-        let (product, overflow) = max(link.page, 0).multipliedReportingOverflow(by: limit)
-        offset = overflow ? Int.max : product
-        if let text = link.textSearch, !text.isEmpty {
-            search = SearchText.prefixRange(text)
-        } else {
-            search = nil
-        }
+        let window = PageWindow(link)
+        (limit, offset, search) = (window.limit, window.offset, window.search)
     }
 
     /// ` AND <column> >= ? AND <column> < ?` for the search range, or an empty string.
