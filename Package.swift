@@ -104,6 +104,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -126,6 +127,7 @@ let package = Package(
                 "MusterCore",
                 "MusterMQTT",
                 "MusterPKI",
+                "MusterPostgres",
                 "MusterSQLite",
                 "MusterHTTP",
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -175,8 +177,10 @@ let package = Package(
             name: "MusterTestSupport",
             dependencies: [
                 "MusterCore",
+                "MusterPostgres",
                 "MusterSQLite",
                 "MusterApp",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -202,7 +206,7 @@ let package = Package(
         .testTarget(
             name: "MusterPostgresTests",
             dependencies: [
-                "MusterCore", "MusterPostgres", "MusterSQLite",
+                "MusterCore", "MusterPostgres", "MusterSQLite", "MusterTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],

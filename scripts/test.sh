@@ -36,10 +36,21 @@ postgres_cluster_start
 
 echo "== swift test"
 swift test --skip-build --xunit-output "$reports/swift.xml" || status=1
-postgres_cluster_stop
 
 echo "== ThingsBoard SDK compatibility suite"
 MUSTER_BIN="$PWD/.build/debug/muster" tests/compat/run.sh --junitxml="$reports/compat.xml" || status=1
+
+# The same SDKs and clients against a server on PostgreSQL: provisioning over every transport, bulk import, the
+# REST SDK's files (devices, profiles, assets, auth) and the device API.
+echo "== ThingsBoard SDK compatibility suite on PostgreSQL"
+compat_database="$(postgres_cluster_create_database muster_compat)"
+MUSTER_COMPAT_DATABASE_URL="$compat_database" MUSTER_BIN="$PWD/.build/debug/muster" tests/compat/run.sh \
+    tests/compat/test_provisioning.py tests/compat/test_mqtt.py tests/compat/test_coap.py \
+    tests/compat/test_bulk_assets.py tests/compat/test_import_interleaved.py tests/compat/test_devices.py \
+    tests/compat/test_profiles.py tests/compat/test_auth.py tests/compat/test_device_api.py \
+    tests/compat/test_revocation.py -o junit_suite_name=compat-postgres \
+    --junitxml="$reports/compat-postgres.xml" || status=1
+postgres_cluster_stop
 
 echo "== web console in headless Chromium"
 MUSTER_BIN="$PWD/.build/debug/muster" tests/browser/run.sh -rs --junitxml="$reports/browser.xml" || status=1
@@ -50,5 +61,6 @@ scripts/fuzz.sh 20 || status=1
 python3 scripts/lib/test-totals.py \
     "swift test=$reports/swift-swift-testing.xml" \
     "compat (SDKs, clients)=$reports/compat.xml" \
+    "compat on PostgreSQL=$reports/compat-postgres.xml" \
     "browser (console)=$reports/browser.xml" || status=1
 exit "$status"

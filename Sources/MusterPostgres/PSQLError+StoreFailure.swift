@@ -1,20 +1,24 @@
 import MusterCore
 import PostgresNIO
+import _ConnectionPoolModule
 
 extension PSQLError: MusterCore.StoreFailureReporting {
-    /// A lost or refused connection as ``StoreFailure/io``; a full disk (SQLSTATE 53100) as ``StoreFailure/full``;
-    /// a serialization failure, deadlock or lock wait (40001, 40P01, 55P03) as ``StoreFailure/busy``, as SQLite's
-    /// busy and locked codes. Every other error (a constraint nobody expected, a syntax error) is a bug.
+    /// A lost or refused connection, and the server shutting down or starting (class 08, 57P01-03) as
+    /// ``StoreFailure/unavailable``; a full disk (SQLSTATE 53100) as ``StoreFailure/full``; a serialization
+    /// failure, deadlock, lock wait or statement timeout (40001, 40P01, 55P03, 57014) as ``StoreFailure/busy``, as
+    /// SQLite's busy and locked codes; a disk I/O error (58030) as ``StoreFailure/io``. Every other error (a
+    /// constraint nobody expected, a syntax error) is a bug.
     public var storeFailure: StoreFailure? {
         switch code {
         case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed:
-            return .io
+            return .unavailable
         case .server:
             switch serverInfo?[.sqlState] {
             case "53100": return .full
-            case "40001", "40P01", "55P03": return .busy
+            case "40001", "40P01", "55P03", "57014": return .busy
+            case "58030": return .io
             // Class 08 (connection exception), and 57P01..57P03 (the server shutting down or starting).
-            case let state? where state.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(state): return .io
+            case let state? where state.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(state): return .unavailable
             default: return nil
             }
         default:
@@ -40,4 +44,17 @@ extension PostgresTransactionError: MusterCore.StoreFailureReporting {
     public var storeFailure: StoreFailure? { inner?.storeFailure }
 
     public var storeDiagnostic: String { inner?.storeDiagnostic ?? "PostgreSQL transaction failed" }
+}
+
+extension ConnectionPoolError: MusterCore.StoreFailureReporting {
+    /// The pool's circuit breaker (no connection could be made for about 15 s; requests fail at once until one
+    /// can) as ``StoreFailure/unavailable``.
+    public var storeFailure: StoreFailure? {
+        self == .connectionCreationCircuitBreakerTripped ? .unavailable : nil
+    }
+
+    public var storeDiagnostic: String {
+        self == .connectionCreationCircuitBreakerTripped
+            ? "PostgreSQL unreachable: no connection could be made (the pool keeps retrying)" : "PostgreSQL pool: \(self)"
+    }
 }

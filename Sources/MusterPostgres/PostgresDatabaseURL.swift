@@ -53,7 +53,44 @@ package struct PostgresDatabaseURL: Sendable, Equatable {
         sslRootCertificate = query["sslrootcert"]
     }
 
-    /// The client configuration for this URL.
+    /// The client configuration for this URL, with the pool size and time limits of `options`.
+    package func clientConfiguration(_ options: PostgresStoreOptions) throws -> PostgresClient.Configuration {
+        var configuration = try clientConfiguration()
+        configuration.options.maximumConnections = options.poolSize
+        configuration.options.connectTimeout = options.connectTimeout
+        if let timeout = options.statementTimeout {
+            let (seconds, attoseconds) = timeout.components
+            let milliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+            configuration.options.additionalStartupParameters.append(("statement_timeout", "\(milliseconds)"))
+        }
+        return configuration
+    }
+
+    /// The configuration of one connection outside the pool (the start-up check, which wants the real reason a
+    /// connection fails rather than the pool's retries).
+    package func connectionConfiguration(_ options: PostgresStoreOptions) throws -> PostgresConnection.Configuration {
+        let tls: PostgresConnection.Configuration.TLS
+        switch sslMode {
+        case .disable:
+            tls = .disable
+        case .prefer, .require:
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            configuration.certificateVerification = .none
+            let context = try NIOSSLContext(configuration: configuration)
+            tls = sslMode == .prefer ? .prefer(context) : .require(context)
+        case .verifyFull:
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            if let sslRootCertificate { configuration.trustRoots = .file(sslRootCertificate) }
+            tls = .require(try NIOSSLContext(configuration: configuration))
+        }
+        var configuration = PostgresConnection.Configuration(
+            host: host, port: port, username: username, password: password, database: database, tls: tls)
+        let (seconds, attoseconds) = options.connectTimeout.components
+        configuration.options.connectTimeout = .milliseconds(seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+        return configuration
+    }
+
+    /// The client configuration for this URL, with PostgresNIO's default pool.
     package func clientConfiguration() throws -> PostgresClient.Configuration {
         let tls: PostgresClient.Configuration.TLS
         switch sslMode {
@@ -70,6 +107,22 @@ package struct PostgresDatabaseURL: Sendable, Equatable {
         }
         return PostgresClient.Configuration(
             host: host, port: port, username: username, password: password, database: database, tls: tls)
+    }
+
+    /// The URL as text, password included (percent-encoded): for handing to another process or configuration,
+    /// never for a log.
+    package var text: String {
+        var components = URLComponents()
+        components.scheme = "postgres"
+        components.user = username
+        components.password = password
+        components.host = host
+        components.port = port
+        components.path = "/" + database
+        components.queryItems =
+            [URLQueryItem(name: "sslmode", value: sslMode.rawValue)]
+            + (sslRootCertificate.map { [URLQueryItem(name: "sslrootcert", value: $0)] } ?? [])
+        return components.string ?? redacted
     }
 
     /// The URL without its password, for logs and messages.

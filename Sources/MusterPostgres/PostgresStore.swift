@@ -3,9 +3,13 @@ import PostgresNIO
 
 /// The PostgreSQL store: a PostgresNIO connection pool on one database, whose schema it migrates when it opens.
 ///
-/// Work in progress (issue 12): the store opens, checks the database, migrates the schema under an advisory lock,
-/// and implements every port of ``MusterStore``, each proven by the conformance suite that SQLite passes too. The
-/// server does not offer `--database postgres://…` yet.
+/// It opens, checks the database, migrates the schema under an advisory lock, and implements every port of
+/// ``MusterStore``, each proven by the conformance suite that SQLite passes too. `muster serve --database
+/// postgres://…` opens it.
+///
+/// While the database is unreachable, a request waits for a connection as long as the pool keeps trying (about
+/// 15 s; a restart of the server within it goes unnoticed), then fails with ``StoreFailure/unavailable``, and
+/// later requests fail at once until a connection succeeds again: the pool reconnects by itself.
 package final class PostgresStore: Sendable {
     package let client: PostgresClient
     package let url: PostgresDatabaseURL
@@ -24,13 +28,14 @@ package final class PostgresStore: Sendable {
     /// - Throws: ``PostgresStoreError/unreachable(url:reason:)`` when it does not answer (the URL redacted),
     ///   ``PostgresStoreError/migrationFailed(name:message:)``; the pool is shut down on either.
     package static func open(
-        _ url: PostgresDatabaseURL, timeout: Duration = .seconds(10), logger: Logger
+        _ url: PostgresDatabaseURL, options: PostgresStoreOptions = .init(), timeout: Duration = .seconds(10),
+        logger: Logger
     ) async throws -> PostgresStore {
         let store = PostgresStore(
-            client: PostgresClient(configuration: try url.clientConfiguration(), backgroundLogger: logger), url: url,
-            logger: logger)
+            client: PostgresClient(configuration: try url.clientConfiguration(options), backgroundLogger: logger),
+            url: url, logger: logger)
         do {
-            try await store.check(timeout: timeout, logger: logger)
+            try await store.check(options: options, timeout: timeout, logger: logger)
             let applied = try await PostgresMigrations.migrate(store.client, logger: logger)
             logger.info(
                 "postgres store open", metadata: ["url": "\(url.redacted)", "migrationsApplied": "\(applied)"])
@@ -46,19 +51,31 @@ package final class PostgresStore: Sendable {
         runner.cancel()
     }
 
-    /// `SELECT 1` within `timeout`.
-    private func check(timeout: Duration, logger: Logger) async throws {
-        let client = self.client
+    deinit {
+        runner.cancel()
+    }
+
+    /// Opens one connection of its own and runs `SELECT 1` within `timeout`, so that a database that refuses the
+    /// connection or the login is reported with the server's or the network's reason at once.
+    private func check(options: PostgresStoreOptions, timeout: Duration, logger: Logger) async throws {
+        let configuration = try url.connectionConfiguration(options)
         let redacted = url.redacted
         try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
+                let connection: PostgresConnection
                 do {
-                    try await client.query("SELECT 1", logger: logger)
-                    return true
+                    connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
                 } catch let error as PSQLError {
-                    let reason = error.serverInfo?[.message] ?? "\(error.code)"
-                    throw PostgresStoreError.unreachable(url: redacted, reason: reason)
+                    throw PostgresStoreError.unreachable(url: redacted, reason: Self.reason(error))
                 }
+                do {
+                    try await connection.query("SELECT 1", logger: logger)
+                } catch let error as PSQLError {
+                    try? await connection.close()
+                    throw PostgresStoreError.unreachable(url: redacted, reason: Self.reason(error))
+                }
+                try await connection.close()
+                return true
             }
             group.addTask {
                 try await Task.sleep(for: timeout)
@@ -70,5 +87,12 @@ package final class PostgresStore: Sendable {
                 throw PostgresStoreError.unreachable(url: redacted, reason: "no answer within \(timeout)")
             }
         }
+    }
+
+    /// What the server said (its message), else what the network said (connection refused, a TLS failure).
+    private static func reason(_ error: PSQLError) -> String {
+        if let message = error.serverInfo?[.message] { return message }
+        if let underlying = error.underlying { return "\(underlying)" }
+        return "\(error.code)"
     }
 }

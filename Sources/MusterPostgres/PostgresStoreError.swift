@@ -30,9 +30,10 @@ extension PostgresStoreError: CustomStringConvertible {
 }
 
 extension PostgresStoreError: StoreFailureReporting {
-    /// An unreachable database as ``StoreFailure/io``; a bad URL or a failed migration is not a database condition.
+    /// An unreachable database as ``StoreFailure/unavailable``; a bad URL or a failed migration is not a database
+    /// condition.
     package var storeFailure: StoreFailure? {
-        if case .unreachable = self { return .io }
+        if case .unreachable = self { return .unavailable }
         return nil
     }
 

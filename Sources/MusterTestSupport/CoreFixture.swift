@@ -1,13 +1,13 @@
 import Foundation
 import Logging
 import MusterCore
-import MusterSQLite
 
-/// The core services over a real SQLite file in a fresh temporary directory, with a mock clock: what the
-/// core's rule tests and the store tests run against (no mocked store).
+/// The core services over a real store (a fresh SQLite file by default, or any store handed in), with a mock
+/// clock: what the core's rule tests run against (no mocked store). It sees the store through the core's ports
+/// only.
 package struct CoreFixture: Sendable {
     package let directory: TemporaryDirectory
-    /// A real SQLite store, seen through the core's protocols.
+    /// The store, seen through the core's protocols.
     package let store: any MusterStore
     package let clock: MockClock
     package let audit: AuditRecorder
@@ -20,11 +20,14 @@ package struct CoreFixture: Sendable {
     package let tenants: TenantService
     package let tenant: Tenant
 
-    /// - Parameter failureLimit: The rate limiter's failures per source (0 = off).
-    package static func make(failureLimit: Int = 0) async throws -> CoreFixture {
-        let directory = try TemporaryDirectory()
+    /// The core services over `store`, whatever it is.
+    /// - Parameters:
+    ///   - directory: A temporary directory the fixture owns (for files a test writes).
+    ///   - failureLimit: The rate limiter's failures per source (0 = off).
+    package static func make(
+        store: any MusterStore, directory: TemporaryDirectory, failureLimit: Int = 0
+    ) async throws -> CoreFixture {
         let logger = Logger(label: "test")
-        let store = try SQLiteStore.open(directory: directory.path, logger: logger)
         let clock = MockClock()
         let audit = AuditRecorder(store: store, logger: logger)
         let limiter = ProvisionRateLimiter(configuration: .init(failuresPerSource: failureLimit))

@@ -21,11 +21,19 @@ package struct TestServer: Sendable {
     package let ports: [String: Int]
 
     /// Runs `body` against a started server, then shuts the server down gracefully.
-    /// - Parameter settings: Extra configuration keys (e.g. `"provision.failureLimit": "3"`).
+    /// - Parameters:
+    ///   - settings: Extra configuration keys (e.g. `"provision.failureLimit": "3"`).
+    ///   - store: The store the server opens: a new, empty one of this kind (`MUSTER_TEST_STORE`, SQLite by
+    ///     default), unless `settings` names `database.url`.
     package static func run(
         settings: [String: String] = [:], dataDirectory: TemporaryDirectory? = nil,
+        store: TestStoreKind = .fromEnvironment,
         _ body: @Sendable (TestServer) async throws -> Void
     ) async throws {
+        var settings = settings
+        if settings["database.url"] == nil, dataDirectory == nil {
+            settings.merge(try await store.settings()) { own, _ in own }
+        }
         let directory = try dataDirectory ?? TemporaryDirectory()
         defer { if dataDirectory == nil { directory.remove() } }
         var values: [AbsoluteConfigKey: ConfigValue] = [

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Configuration
 import Foundation
 import Logging
 import MusterApp
@@ -15,11 +16,20 @@ struct RotateJWTKey: AsyncParsableCommand {
     @Option(name: .customLong("data-dir"), help: "Data directory (default ./muster-data, or MUSTER_DATA_DIR).")
     var dataDir: String?
 
+    @Option(help: "PostgreSQL database URL, as for serve (also MUSTER_DATABASE_URL); default: SQLite in the data directory.")
+    var database: String?
+
     func run() async throws {
-        let directory = dataDir ?? ProcessInfo.processInfo.environment["MUSTER_DATA_DIR"] ?? "./muster-data"
+        var values: [AbsoluteConfigKey: ConfigValue] = [:]
+        if let dataDir { values["dataDir"] = .init(.string(dataDir), isSecret: false) }
+        if let database { values["database.url"] = .init(.string(database), isSecret: true) }
+        let reader = ConfigReader(providers: [
+            InMemoryProvider(name: "arguments", values: values),
+            EnvironmentVariablesProvider(secretsSpecifier: .specific(["MUSTER_DATABASE_URL"])).prefixKeys(with: ["muster"]),
+        ])
         var logger = Logger(label: "muster")
         logger.logLevel = .warning
-        try await JWTSigningKey.rotate(dataDirectory: directory, logger: logger)
-        say("muster: rotated the JWT signing key in \(directory); tokens issued before are refused once the server (re)starts")
+        let store = try await JWTSigningKey.rotate(config: reader, logger: logger)
+        say("muster: rotated the JWT signing key (\(store)); tokens issued before are refused once the server (re)starts")
     }
 }

@@ -12,16 +12,26 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Start the server (embedded SQLite in the data directory by default).",
         discussion: """
-            Every option can also be set in the environment (MUSTER_DATA_DIR, MUSTER_HTTP_HOST, MUSTER_HTTP_PORT, \
+            Every option can also be set in the environment (MUSTER_DATA_DIR, MUSTER_DATABASE_URL, MUSTER_HTTP_HOST, MUSTER_HTTP_PORT, \
             MUSTER_HTTP_MAX_BODY_SIZE, MUSTER_IMPORT_MAX_REQUEST_SIZE, MUSTER_PROVISION_FAILURE_LIMIT, MUSTER_AUTH_LOGIN_FAILURE_LIMIT, MUSTER_ADMIN_EMAIL, \
             MUSTER_ADMIN_PASSWORD) or \
-            in a JSON config file ({"dataDir": …, "http": {"host": …, "port": …}, "provision": {"failureLimit": …}}). \
+            in a JSON config file ({"dataDir": …, "database": {"url": …, "poolSize": …, "statementTimeout": …}, \
+            "http": {"host": …, "port": …}, "provision": {"failureLimit": …}}). \
             Command-line options win over the environment, which wins over the file.
             """
     )
 
     @Option(name: .customLong("data-dir"), help: "Data directory (default ./muster-data).")
     var dataDir: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "PostgreSQL database URL: postgres://user:password@host:5432/muster[?sslmode=require] (also MUSTER_DATABASE_URL); default: SQLite in the data directory.",
+            valueName: "url"))
+    var database: String?
+
+    @Option(name: .customLong("database-pool-size"), help: "Connections to the PostgreSQL database (default 20).")
+    var databasePoolSize: Int?
 
     @Option(help: "Address to listen on (default 0.0.0.0).")
     var host: String?
@@ -68,6 +78,8 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         var values: [AbsoluteConfigKey: ConfigValue] = [:]
         if let dataDir { values["dataDir"] = .init(.string(dataDir), isSecret: false) }
+        if let database { values["database.url"] = .init(.string(database), isSecret: true) }
+        if let databasePoolSize { values["database.poolSize"] = .init(.int(databasePoolSize), isSecret: false) }
         if let host { values["http.host"] = .init(.string(host), isSecret: false) }
         if let httpPort { values["http.port"] = .init(.int(httpPort), isSecret: false) }
         if let maxBodySize { values["http.maxBodySize"] = .init(.int(maxBodySize), isSecret: false) }
@@ -81,7 +93,7 @@ struct Serve: AsyncParsableCommand {
         if let loginFailureLimit { values["auth.loginFailureLimit"] = .init(.int(loginFailureLimit), isSecret: false) }
         var providers: [any ConfigProvider] = [
             InMemoryProvider(name: "arguments", values: values),
-            EnvironmentVariablesProvider(secretsSpecifier: .specific(["MUSTER_ADMIN_PASSWORD"])).prefixKeys(with: ["muster"]),
+            EnvironmentVariablesProvider(secretsSpecifier: .specific(["MUSTER_ADMIN_PASSWORD", "MUSTER_DATABASE_URL"])).prefixKeys(with: ["muster"]),
         ]
         if let file = config ?? ProcessInfo.processInfo.environment["MUSTER_CONFIG_FILE"] {
             providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(file)))
@@ -95,7 +107,7 @@ struct Serve: AsyncParsableCommand {
         }
         let logger = Logger(label: "muster")
         let runtime = try await buildServices(config: reader, logger: logger)
-        say("muster: data directory \(runtime.configuration.dataDirectory) (SQLite)")
+        say("muster: store: \(runtime.storeSummary)")
         if let logins = runtime.bootstrap {
             say("muster: first start: created the default tenant and its administrator")
             say("muster:   log in as \(logins.tenantAdminEmail) with password " + (logins.tenantAdminPassword ?? "(from MUSTER_ADMIN_PASSWORD)"))

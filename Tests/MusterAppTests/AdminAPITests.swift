@@ -5,8 +5,9 @@ import Testing
 
 /// The admin REST API over real sockets, against the server built by the composition root.
 @Suite struct AdminAPITests {
-    @Test func loginAndErrorShape() async throws {
-        try await TestServer.run { server in
+    @Test(arguments: TestStoreKind.allCases)
+    func loginAndErrorShape(store: TestStoreKind) async throws {
+        try await TestServer.run(store: store) { server in
             let bad = try await server.send("POST", "/api/auth/login", body: #"{"username":"tenant@muster.test","password":"nope"}"#)
             #expect(bad.status == 401)
             let error = try bad.json()
@@ -28,8 +29,9 @@ import Testing
         }
     }
 
-    @Test func profilesDevicesAndCredentials() async throws {
-        try await TestServer.run { server in
+    @Test(arguments: TestStoreKind.allCases)
+    func profilesDevicesAndCredentials(store: TestStoreKind) async throws {
+        try await TestServer.run(store: store) { server in
             let token = try await server.login()
             let profileBody = #"""
                 {"name":"Thermostats","type":"DEFAULT","transportType":"DEFAULT","provisionType":"ALLOW_CREATE_NEW_DEVICES",
@@ -86,8 +88,9 @@ import Testing
         }
     }
 
-    @Test func badInputGetsClearErrorsAndNothingIsWritten() async throws {
-        try await TestServer.run(settings: ["http.maxBodySize": "4096"]) { server in
+    @Test(arguments: TestStoreKind.allCases)
+    func badInputGetsClearErrorsAndNothingIsWritten(store: TestStoreKind) async throws {
+        try await TestServer.run(settings: ["http.maxBodySize": "4096"], store: store) { server in
             let token = try await server.login()
             let malformed = try await server.send("POST", "/api/device", body: #"{"name": "x""#, token: token)
             #expect(malformed.status == 400)
@@ -112,8 +115,9 @@ import Testing
         }
     }
 
-    @Test func tenantsAreIsolated() async throws {
-        try await TestServer.run { server in
+    @Test(arguments: TestStoreKind.allCases)
+    func tenantsAreIsolated(store: TestStoreKind) async throws {
+        try await TestServer.run(store: store) { server in
             let logins = try #require(server.bootstrap)
             let system = try await server.login(email: logins.systemAdminEmail, password: logins.systemAdminPassword)
             let tenant = try await server.send("POST", "/api/tenant", body: #"{"title":"Tenant B"}"#, token: system)
@@ -142,8 +146,9 @@ import Testing
         }
     }
 
-    @Test func attributesAndTelemetry() async throws {
-        try await TestServer.run { server in
+    @Test(arguments: TestStoreKind.allCases)
+    func attributesAndTelemetry(store: TestStoreKind) async throws {
+        try await TestServer.run(store: store) { server in
             let token = try await server.login()
             let device = try await server.send("POST", "/api/device?accessToken=dev-token-1", body: #"{"name":"T1"}"#, token: token)
             let id = try #require(try device.json()["id"]?["id"]?.stringValue)

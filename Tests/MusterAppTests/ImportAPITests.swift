@@ -22,8 +22,9 @@ import Testing
         return try await server.send("POST", "/api/device/bulk_import", body: body, token: token)
     }
 
-    @Test func thingsBoardEndpointCreatesThenRejectsThenUpdates() async throws {
-        try await TestServer.run { server in
+    @Test(arguments: TestStoreKind.allCases)
+    func thingsBoardEndpointCreatesThenRejectsThenUpdates(store: TestStoreKind) async throws {
+        try await TestServer.run(store: store) { server in
             let token = try await server.login()
             let first = try await bulk(server, token: token, update: false)
             #expect(first.status == 200)
@@ -54,8 +55,9 @@ import Testing
         }
     }
 
-    @Test func refusedMappingsAndBrokenFilesWriteNothing() async throws {
-        try await TestServer.run { server in
+    @Test(arguments: TestStoreKind.allCases)
+    func refusedMappingsAndBrokenFilesWriteNothing(store: TestStoreKind) async throws {
+        try await TestServer.run(store: store) { server in
             let token = try await server.login()
             let noType = try await bulk(server, token: token, columns: #"[{"type":"NAME"},{"type":"LABEL"}]"#, update: false)
             #expect(noType.status == 400)
@@ -75,8 +77,9 @@ import Testing
         }
     }
 
-    @Test func semicolonsQuotesAndLineNumberedRowErrors() async throws {
-        try await TestServer.run { server in
+    @Test(arguments: TestStoreKind.allCases)
+    func semicolonsQuotesAndLineNumberedRowErrors(store: TestStoreKind) async throws {
+        try await TestServer.run(store: store) { server in
             let token = try await server.login()
             let file = "name;type;cfg\r\n\"A;1\";T;\"{\"\"threshold\"\":45}\"\r\n;T;x\r\n\r\nB;T;\"multi\nline\"\n\"A;1\";T;y\n"
             let reply = try await bulk(
@@ -93,8 +96,9 @@ import Testing
         }
     }
 
-    @Test func importedTokenProvisionsUnderCheckPreProvisioned() async throws {
-        try await TestServer.run { server in
+    @Test(arguments: TestStoreKind.allCases)
+    func importedTokenProvisionsUnderCheckPreProvisioned(store: TestStoreKind) async throws {
+        try await TestServer.run(store: store) { server in
             let token = try await server.login()
             let profile = try await server.send("POST", "/api/deviceProfile", body: #"""
                 {"name":"Temperature Sensor","provisionType":"CHECK_PRE_PROVISIONED_DEVICES","provisionDeviceKey":"pre-key",
@@ -113,8 +117,9 @@ import Testing
         }
     }
 
-    @Test func jobAPIRunsDryRunsAndReportsErrors() async throws {
-        try await TestServer.run { server in
+    @Test(arguments: TestStoreKind.allCases)
+    func jobAPIRunsDryRunsAndReportsErrors(store: TestStoreKind) async throws {
+        try await TestServer.run(store: store) { server in
             let token = try await server.login()
             let dry = try await upload(server, token: token, file: Self.file, dryRun: true, update: false)
             #expect(dry["status"] == .string("DONE"))
@@ -137,8 +142,9 @@ import Testing
         }
     }
 
-    @Test func cancellingARunningJobStopsItBetweenBatchesKeepingCommittedRows() async throws {
-        try await TestServer.run { server in
+    @Test(arguments: TestStoreKind.allCases)
+    func cancellingARunningJobStopsItBetweenBatchesKeepingCommittedRows(store: TestStoreKind) async throws {
+        try await TestServer.run(store: store) { server in
             let token = try await server.login()
             // Given a job of 60,000 rows (six batches; a debug build needs seconds for them),
             var file = "name,type,label,serialNumber,accessToken\n"

@@ -13,8 +13,9 @@ import Testing
         #expect(reply.status == 200)
     }
 
-    @Test func everyStatusIs200WithThingsBoardBodies() async throws {
-        try await TestServer.run { server in
+    @Test(arguments: TestStoreKind.allCases)
+    func everyStatusIs200WithThingsBoardBodies(store: TestStoreKind) async throws {
+        try await TestServer.run(store: store) { server in
             let token = try await server.login()
             try await makeProfile(server, token: token, type: "ALLOW_CREATE_NEW_DEVICES", key: "allow")
             let success = try await server.send(
@@ -64,8 +65,9 @@ import Testing
         }
     }
 
-    @Test func malformedRequestsAre400AndTheServerKeepsServing() async throws {
-        try await TestServer.run(settings: ["http.maxBodySize": "2048"]) { server in
+    @Test(arguments: TestStoreKind.allCases)
+    func malformedRequestsAre400AndTheServerKeepsServing(store: TestStoreKind) async throws {
+        try await TestServer.run(settings: ["http.maxBodySize": "2048"], store: store) { server in
             for body in ["{", "[]", #"{"provisionDeviceSecret":"s"}"#, #"{"provisionDeviceKey":"k","provisionDeviceSecret":"s","credentialsType":"PSK"}"#] {
                 let reply = try await server.send("POST", "/api/v1/provision", body: body)
                 #expect(reply.status == 400, "\(body)")
@@ -78,8 +80,9 @@ import Testing
         }
     }
 
-    @Test func guessingIsRateLimitedWith429() async throws {
-        try await TestServer.run(settings: ["provision.failureLimit": "3"]) { server in
+    @Test(arguments: TestStoreKind.allCases)
+    func guessingIsRateLimitedWith429(store: TestStoreKind) async throws {
+        try await TestServer.run(settings: ["provision.failureLimit": "3"], store: store) { server in
             for _ in 0..<3 {
                 let reply = try await server.send("POST", "/api/v1/provision", body: #"{"provisionDeviceKey":"k","provisionDeviceSecret":"guess"}"#)
                 #expect(reply.status == 200)
@@ -93,13 +96,15 @@ import Testing
         }
     }
 
-    @Test func dataSurvivesARestart() async throws {
+    @Test(arguments: TestStoreKind.allCases)
+    func dataSurvivesARestart(store: TestStoreKind) async throws {
         let directory = try TemporaryDirectory()
-        try await TestServer.run(dataDirectory: directory) { server in
+        let settings = try await store.settings()
+        try await TestServer.run(settings: settings, dataDirectory: directory) { server in
             let token = try await server.login()
             _ = try await server.send("POST", "/api/device", body: #"{"name":"kept"}"#, token: token)
         }
-        try await TestServer.run(dataDirectory: directory) { server in
+        try await TestServer.run(settings: settings, dataDirectory: directory) { server in
             #expect(server.bootstrap == nil)
             let token = try await server.login()
             let reply = try await server.send("GET", "/api/tenant/devices?deviceName=kept", token: token)

@@ -43,7 +43,7 @@ import Testing
             body: #"{"name":"A-1","deviceProfileId":{"entityType":"DEVICE_PROFILE","id":"\#(deviceProfileId)"}}"#, token: tokenA)
         let deviceId = try #require(try device.json()["id"]?["id"]?.stringValue, "\(device.text)")
         let attributes = try await server.send(
-            "POST", "/api/plugins/telemetry/DEVICE/\(deviceId)/attributes/SERVER_SCOPE", body: #"{"room":"101"}"#, token: tokenA)
+            "POST", "/api/plugins/telemetry/DEVICE/\(deviceId)/attributes/SERVER_SCOPE", body: #"{"room":"room-101"}"#, token: tokenA)
         #expect(attributes.status == 200)
         let telemetry = try await server.send("POST", "/api/v1/a-token-1/telemetry", body: #"{"temp":21.5}"#)
         #expect(telemetry.status == 200)
@@ -91,7 +91,7 @@ import Testing
             ] {
                 let reply = try await server.send("GET", path, token: w.tokenB)
                 #expect(reply.status == 404, "GET \(path) → \(reply.status) \(reply.text)")
-                #expect(!reply.text.contains("A-1") && !reply.text.contains("21.5") && !reply.text.contains("101"), "\(path)")
+                #expect(!reply.text.contains("A-1") && !reply.text.contains("21.5") && !reply.text.contains("room-101"), "\(path)")
             }
             // Lists and by-name lookups show B nothing of A's.
             for path in [
@@ -149,7 +149,7 @@ import Testing
             let credentials = try await server.send("GET", "/api/device/\(w.deviceId)/credentials", token: a)
             #expect(try credentials.json()["credentialsId"] == .string("a-token-1"))
             let room = try await server.send("GET", "\(telemetry)/values/attributes/SERVER_SCOPE?keys=room", token: a)
-            #expect(try room.json()[0]?["value"] == .string("101"), "\(room.text)")
+            #expect(try room.json()[0]?["value"] == .string("room-101"), "\(room.text)")
             let shared = try await server.send("GET", "\(telemetry)/values/attributes/SHARED_SCOPE", token: a)
             #expect(try shared.json() == .array([]), "\(shared.text)")
             let temp = try await server.send("GET", "\(telemetry)/values/timeseries?keys=temp&useStrictDataTypes=true", token: a)

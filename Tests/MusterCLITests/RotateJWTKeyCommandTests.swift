@@ -3,13 +3,17 @@ import MusterCore
 import MusterTestSupport
 import Testing
 
-/// `muster rotate-jwt-key --data-dir DIR`, the real binary: tokens issued before are refused after the restart.
+/// `muster rotate-jwt-key --data-dir DIR` (SQLite) or `--database URL` (PostgreSQL), the real binary: tokens issued
+/// before are refused after the restart.
 @Suite struct RotateJWTKeyCommandTests {
-    @Test func rotatingTheKeyInvalidatesEveryIssuedToken() async throws {
+    @Test(arguments: TestStoreKind.allCases)
+    func rotatingTheKeyInvalidatesEveryIssuedToken(store: TestStoreKind) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
+        // One store for the three runs: the data directory's SQLite file, or one PostgreSQL database.
+        let settings = try await store.settings()
         let issued = Issued()
-        try await TestServer.run(dataDirectory: directory) { server in
+        try await TestServer.run(settings: settings, dataDirectory: directory) { server in
             let reply = try await server.send(
                 "POST", "/api/auth/login",
                 body: #"{"username":"\#(TestServer.adminEmail)","password":"\#(TestServer.adminPassword)"}"#)
@@ -17,14 +21,15 @@ import Testing
             issued.set(try #require(json["token"]?.stringValue), try #require(json["refreshToken"]?.stringValue))
         }
         // Without a rotation the same key is read again: the token still works after a restart.
-        try await TestServer.run(dataDirectory: directory) { server in
+        try await TestServer.run(settings: settings, dataDirectory: directory) { server in
             let user = try await server.send("GET", "/api/auth/user", token: issued.token)
             #expect(user.status == 200)
         }
-        let rotated = try await MusterCommandRunner.run(["rotate-jwt-key", "--data-dir", directory.path])
+        let rotated = try await MusterCommandRunner.run(
+            ["rotate-jwt-key", "--data-dir", directory.path] + (settings["database.url"].map { ["--database", $0] } ?? []))
         #expect(rotated.status == 0, "\(rotated)")
         #expect(rotated.stdout.contains("rotated the JWT signing key"), "\(rotated)")
-        try await TestServer.run(dataDirectory: directory) { server in
+        try await TestServer.run(settings: settings, dataDirectory: directory) { server in
             let refused = try await server.send("GET", "/api/auth/user", token: issued.token)
             #expect(refused.status == 401)
             let refresh = try await server.send("POST", "/api/auth/token", body: #"{"refreshToken":"\#(issued.refreshToken)"}"#)

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MusterPostgres
+import MusterTestSupport
 import PostgresNIO
 import Testing
 

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MusterCore
 import MusterPostgres
+import MusterTestSupport
 import PostgresNIO
 import Testing
 
@@ -53,14 +54,14 @@ import Testing
             id: 1, logger: logger)
     }
 
-    @Test func aConnectionTheServerEndsIsIO() async throws {
+    @Test func aConnectionTheServerEndsIsUnavailable() async throws {
         let connection = try await connect(try await PostgresTestCluster.makeDatabase())
         // The server ends the backend running this very statement: the statement fails with 57P01.
         let error = await failure {
             for try await _ in try await connection.query("SELECT pg_terminate_backend(pg_backend_pid())", logger: logger) {}
         }
         let reporting = try #require(error as? any StoreFailureReporting, "\(String(reflecting: error))")
-        #expect(reporting.storeFailure == .io, "\(reporting.storeDiagnostic)")
+        #expect(reporting.storeFailure == .unavailable, "\(reporting.storeDiagnostic)")
         try await connection.close()  // PostgresNIO requires it (its deinit traps on an open connection)
     }
 
@@ -76,8 +77,8 @@ import Testing
         #expect(!reporting.storeDiagnostic.contains(tenant.id.uuidString.lowercased()), "no bound value in the log")
     }
 
-    @Test func anUnreachableDatabaseAtStartIsIO() {
-        #expect(PostgresStoreError.unreachable(url: "postgres://u@h:1/m", reason: "refused").storeFailure == .io)
+    @Test func anUnreachableDatabaseAtStartIsUnavailable() {
+        #expect(PostgresStoreError.unreachable(url: "postgres://u@h:1/m", reason: "refused").storeFailure == .unavailable)
         #expect(PostgresStoreError.invalidURL("no host").storeFailure == nil)
     }
 }

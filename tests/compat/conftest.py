@@ -167,8 +167,12 @@ def muster_server():
     # The shared server's failure limiters are off: many tests send wrong secrets (and some wrong passwords) on
     # purpose, and their count must never turn an unrelated test's request into a 429. The limiters are tested on
     # servers of their own (test_provisioning_muster.py; the login limiter in Tests/MusterAppTests).
-    server = MusterServer(binary, data_dir, log_dir() / "server.log",
-                          extra_args=("--provision-failure-limit", "0", "--login-failure-limit", "0"))
+    # MUSTER_COMPAT_DATABASE_URL (an empty PostgreSQL database) runs the shared server on PostgreSQL instead of
+    # SQLite: scripts/test.sh runs the suite's core files a second time that way.
+    database = os.environ.get("MUSTER_COMPAT_DATABASE_URL")
+    server = MusterServer(binary, data_dir, log_dir() / ("server-postgres.log" if database else "server.log"),
+                          extra_args=("--provision-failure-limit", "0", "--login-failure-limit", "0")
+                          + (("--database", database) if database else ()))
     _server = server
     try:
         server.start()

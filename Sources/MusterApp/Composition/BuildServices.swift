@@ -5,7 +5,6 @@ import Logging
 import MusterCore
 import MusterHTTP
 import MusterPKI
-import MusterSQLite
 import ServiceLifecycle
 import UnixSignals
 
@@ -18,6 +17,8 @@ package struct MusterRuntime: Sendable {
     /// The logins created on the first start of an empty data directory, or `nil`.
     package let bootstrap: BootstrapLogins?
     package let configuration: MusterConfiguration
+    /// The store the server opened (`SQLite in DIR`, `PostgreSQL at URL` without the password).
+    package let storeSummary: String
 }
 
 /// The one composition root: reads configuration, opens and migrates the store before any listener binds,
@@ -30,7 +31,8 @@ package struct MusterRuntime: Sendable {
 package func buildServices(config: ConfigReader, logger: Logger, handleSignals: Bool = true) async throws -> MusterRuntime {
     let configuration = try MusterConfiguration(config: config)
     let clock = SystemWallClock()
-    let store = try SQLiteStore.open(directory: configuration.dataDirectory, logger: logger)
+    let opened = try await openStore(configuration, logger: logger)
+    let store = opened.store
 
     let tenants = TenantService(directory: store, profiles: store, clock: clock)
     let bootstrap = try await tenants.bootstrapIfEmpty(adminEmail: configuration.adminEmail, adminPassword: configuration.adminPassword)
@@ -80,7 +82,7 @@ package func buildServices(config: ConfigReader, logger: Logger, handleSignals: 
     )
     let group = ServiceGroup(configuration: .init(
         services: [
-            .init(service: StoreLifecycleService(close: { try store.close() }, logger: logger)),
+            .init(service: StoreLifecycleService(close: opened.close, logger: logger)),
             .init(service: AuditService(recorder: recorder)),
             .init(service: ImportJobService(queue: importJobs)),
             .init(service: http, failureTerminationBehavior: .gracefullyShutdownGroup),
@@ -88,5 +90,7 @@ package func buildServices(config: ConfigReader, logger: Logger, handleSignals: 
         gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
         logger: logger
     ))
-    return MusterRuntime(group: group, listeners: listeners, bootstrap: bootstrap, configuration: configuration)
+    return MusterRuntime(
+        group: group, listeners: listeners, bootstrap: bootstrap, configuration: configuration,
+        storeSummary: opened.summary)
 }

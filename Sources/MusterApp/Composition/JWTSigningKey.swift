@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import MusterCore
-import MusterSQLite
+import Configuration
 
 /// The HS512 key that signs admin JWTs: 64 random bytes, base64, stored in the database's `settings` table (row
 /// `jwt.signingKey`), made on the first start and read at every start.
@@ -19,17 +19,20 @@ package enum JWTSigningKey {
         JWTSigner(keyBytes: Array(Data(base64Encoded: stored) ?? Data(stored.utf8)))
     }
 
-    /// Replaces the stored key in the data directory's database by a new random one (`muster rotate-jwt-key`). Every
-    /// token signed with the old key is refused once the server (re)starts; a running server keeps the key it read at
-    /// start, so stop it first or restart it afterwards.
-    package static func rotate(dataDirectory: String, logger: Logger = Logger(label: "muster")) async throws {
-        let store = try SQLiteStore.open(directory: dataDirectory, logger: logger)
+    /// Replaces the stored key in the configured store (the data directory's SQLite file, or the database that
+    /// `database.url` names) by a new random one (`muster rotate-jwt-key`). Every token signed with the old key is
+    /// refused once the server (re)starts; a running server keeps the key it read at start, so stop it first or
+    /// restart it afterwards.
+    /// - Returns: the store's summary (`SQLite in DIR`, `PostgreSQL at URL`).
+    package static func rotate(config: ConfigReader, logger: Logger = Logger(label: "muster")) async throws -> String {
+        let opened = try await openStore(try MusterConfiguration(config: config), logger: logger)
         do {
-            try await store.replaceSetting(settingName, value: generate())
+            try await opened.store.replaceSetting(settingName, value: generate())
         } catch {
-            try? store.close()
+            try? opened.close()
             throw error
         }
-        try store.close()
+        try opened.close()
+        return opened.summary
     }
 }

@@ -25,6 +25,14 @@ extension MusterConfiguration {
     ///
     /// ## Configuration keys
     /// - `dataDir` (string, optional, default: `./muster-data`): the data directory (`MUSTER_DATA_DIR`).
+    /// - `database.url` (string, optional, secret): a PostgreSQL database,
+    ///   `postgres://user:password@host:port/database?sslmode=disable|prefer|require|verify-full[&sslrootcert=FILE]`
+    ///   (`MUSTER_DATABASE_URL`, `--database`); without it, SQLite in the data directory.
+    /// - `database.poolSize` (int, optional, default: 20): connections per node (`MUSTER_DATABASE_POOL_SIZE`).
+    /// - `database.statementTimeout` (int, optional, default: 30; 0 = the server's setting): seconds a statement may
+    ///   run (`MUSTER_DATABASE_STATEMENT_TIMEOUT`).
+    /// - `database.connectTimeout` (int, optional, default: 10): seconds a connection attempt may take
+    ///   (`MUSTER_DATABASE_CONNECT_TIMEOUT`).
     /// - `http.host` (string, optional, default: `0.0.0.0`): the HTTP bind address (`MUSTER_HTTP_HOST`).
     /// - `http.port` (int, optional, default: `8080`; 0 picks a free port) (`MUSTER_HTTP_PORT`).
     /// - `http.maxBodySize` (int, optional, default: 1048576): largest JSON request body in bytes.
@@ -48,6 +56,7 @@ extension MusterConfiguration {
     package init(config: ConfigReader) throws {
         let dataDirectory = config.string(forKey: "dataDir", default: "./muster-data")
         guard !dataDirectory.isEmpty else { throw ConfigurationError.empty(key: "dataDir") }
+        let database = try DatabaseConfiguration(config: config.scoped(to: "database"))
         let http = config.scoped(to: "http")
         let port = http.int(forKey: "port", default: 8080)
         guard (0...65535).contains(port) else { throw ConfigurationError.outOfRange(key: "http.port", value: port, range: 0...65535) }
@@ -86,6 +95,7 @@ extension MusterConfiguration {
         }
         self.init(
             dataDirectory: dataDirectory,
+            database: database,
             http: HTTPServerConfiguration(
                 host: http.string(forKey: "host", default: "0.0.0.0"), port: port, maxBodySize: maxBody,
                 maxImportRequestSize: maxImportRequest, maxImportFileSize: maxImportFile,
@@ -99,5 +109,31 @@ extension MusterConfiguration {
             adminEmail: config.string(forKey: "admin.email"),
             adminPassword: config.string(forKey: "admin.password", isSecret: true)
         )
+    }
+}
+
+extension DatabaseConfiguration {
+    /// Reads the `database.*` keys (see ``MusterConfiguration/init(config:)``).
+    init(config: ConfigReader) throws {
+        guard let url = config.string(forKey: "url", isSecret: true), !url.isEmpty else {
+            self = .sqlite
+            return
+        }
+        let poolSize = config.int(forKey: "poolSize", default: 20)
+        guard (1...1000).contains(poolSize) else {
+            throw ConfigurationError.outOfRange(key: "database.poolSize", value: poolSize, range: 1...1000)
+        }
+        let statementTimeout = config.int(forKey: "statementTimeout", default: 30)
+        guard (0...86_400).contains(statementTimeout) else {
+            throw ConfigurationError.outOfRange(key: "database.statementTimeout", value: statementTimeout, range: 0...86_400)
+        }
+        let connectTimeout = config.int(forKey: "connectTimeout", default: 10)
+        guard (1...300).contains(connectTimeout) else {
+            throw ConfigurationError.outOfRange(key: "database.connectTimeout", value: connectTimeout, range: 1...300)
+        }
+        self = .postgres(
+            PostgresDatabaseSettings(
+                url: url, poolSize: poolSize, statementTimeoutSeconds: statementTimeout,
+                connectTimeoutSeconds: connectTimeout))
     }
 }

@@ -3,8 +3,11 @@ import MusterHTTP
 
 /// Everything `muster serve` can be told.
 package struct MusterConfiguration: Sendable, Hashable {
-    /// Where the embedded SQLite database (and later the TLS files) live.
+    /// Where the embedded SQLite database (unless ``database`` names PostgreSQL), the TLS files and import uploads
+    /// live.
     package var dataDirectory: String
+    /// Which store the server opens.
+    package var database: DatabaseConfiguration
     package var http: HTTPServerConfiguration
     /// Failed provisioning attempts per source per minute before it is refused; 0 turns limiting off.
     package var provisionFailureLimit: Int
@@ -16,10 +19,11 @@ package struct MusterConfiguration: Sendable, Hashable {
     package var adminPassword: String?
 
     package init(
-        dataDirectory: String = "./muster-data", http: HTTPServerConfiguration = .init(), provisionFailureLimit: Int = 30,
+        dataDirectory: String = "./muster-data", database: DatabaseConfiguration = .sqlite, http: HTTPServerConfiguration = .init(), provisionFailureLimit: Int = 30,
         loginLimits: LoginRateLimiter.Configuration = .init(), adminEmail: String? = nil, adminPassword: String? = nil
     ) {
         self.dataDirectory = dataDirectory
+        self.database = database
         self.http = http
         self.provisionFailureLimit = provisionFailureLimit
         self.loginLimits = loginLimits

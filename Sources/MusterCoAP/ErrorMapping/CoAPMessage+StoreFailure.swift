@@ -14,6 +14,7 @@ extension CoAPMessage {
             case .busy: ("the database is busy; retry shortly", 1)
             case .full: ("the server's disk is full; nothing was stored", 30)
             case .io: ("the database could not be read or written; retry later", 5)
+            case .unavailable: ("the database is unavailable; retry later", 5)
             }
         var response = makeResponse(code: .serviceUnavailable, diagnostic: diagnostic)
         response.maxAge = seconds

@@ -14,4 +14,7 @@ package protocol DirectoryStore: Sendable {
     func updatePasswordHash(userId: UUID, hash: String) async throws
     /// The stored value of a named installation setting, storing `makeValue()` first if there is none.
     func setting(_ name: String, orInsert makeValue: @Sendable () -> String) async throws -> String
+    /// Sets a named installation setting to `value`, replacing what was stored (a rotated JWT signing key); one
+    /// statement, atomic.
+    func replaceSetting(_ name: String, value: String) async throws
 }

@@ -7,6 +7,9 @@ public enum StoreFailure: Sendable, Equatable {
     case full
     /// Reading or writing the database's files failed.
     case io
+    /// The database server cannot be reached: the connection was refused, lost, or not made in time. Nothing of
+    /// the request was committed unless the store said so; the store reconnects by itself when the server is back.
+    case unavailable
 }
 
 /// An error a store throws that can say whether it is a ``StoreFailure`` and describe itself for the log.

@@ -40,6 +40,10 @@ extension ThingsBoardError {
                 "The server's disk is full; nothing of this request was stored", code: .general)
         case .io:
             self.init(.serviceUnavailable, "The database could not be read or written; retry later", code: .general, headers: [.retryAfter: "5"])
+        case .unavailable:
+            self.init(
+                .serviceUnavailable, "The database is unavailable; nothing of this request was stored; retry later",
+                code: .general, headers: [.retryAfter: "5"])
         }
     }
 

@@ -1,8 +1,7 @@
 import Foundation
 import Logging
 import MusterCore
-import MusterPostgres
-import MusterSQLite
+import MusterTestSupport
 import Testing
 
 /// The stores the conformance suite runs against: each test of `Conformance/` takes a `StoreKind` argument and
@@ -16,22 +15,9 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     /// Every port of the core (`MusterStore`), which both stores implement.
     typealias Ports = MusterStore
 
-    /// Runs `body` with a new, empty store of this kind, closed (and its file removed) afterwards.
+    /// Runs `body` with a new, empty store of this kind, opened exactly as the server opens it.
     func withStore(_ body: (any Ports) async throws -> Void) async throws {
-        let logger = Logger(label: "conformance-\(rawValue)")
-        switch self {
-        case .sqlite:
-            let directory = FileManager.default.temporaryDirectory
-                .appendingPathComponent("muster-conformance-\(UUID().uuidString)").path
-            defer { try? FileManager.default.removeItem(atPath: directory) }
-            let store = try SQLiteStore.open(directory: directory, logger: logger)
-            defer { try? store.close() }
-            try await body(store)
-        case .postgres:
-            let store = try await PostgresStore.open(try await PostgresTestCluster.makeDatabase(), logger: logger)
-            defer { store.close() }
-            try await body(store)
-        }
+        try await (self == .sqlite ? TestStoreKind.sqlite : .postgres).withStore(body)
     }
 }
 

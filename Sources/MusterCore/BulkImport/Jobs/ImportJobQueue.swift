@@ -82,6 +82,7 @@ package final class ImportJobQueue: Sendable {
             case .full: condition = "a full disk"
             case .busy: condition = "a busy database"
             case .io: condition = "a database I/O error"
+            case .unavailable: condition = "an unavailable database"
             case nil: condition = "a storage error"
             }
             registry.fail(id, reason: "the import stopped on \(condition); rows committed before it stay")

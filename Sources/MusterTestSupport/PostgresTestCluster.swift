@@ -14,12 +14,12 @@ import Synchronization
 /// removed when the process exits. Each test takes a database of its own (``makeDatabase()``).
 ///
 /// PostgreSQL missing is a failure with instructions, never a skip.
-enum PostgresTestCluster {
-    enum Failure: Error, CustomStringConvertible {
+package enum PostgresTestCluster {
+    package enum Failure: Error, CustomStringConvertible {
         case notInstalled
         case command(String, status: Int32, output: String)
 
-        var description: String {
+        package var description: String {
             switch self {
             case .notInstalled:
                 "PostgreSQL is not installed (Debian package postgresql; scripts/test.sh installs it), "
@@ -40,7 +40,7 @@ enum PostgresTestCluster {
     private static let counter = Atomic<Int>(0)
 
     /// A new, empty database on the server.
-    static func makeDatabase(logger: Logger = Logger(label: "postgres-test")) async throws -> PostgresDatabaseURL {
+    package static func makeDatabase(logger: Logger = Logger(label: "postgres-test")) async throws -> PostgresDatabaseURL {
         var url = try server.get()
         let name = "muster_test_\(getpid())_\(counter.add(1, ordering: .relaxed).newValue)"
         let admin = PostgresClient(configuration: try url.clientConfiguration())
@@ -95,7 +95,7 @@ enum PostgresTestCluster {
             [
                 "-D", "\(directory)/data", "-l", "\(directory)/server.log", "-w", "-t", "60", "-o",
                 "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
-                    + "-c full_page_writes=off -c max_connections=200",
+                    + "-c full_page_writes=off -c max_connections=400",
                 "start",
             ], asPostgres: asRoot)
         return try PostgresDatabaseURL("postgres://muster@127.0.0.1:\(port)/postgres")
@@ -122,7 +122,7 @@ enum PostgresTestCluster {
 
     /// Runs `path` with `arguments`, its output appended to `output`, and returns its exit status (128 + the
     /// signal when a signal ended it, -1 when it could not start).
-    static func spawnAndWait(_ path: String, _ arguments: [String], output: String) -> Int32 {
+    package static func spawnAndWait(_ path: String, _ arguments: [String], output: String) -> Int32 {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
