@@ -21,8 +21,8 @@ package protocol ProvisioningStore: Sendable {
     /// (group commit), each in a savepoint of its own, so that one call's refusal leaves the others untouched.
     ///
     /// The device is inserted before its credentials: a plan whose name and credentials id are both taken is
-    /// `.nameTaken`. Of concurrent plans with the same tenant and name exactly one is `.created`; the others are
-    /// `.nameTaken` once it has committed (the core then reads the winner's snapshot and answers as for a re-send).
+    /// `.nameTaken`. Of concurrent plans with the same tenant and name at most one is `.created`, and when one is,
+    /// the others are `.nameTaken` (the core then reads the winner's snapshot and answers as for a re-send).
     /// - Returns: `.created`; `.nameTaken` (``StoreConstraint/deviceName``) or `.credentialsTaken`
     ///   (``StoreConstraint/credentialsId``), with nothing of the plan written.
     /// - Throws: Any other error, with nothing of the plan written; when a shared transaction fails to commit, every
