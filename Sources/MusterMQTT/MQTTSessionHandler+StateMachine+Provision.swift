@@ -22,7 +22,8 @@ extension MQTTSessionHandler.StateMachine {
     ) -> [Action] {
         switch attempt {
         case .refused(let retryAfter):
-            return provisioned(.failure(.rateLimited(retryAfterSeconds: retryAfter)), packetIdentifier: packetIdentifier)
+            let result = Result<CredentialsMaterial, ProvisionError>.failure(.rateLimited(retryAfterSeconds: retryAfter))
+            return provisioned(result, packetIdentifier: packetIdentifier)
         case .malformed(let error):
             return malformedProvision(error, packetIdentifier: packetIdentifier)
         case .answered(let result, let format):

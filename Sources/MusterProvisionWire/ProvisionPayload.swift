@@ -22,7 +22,9 @@ package enum ProvisionPayload {
 
     /// The JSON request only (HTTP, where ThingsBoard reads no protobuf), in the shape of ``decode(_:)``.
     /// - Throws: ``ProvisionRequestError`` for anything that is not a valid JSON request.
-    package static func decodeJSON(_ payload: [UInt8]) throws(ProvisionRequestError) -> (ProvisionRequest, ProvisionPayloadFormat) {
+    package static func decodeJSON(_ payload: [UInt8]) throws(ProvisionRequestError)
+        -> (ProvisionRequest, ProvisionPayloadFormat)
+    {
         (try ProvisionRequest(json: payload), .json)
     }
 

@@ -1,15 +1,17 @@
 extension ProvisionService {
     /// One provisioning attempt, in the one order every transport follows (HTTP, MQTT, CoAP):
     ///
-    /// 1. The source's cooling-off is checked, once: a refused source gets ``ProvisionAttempt/refused(retryAfterSeconds:)``
-    ///    before its payload is read or decoded, and nothing is audited or counted.
+    /// 1. The source's cooling-off is checked, once: a refused source gets
+    ///    ``ProvisionAttempt/refused(retryAfterSeconds:)`` before its payload is read or decoded, and nothing is audited
+    ///    or counted.
     /// 2. The payload is read (`payload`: HTTP reads its body only now) and decoded by the transport's `decode`
     ///    (the wire formats live in `MusterProvisionWire`, which the core cannot see). A payload that is not a request
     ///    is audited as `BAD_REQUEST` and counted once against its source: ``ProvisionAttempt/malformed(_:)``.
     /// 3. `admit` may decline the decoded request (CoAP: an Accept option naming another format than the answer's):
     ///    ``ProvisionAttempt/declined(_:)``, nothing audited or counted.
     /// 4. The algorithm runs (spec §2): the key's cooling-off is checked (the source's is not checked again), the
-    ///    outcome is audited and a failure counted against the source and key: ``ProvisionAttempt/answered(_:format:)``.
+    ///    outcome is audited and a failure counted against the source and key:
+    ///    ``ProvisionAttempt/answered(_:format:)``.
     ///
     /// - Parameters:
     ///   - context: The transport and source address.
