@@ -235,7 +235,7 @@ let package = Package(
         .testTarget(
             name: "MusterMQTTTests",
             dependencies: [
-                "MusterMQTT", "MusterMQTTCodec", "MusterCore", "MusterTestSupport",
+                "MusterMQTT", "MusterMQTTCodec", "MusterCore", "MusterProvisionWire", "MusterTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -17,10 +17,10 @@ extension MQTTSessionHandler {
         /// when the leaf is unknown), then call ``StateMachine/authenticated()`` or
         /// ``StateMachine/authenticationFailed(_:)``.
         case authenticateCertificates([ClientCertificate])
-        /// Provision, then call ``StateMachine/provisioned(_:packetIdentifier:)``.
-        case provision(ProvisionRequest, packetIdentifier: UInt16?)
-        /// Tell the core a provisioning payload could not be read.
-        case recordMalformedProvision(ProvisionRequestError)
+        /// Run a provisioning attempt on the payload of a `/provision/request` PUBLISH (the core decodes it, records
+        /// a malformed one and provisions, in its one order), then call
+        /// ``StateMachine/provisionAttempted(_:packetIdentifier:)``.
+        case provision(payload: [UInt8], packetIdentifier: UInt16?)
         /// Store telemetry, then call ``StateMachine/devicePublishCompleted(packetIdentifier:_:)``.
         case postTelemetry(payload: [UInt8], packetIdentifier: UInt16?)
         /// Store client attributes, then call ``StateMachine/devicePublishCompleted(packetIdentifier:_:)``.

@@ -6,26 +6,43 @@ import NIOCore
 extension MQTTSessionHandler.StateMachine {
     typealias Action = MQTTSessionHandler.Action
 
-    /// A PUBLISH on a provisioning session (spec §3.1).
+    /// A PUBLISH on a provisioning session (spec §3.1): its payload goes to the core's provisioning attempt.
     mutating func receivedProvisionPublish(_ publish: MQTTPacket.Publish, topic: String) -> [Action] {
         guard topic == MQTTTopic.provisionRequest else {
             return ack(publish.packetIdentifier, .topicNameInvalid) + closeWithReason(.topicNameInvalid)
         }
-        do throws(ProvisionRequestError) {
-            let (request, format) = try ProvisionPayload.decode(Array(buffer: publish.payload))
-            if format == .protobuf { responseFormat = .protobuf }
-            return [.provision(request, packetIdentifier: publish.packetIdentifier)]
-        } catch {
-            let recorded = Action.recordMalformedProvision(error)
-            if case .invalidProtobuf = error {
-                if version.hasProperties, let identifier = publish.packetIdentifier {
-                    return [recorded] + ack(identifier, .payloadFormatInvalid)
-                }
-                return [recorded] + closeWithReason(.payloadFormatInvalid)
-            }
-            return [recorded] + ack(publish.packetIdentifier, .implementationSpecificError)
-                + closeWithReason(.implementationSpecificError)
+        return [.provision(payload: Array(buffer: publish.payload), packetIdentifier: publish.packetIdentifier)]
+    }
+
+    /// The core's provisioning attempt ended: its outcome on the wire, in this one function. A request decoded from
+    /// protobuf switches the session's answers to protobuf for good (§3.1); a source that started cooling off after
+    /// CONNECT is answered as a rate-limited request.
+    mutating func provisionAttempted(
+        _ attempt: ProvisionAttempt<ProvisionPayloadFormat, Never>, packetIdentifier: UInt16?
+    ) -> [Action] {
+        switch attempt {
+        case .refused(let retryAfter):
+            let result = Result<CredentialsMaterial, ProvisionError>.failure(.rateLimited(retryAfterSeconds: retryAfter))
+            return provisioned(result, packetIdentifier: packetIdentifier)
+        case .malformed(let error):
+            return malformedProvision(error, packetIdentifier: packetIdentifier)
+        case .answered(let result, let format):
+            if format == .protobuf, phase == .provisioning { responseFormat = .protobuf }
+            return provisioned(result, packetIdentifier: packetIdentifier)
         }
+    }
+
+    /// A payload that is not a provisioning request (the core has recorded it): MQTT 5 keeps a QoS 1 session whose
+    /// payload is not protobuf either (PUBACK 0x99); every other case closes (0x99, or 0x83 after its PUBACK).
+    private mutating func malformedProvision(_ error: ProvisionRequestError, packetIdentifier: UInt16?) -> [Action] {
+        guard phase == .provisioning else { return [] }
+        if case .invalidProtobuf = error {
+            if version.hasProperties, let packetIdentifier {
+                return ack(packetIdentifier, .payloadFormatInvalid)
+            }
+            return closeWithReason(.payloadFormatInvalid)
+        }
+        return ack(packetIdentifier, .implementationSpecificError) + closeWithReason(.implementationSpecificError)
     }
 
     /// The core answered a provisioning request: PUBACK first, then the answer on `/provision/response` (even

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MusterCore
 import MusterMQTTCodec
+import MusterProvisionWire
 import NIOCore
 
 /// Runs one MQTT connection on its event loop: every packet, decode error, timer tick, attribute change and shutdown
@@ -36,7 +37,7 @@ final class MQTTSessionHandler: ChannelInboundHandler {
     /// What a core call found, handed back to the event loop.
     private enum Completion: Sendable {
         case authenticated(Result<Device, DeviceAuthenticationFailure>)
-        case provisioned(Result<CredentialsMaterial, ProvisionError>, packetIdentifier: UInt16?)
+        case provisioned(ProvisionAttempt<ProvisionPayloadFormat, Never>, packetIdentifier: UInt16?)
         case published(DevicePublishOutcome, packetIdentifier: UInt16?)
         case attributesRead(requestId: String, client: [Attribute], shared: [Attribute])
         case nothing
@@ -211,8 +212,6 @@ final class MQTTSessionHandler: ChannelInboundHandler {
             case .checkProvisionSource:
                 let refused = services.provisioning.refusal(source: source) != nil
                 queue = machine.provisionSourceChecked(refused: refused)[...] + queue
-            case .recordMalformedProvision(let error):
-                services.provisioning.recordMalformed(error, context: ProvisionContext(transport: .mqtt, sourceAddress: source))
             default:
                 if wrote { context.flush() }
                 busy = true
@@ -287,8 +286,8 @@ final class MQTTSessionHandler: ChannelInboundHandler {
         case .authenticated(.failure(let failure)):
             endAuthenticationWatch()
             next = machine.authenticationFailed(failure)
-        case .provisioned(let result, let packetIdentifier):
-            next = machine.provisioned(result, packetIdentifier: packetIdentifier)
+        case .provisioned(let attempt, let packetIdentifier):
+            next = machine.provisionAttempted(attempt, packetIdentifier: packetIdentifier)
         case .published(let outcome, let packetIdentifier):
             next = machine.devicePublishCompleted(packetIdentifier: packetIdentifier, outcome)
         case .attributesRead(let requestId, let client, let shared):
@@ -313,10 +312,10 @@ final class MQTTSessionHandler: ChannelInboundHandler {
             do throws(DeviceAuthenticationFailure) {
                 return .authenticated(.success(try await services.authenticator.authenticate(certificates: chain, context: context)))
             } catch { return .authenticated(.failure(error)) }
-        case .provision(let request, let packetIdentifier):
-            do throws(ProvisionError) {
-                return .provisioned(.success(try await services.provisioning.provision(request, context: context)), packetIdentifier: packetIdentifier)
-            } catch { return .provisioned(.failure(error), packetIdentifier: packetIdentifier) }
+        case .provision(let payload, let packetIdentifier):
+            let attempt = await services.provisioning.attempt(
+                context: context, payload: { payload }, decode: ProvisionPayload.decode)
+            return .provisioned(attempt, packetIdentifier: packetIdentifier)
         case .postTelemetry(let payload, let packetIdentifier):
             guard let device else { return .nothing }
             return .published(await publish(logger) { try await services.deviceAPI.postTelemetry(device: device, body: payload) }, packetIdentifier: packetIdentifier)
@@ -332,7 +331,7 @@ final class MQTTSessionHandler: ChannelInboundHandler {
                 logger.warning("mqtt attribute read failed", metadata: ["error": "\(error)"])
                 return .nothing
             }
-        case .send, .close, .checkProvisionSource, .recordMalformedProvision:
+        case .send, .close, .checkProvisionSource:
             return .nothing  // performed on the event loop
         }
     }

@@ -67,7 +67,7 @@ struct PostgresImportRowWriter {
             INSERT INTO \(unescaped: table) (id, tenant_id, name, search_text, type, \(unescaped: profileColumn), label,
                 additional_info, created_time, version)
             VALUES (\(row.newEntityId), \(batch.tenantId), \(row.name), \(SearchText.fold(row.name)),
-                \(profile.name), \(profile.id), \(row.label), \(Self.additionalInfo(row, merging: nil)), \(batch.timestamp), 1)
+                \(profile.name), \(profile.id), \(row.label), \(row.additionalInfo(merging: nil)), \(batch.timestamp), 1)
             ON CONFLICT DO NOTHING
             RETURNING 1
             """, on: connection)
@@ -98,7 +98,7 @@ struct PostgresImportRowWriter {
                 """, on: connection)
             if replaced == 0 { try await insertCredentials(material, id: row.newCredentialsId, deviceId: id) }
         }
-        let info = row.description == nil && row.gateway == nil ? nil : Self.additionalInfo(row, merging: stored)
+        let info = row.additionalInfo(merging: stored)
         try await connection.query(
             """
             UPDATE \(unescaped: table) SET type = coalesce(\(row.profile?.name), type),
@@ -146,16 +146,5 @@ struct PostgresImportRowWriter {
 
     private func execute(_ sql: String) async throws {
         try await connection.query(PostgresQuery(unsafeSQL: sql), logger: store.logger)
-    }
-
-    /// The `additional_info` text: `stored` (a JSON object; anything else is replaced) with the row's
-    /// `description` and `gateway` set; `stored` itself when the row has neither (as on SQLite).
-    static func additionalInfo(_ row: ImportRow, merging stored: String?) -> String? {
-        guard row.description != nil || row.gateway != nil else { return stored }
-        var members: [String: JSONValue] = [:]
-        if let stored, case .object(let existing)? = try? JSONParser.parse(stored) { members = existing }
-        if let description = row.description { members["description"] = .string(description) }
-        if let gateway = row.gateway { members["gateway"] = .bool(gateway) }
-        return JSONValue.object(members).serialized
     }
 }

@@ -20,6 +20,14 @@ package enum ProvisionPayload {
         }
     }
 
+    /// The JSON request only (HTTP, where ThingsBoard reads no protobuf), in the shape of ``decode(_:)``.
+    /// - Throws: ``ProvisionRequestError`` for anything that is not a valid JSON request.
+    package static func decodeJSON(_ payload: [UInt8]) throws(ProvisionRequestError)
+        -> (ProvisionRequest, ProvisionPayloadFormat)
+    {
+        (try ProvisionRequest(json: payload), .json)
+    }
+
     /// `ProvisionDeviceRequestMsg`: 1 deviceName, 2 credentialsType, 3 {1 key, 2 secret}, 4 credentials data
     /// {1 {1 token}, 2 {1 hash}, 3 {1 clientId, 2 userName, 3 password}}, 5 gateway. Absent fields are empty (proto3).
     package static func protobufRequest(_ payload: [UInt8]) throws(ProvisionRequestError) -> ProvisionRequest {

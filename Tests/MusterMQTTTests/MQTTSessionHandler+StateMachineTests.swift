@@ -1,6 +1,7 @@
 import Foundation
 import MusterCore
 import MusterMQTTCodec
+import MusterProvisionWire
 import MusterTestSupport
 import NIOCore
 import Testing
@@ -138,9 +139,9 @@ import Testing
 
     @Test func jsonRequestIsAckedThenAnsweredOnTheResponseTopic() throws {
         var machine = provisionSession(.v311)
-        let actions = machine.received(publish("/provision/request", #"{"provisionDeviceKey":"k","provisionDeviceSecret":"s"}"#))
-        let request = ProvisionRequest(provisionDeviceKey: "k", provisionDeviceSecret: "s")
-        #expect(actions == [.provision(request, packetIdentifier: 7)])
+        let json = #"{"provisionDeviceKey":"k","provisionDeviceSecret":"s"}"#
+        let actions = machine.received(publish("/provision/request", json))
+        #expect(actions == [.provision(payload: Array(json.utf8), packetIdentifier: 7)])
         let material = CredentialsMaterial(type: .accessToken, credentialsId: "tok", credentialsValue: nil)
         let answer = machine.provisioned(.success(material), packetIdentifier: 7)
         #expect(answer == [
@@ -166,19 +167,17 @@ import Testing
         ])
     }
 
-    @Test func emptyPayloadFallsBackToProtobufAndStaysProtobuf() {
+    @Test func aProtobufRequestIsAnsweredInProtobufAndTheSessionStaysProtobuf() {
         var machine = provisionSession(.v5)
-        guard case .provision(let request, _)? = machine.received(publish("/provision/request", "")).first else {
-            Issue.record("no provision action"); return
-        }
-        #expect(request.provisionDeviceKey == "")
-        let answer = machine.provisioned(.failure(.notFound(.emptyKeyOrSecret)), packetIdentifier: 7)
+        #expect(machine.received(publish("/provision/request", "")) == [.provision(payload: [], packetIdentifier: 7)])
+        // The core decoded the empty payload as protobuf (the empty ProvisionDeviceRequestMsg).
+        let answer = machine.provisionAttempted(.answered(.failure(.notFound(.emptyKeyOrSecret)), format: .protobuf), packetIdentifier: 7)
         #expect(sent(answer).last == .publish(.init(
             topicName: "/provision/response", payload: ByteBuffer(bytes: [0x08, 0x02]), qos: .atLeastOnce, packetIdentifier: 1
         )))
         // A later JSON request is still answered in protobuf.
         _ = machine.received(publish("/provision/request", #"{"provisionDeviceKey":"k","provisionDeviceSecret":"s"}"#))
-        let later = machine.provisioned(.failure(.failure(.deviceNameTaken)), packetIdentifier: 7)
+        let later = machine.provisionAttempted(.answered(.failure(.failure(.deviceNameTaken)), format: .json), packetIdentifier: 7)
         #expect(sent(later).last == .publish(.init(
             topicName: "/provision/response", payload: ByteBuffer(bytes: [0x08, 0x03]), qos: .atLeastOnce, packetIdentifier: 2
         )))
@@ -186,9 +185,9 @@ import Testing
 
     @Test func missingFieldIsAckedWith0x83AndCloses() {
         var machine = provisionSession(.v5)
-        let actions = machine.received(publish("/provision/request", #"{"provisionDeviceKey":"k"}"#))
+        _ = machine.received(publish("/provision/request", #"{"provisionDeviceKey":"k"}"#))
+        let actions = machine.provisionAttempted(.malformed(.missingField("provisionDeviceSecret")), packetIdentifier: 7)
         #expect(actions == [
-            .recordMalformedProvision(.missingField("provisionDeviceSecret")),
             .send(.pubAck(.init(packetIdentifier: 7, reasonCode: .implementationSpecificError))),
             .send(.disconnect(.init(reasonCode: .implementationSpecificError))), .close,
         ])
@@ -196,12 +195,27 @@ import Testing
 
     @Test func invalidProtobufKeepsAnMQTT5QoS1SessionAndClosesOthers() {
         var v5 = provisionSession(.v5)
-        #expect(v5.received(publish("/provision/request", "\u{FF}")) == [
-            .recordMalformedProvision(.invalidProtobuf), .send(.pubAck(.init(packetIdentifier: 7, reasonCode: .payloadFormatInvalid))),
+        _ = v5.received(publish("/provision/request", "\u{FF}"))
+        #expect(v5.provisionAttempted(.malformed(.invalidProtobuf), packetIdentifier: 7) == [
+            .send(.pubAck(.init(packetIdentifier: 7, reasonCode: .payloadFormatInvalid))),
         ])
         #expect(v5.phase == .provisioning)
         var v311 = provisionSession(.v311)
-        #expect(v311.received(publish("/provision/request", "\u{FF}")) == [.recordMalformedProvision(.invalidProtobuf), .close])
+        _ = v311.received(publish("/provision/request", "\u{FF}"))
+        #expect(v311.provisionAttempted(.malformed(.invalidProtobuf), packetIdentifier: 7) == [.close])
+    }
+
+    @Test func aSourceRefusedAfterConnectIsAnsweredRateLimitedAndClosed() {
+        let request = publish("/provision/request", #"{"provisionDeviceKey":"k","provisionDeviceSecret":"s"}"#)
+        var refused = provisionSession(.v5)
+        _ = refused.received(request)
+        var rateLimited = provisionSession(.v5)
+        _ = rateLimited.received(request)
+        let actions = refused.provisionAttempted(.refused(retryAfterSeconds: 60), packetIdentifier: 7)
+        // The same answer as a request whose key is cooling off: PUBACK, the FAILURE answer, DISCONNECT 0x9F.
+        #expect(actions == rateLimited.provisionAttempted(
+            .answered(.failure(.rateLimited(retryAfterSeconds: 60)), format: .json), packetIdentifier: 7))
+        #expect(actions.suffix(2) == [.send(.disconnect(.init(reasonCode: .connectionRateExceeded))), .close])
     }
 
     @Test func otherTopicIsRefusedWith0x90AndCloses() {

@@ -1,13 +1,19 @@
 import Foundation
 
-/// The provisioning audit log.
+/// The provisioning audit log, written in batches by ``AuditRecorder`` off the request path.
 package protocol AuditStore: Sendable {
+    /// Appends `entries` in one transaction. An entry whose id is already stored is skipped, so a batch retried
+    /// after an error that left it unclear whether it committed is stored once.
     func appendAuditEntries(_ entries: [AuditEntry]) async throws
-    /// Newest first. `tenantId == nil` reads every tenant's entries and those without a tenant (system admin).
+    /// A page of entries, newest first (then by id, descending), with the exact total, read on one snapshot; the
+    /// page's sort property is ignored. `textSearch` is a prefix of the device name, compared case-insensitively
+    /// for ASCII letters (beyond ASCII, case folding is the database's).
+    /// - Parameter tenantId: The tenant whose entries are read; `nil` reads every tenant's entries and those
+    ///   without a tenant (system admin).
     func auditEntries(tenantId: UUID?, filter: AuditFilter, _ page: PageLink) async throws -> Page<AuditEntry>
 }
 
-/// Which audit entries to read.
+/// Which audit entries to read: each field that is set must match.
 package struct AuditFilter: Sendable, Hashable {
     package var outcome: ProvisionOutcome?
     package var profileId: UUID?
@@ -19,7 +25,3 @@ package struct AuditFilter: Sendable, Hashable {
         self.deviceId = deviceId
     }
 }
-
-/// Everything Muster stores, as one set of protocols a backend implements.
-package typealias MusterStore = AuditStore & DeviceStore & DirectoryStore & ImportStore & KeyValueStore & ProfileStore
-    & ProvisioningStore

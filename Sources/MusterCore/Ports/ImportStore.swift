@@ -2,10 +2,34 @@ import Foundation
 
 /// What bulk import needs from storage.
 package protocol ImportStore: Sendable {
-    /// Applies `batch.rows` in order inside one transaction, each row inside its own savepoint so that it is
-    /// all-or-nothing (entity, credentials, attributes, telemetry). When `batch.dryRun` the whole transaction is
-    /// rolled back after the outcomes are known, so nothing is written.
-    /// - Returns: One outcome per row, in the same order.
+    /// Applies `batch.rows` in order inside one transaction, each row all or nothing (entity, credentials,
+    /// attributes, telemetry: a store uses a savepoint per row, or undoes a refused new row exactly). When
+    /// `batch.dryRun` the whole transaction is rolled back after the outcomes are known, so nothing is written.
+    ///
+    /// A row whose name the tenant does not have yet creates the entity with `row.newEntityId`, the row's profile
+    /// (else `batch.defaultProfile`) and that profile's name as its `type`, the row's label,
+    /// ``ImportRow/additionalInfo(merging:)`` of `nil`, `batch.timestamp` as its creation time and version 1; a
+    /// device gets `row.credentials` (else `row.generatedCredentials`) with `row.newCredentialsId`.
+    ///
+    /// A row whose name the tenant has is `.alreadyExists`, writing nothing, unless `batch.update`; then it merges
+    /// into the entity by this rule, which every store applies as it is (a missing cell never clears anything):
+    /// - profile and `type`: the row's profile and its name when the row has a TYPE, else both kept (a device's or
+    ///   asset's type follows its profile's name);
+    /// - label: the row's when it has one, else kept;
+    /// - additional info: ``ImportRow/additionalInfo(merging:)`` of the stored text when that is not `nil`, else
+    ///   kept (the core decides the JSON merge);
+    /// - credentials (devices): `row.credentials` replaces the type, id and value of the device's credentials
+    ///   (keeping their row id; inserted with `row.newCredentialsId` if it has none), else kept; generated
+    ///   credentials never touch an existing device;
+    /// - the version is incremented; id, name and creation time are kept.
+    ///
+    /// Every row written then upserts its attributes (last updated at `batch.timestamp`) and appends its telemetry
+    /// at `batch.timestamp` (a sample at that timestamp is replaced; the latest value moves when not older).
+    /// - Returns: One outcome per row, in the same order: `.created`; `.updated`, or `.updatedCredentials` when an
+    ///   existing device's credentials were replaced (its sessions must end); `.alreadyExists`; `.credentialsTaken`
+    ///   when another device holds the row's credentials (``StoreConstraint/credentialsId``), with nothing of the
+    ///   row written while the other rows go on.
+    /// - Throws: Any other error, with the whole batch rolled back (a store failure included).
     func applyImport(_ batch: ImportBatch) async throws -> [ImportRowOutcome]
 }
 

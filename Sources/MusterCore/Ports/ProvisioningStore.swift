@@ -1,27 +1,43 @@
 import Foundation
 
-/// What provisioning needs from storage. Each mutating method is one transaction, and uniqueness
-/// (device name per tenant, credentials id installation-wide, one `provisionState` per device) is decided by
-/// the database's constraints.
+/// What provisioning needs from storage. Besides ``MusterStore``'s contract: uniqueness (a device name per tenant,
+/// a credentials id installation-wide, one `provisionState` per device) is decided by the database's constraints,
+/// so that concurrent identical requests, on one node or several, create exactly one device.
 package protocol ProvisioningStore: Sendable {
-    /// The profile whose `provisionDeviceKey` is exactly `key`, in any tenant.
+    /// The profile whose `provisionDeviceKey` is exactly `key`, in any tenant (at most one: the key is unique
+    /// installation-wide): one indexed read.
     func deviceProfile(provisionKey key: String) async throws -> DeviceProfile?
 
-    /// Every `X509_CERTIFICATE_CHAIN` profile that holds a CA certificate, in any tenant.
+    /// Every `X509_CERTIFICATE_CHAIN` profile that holds a CA certificate (its provision key), in any tenant, in no
+    /// particular order.
     func certificateChainProfiles() async throws -> [DeviceProfile]
 
-    /// The device called `name` in `tenantId`, with its credentials and `provisionState`.
+    /// The device called exactly `name` in `tenantId`, with its credentials and its `provisionState` server
+    /// attribute, read in one statement (so the three agree).
     func provisioningSnapshot(tenantId: UUID, deviceName name: String) async throws -> ProvisioningSnapshot?
 
-    /// Inserts the device, its credentials and its `provisionState` attribute in one transaction.
-    /// - Returns: `.nameTaken` or `.credentialsTaken` when a constraint refused it; nothing is written then.
+    /// Inserts the device, its credentials and its `provisionState = "provisioned"` server attribute (a string,
+    /// updated at `plan.provisionedAt`), all or nothing. A store may run concurrent calls in one shared transaction
+    /// (group commit), each in a savepoint of its own, so that one call's refusal leaves the others untouched.
+    ///
+    /// The device is inserted before its credentials: a plan whose name and credentials id are both taken is
+    /// `.nameTaken`. Of concurrent plans with the same tenant and name at most one is `.created`, and when one is,
+    /// the others are `.nameTaken` (the core then reads the winner's snapshot and answers as for a re-send).
+    /// - Returns: `.created`; `.nameTaken` (``StoreConstraint/deviceName``) or `.credentialsTaken`
+    ///   (``StoreConstraint/credentialsId``), with nothing of the plan written.
+    /// - Throws: Any other error, with nothing of the plan written; when a shared transaction fails to commit, every
+    ///   call in it throws.
     func createProvisionedDevice(_ plan: ProvisionedDevicePlan) async throws -> ProvisionedDeviceCreation
 
-    /// Writes `provisionState = provisioned` unless the device already has a `provisionState`.
-    /// - Returns: `.marked`, or `.alreadySet` with the value found.
+    /// Writes `provisionState = "provisioned"` (updated at `timestamp`) for `deviceId` unless the device already
+    /// has a `provisionState`, in one transaction whose insert is `ON CONFLICT DO NOTHING`: of concurrent calls for
+    /// one device exactly one is `.marked`. No tenant check.
+    /// - Returns: `.marked`, or `.alreadySet` with the value found (nothing written then).
+    /// - Throws: The store's "device not found" error when no device has that id.
     func markProvisioned(deviceId: UUID, at timestamp: Int64) async throws -> ProvisionMark
 
-    /// Replaces a device's credentials (X.509 chain provisioning re-writes them with the presented certificate).
+    /// Replaces a device's credentials, as ``DeviceStore/replaceCredentials(deviceId:with:)`` (X.509 chain
+    /// provisioning re-writes them with the presented certificate).
     func replaceCredentials(deviceId: UUID, with material: CredentialsMaterial) async throws -> CredentialsWrite
 }
 

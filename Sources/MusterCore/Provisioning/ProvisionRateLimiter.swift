@@ -42,10 +42,12 @@ package final class ProvisionRateLimiter: Sendable {
             coolingOffMilliseconds: configuration.coolingOffMilliseconds, maxTracked: configuration.maxTracked))
     }
 
-    /// Seconds until `source` (or `key`) may try again, or `nil` when it may try now.
-    package func refusal(source: String, key: String?, now: Int64) -> Int? {
+    /// Seconds until `source` (or `key`) may try again, or `nil` when it may try now. A `nil` source or key is not
+    /// checked.
+    package func refusal(source: String?, key: String?, now: Int64) -> Int? {
         guard configuration.failuresPerSource > 0 else { return nil }
-        var until = sources.blockedUntil(source, now: now) ?? 0
+        var until: Int64 = 0
+        if let source { until = sources.blockedUntil(source, now: now) ?? 0 }
         if let key, !key.isEmpty { until = max(until, keys.blockedUntil(key, now: now) ?? 0) }
         guard until > now else { return nil }
         return FailureCounter.seconds(from: now, until: until)

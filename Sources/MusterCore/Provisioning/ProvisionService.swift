@@ -12,7 +12,9 @@ package struct ProvisionContext: Sendable, Hashable {
     }
 }
 
-/// The provisioning algorithm of spec §2 with Muster's decisions; every transport calls it.
+/// The provisioning algorithm of spec §2 with Muster's decisions. Every transport calls it through
+/// ``attempt(context:payload:decode:admit:)``, the one order of a provisioning attempt (cooling-off check, decoding,
+/// malformed-payload recording, the algorithm, auditing and failure counting).
 package struct ProvisionService: Sendable {
     let store: any ProvisioningStore
     let clock: any WallClock
@@ -41,15 +43,27 @@ package struct ProvisionService: Sendable {
         self.sessions = sessions
     }
 
-    /// Provisions a device for `request`.
+    /// Provisions a device for a request that is already decoded (core tests; the transports call
+    /// ``attempt(context:payload:decode:admit:)``): a cooling-off source or key is refused and audited, then the
+    /// algorithm runs, audited, with failures counted.
     /// - Returns: The device's credentials (new, or the ones already issued for a re-send).
     /// - Throws: ``ProvisionError`` with the status and its precise reason.
     package func provision(_ request: ProvisionRequest, context: ProvisionContext) async throws(ProvisionError)
         -> CredentialsMaterial
     {
+        try await run(request, context: context, sourceChecked: false)
+    }
+
+    /// The algorithm for a decoded request, with its cooling-off check, audit entry and failure count.
+    /// - Parameter sourceChecked: Whether this attempt already found its source not cooling off (then only the key
+    ///   is checked here, so one attempt checks its source once).
+    func run(_ request: ProvisionRequest, context: ProvisionContext, sourceChecked: Bool) async throws(ProvisionError)
+        -> CredentialsMaterial
+    {
         let now = clock.nowMilliseconds()
         var trail = AuditTrailNote(request: request)
-        if let retryAfter = limiter.refusal(source: context.sourceAddress, key: request.provisionDeviceKey, now: now) {
+        let source = sourceChecked ? nil : context.sourceAddress
+        if let retryAfter = limiter.refusal(source: source, key: request.provisionDeviceKey, now: now) {
             record(.rateLimited, reason: "RATE_LIMITED", trail: trail, context: context, now: now)
             throw .rateLimited(retryAfterSeconds: retryAfter)
         }
@@ -73,8 +87,9 @@ package struct ProvisionService: Sendable {
         }
     }
 
-    /// Audits a payload that could not be read as a request, and counts it as a failure of its source.
-    package func recordMalformed(_ error: ProvisionRequestError, context: ProvisionContext) {
+    /// Audits a payload that could not be read as a request, and counts it as a failure of its source (once per
+    /// payload: only ``attempt(context:payload:decode:admit:)`` calls it).
+    func recordMalformed(_ error: ProvisionRequestError, context: ProvisionContext) {
         let now = clock.nowMilliseconds()
         limiter.recordFailure(source: context.sourceAddress, key: "", now: now)
         let reason: String
@@ -87,7 +102,8 @@ package struct ProvisionService: Sendable {
         record(.badRequest, reason: reason, trail: AuditTrailNote(), context: context, now: now)
     }
 
-    /// Whether `source` is cooling off; transports that must refuse before reading a request use this.
+    /// Seconds until `source` may try again, or `nil` when it is not cooling off. Every attempt checks this itself;
+    /// MQTT also asks it before opening a provisioning session (a refused CONNECT), ahead of any attempt.
     package func refusal(source: String) -> Int? {
         limiter.refusal(source: source, key: nil, now: clock.nowMilliseconds())
     }

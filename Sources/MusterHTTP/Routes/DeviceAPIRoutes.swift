@@ -11,25 +11,12 @@ struct DeviceAPIRoutes {
 
     func register(on router: Router<MusterRequestContext>) {
         router.post("/api/v1/provision") { request, context in
-            let provisionContext = ProvisionContext(transport: .http, sourceAddress: context.sourceAddress)
-            if let retryAfter = provisioning.refusal(source: context.sourceAddress) {
-                throw Self.tooManyRequests(retryAfter)
-            }
-            let body = try await JSONBody.bytes(of: request, limit: bodyLimit)
-            let provisionRequest: ProvisionRequest
-            do {
-                provisionRequest = try ProvisionRequest(json: body)
-            } catch let error as ProvisionRequestError {
-                provisioning.recordMalformed(error, context: provisionContext)
-                throw ThingsBoardError(.badRequest, Self.message(error), code: .badRequestParams)
-            }
-            do {
-                let credentials = try await provisioning.provision(provisionRequest, context: provisionContext)
-                return JSONBody.raw(Array(ProvisionResponse.success(credentials).utf8))
-            } catch let error as ProvisionError {
-                if case .rateLimited(let retryAfter) = error { throw Self.tooManyRequests(retryAfter) }
-                return JSONBody.raw(Array(ProvisionResponse.failure(error).utf8))
-            }
+            let attempt = try await provisioning.attempt(
+                context: ProvisionContext(transport: .http, sourceAddress: context.sourceAddress),
+                payload: { try await JSONBody.bytes(of: request, limit: bodyLimit) },
+                decode: ProvisionPayload.decodeJSON
+            )
+            return try Self.response(attempt)
         }
         router.post("/api/v1/:token/telemetry") { request, context in
             guard let device = try await authenticate(context) else { return Self.unauthorized }
@@ -71,6 +58,21 @@ struct DeviceAPIRoutes {
             try await body()
         } catch DeviceAPIError.invalidPayload(let failure) {
             throw ThingsBoardError(.badRequest, "Invalid payload: \(TelemetryService.describe(failure))", code: .badRequestParams)
+        }
+    }
+
+    /// The HTTP answer of a provisioning attempt: 429 with Retry-After for a cooling-off source or key, 400 for a
+    /// payload that is not a request, otherwise 200 with ThingsBoard's JSON (SUCCESS, NOT_FOUND or FAILURE).
+    static func response(_ attempt: ProvisionAttempt<ProvisionPayloadFormat, Never>) throws -> Response {
+        switch attempt {
+        case .refused(let retryAfter), .answered(.failure(.rateLimited(let retryAfter)), _):
+            throw tooManyRequests(retryAfter)
+        case .malformed(let error):
+            throw ThingsBoardError(.badRequest, message(error), code: .badRequestParams)
+        case .answered(.success(let credentials), _):
+            return JSONBody.raw(Array(ProvisionResponse.success(credentials).utf8))
+        case .answered(.failure(let error), _):
+            return JSONBody.raw(Array(ProvisionResponse.failure(error).utf8))
         }
     }
 

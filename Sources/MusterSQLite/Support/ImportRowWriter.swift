@@ -71,7 +71,7 @@ struct ImportRowWriter {
         try insert.bind(5, profile.name)
         try insert.bind(6, profile.id)
         try insert.bind(7, row.label)
-        try insert.bind(8, Self.additionalInfo(row, merging: nil))
+        try insert.bind(8, row.additionalInfo(merging: nil))
         try insert.bind(9, timestamp)
         try insert.execute()
         return db.changesCount > 0
@@ -122,7 +122,7 @@ struct ImportRowWriter {
         try update.bind(1, row.profile?.name)
         if let profile = row.profile { try update.bind(2, profile.id) } else { try update.bindNull(2) }
         try update.bind(3, row.label)
-        try update.bind(4, row.description == nil && row.gateway == nil ? nil : Self.additionalInfo(row, merging: stored))
+        try update.bind(4, row.additionalInfo(merging: stored))
         try update.bind(5, id)
         try update.execute()
         try writeKeyValues(row, entityId: id)
@@ -169,16 +169,5 @@ struct ImportRowWriter {
         try statement.bind(4, tag)
         try statement.bind(5, value)
         try statement.execute()
-    }
-
-    /// The `additional_info` text: `stored` (a JSON object; anything else is replaced) with the row's
-    /// `description` and `gateway` set; `stored` itself when the row has neither.
-    static func additionalInfo(_ row: ImportRow, merging stored: String?) -> String? {
-        guard row.description != nil || row.gateway != nil else { return stored }
-        var members: [String: JSONValue] = [:]
-        if let stored, case .object(let existing)? = try? JSONParser.parse(stored) { members = existing }
-        if let description = row.description { members["description"] = .string(description) }
-        if let gateway = row.gateway { members["gateway"] = .bool(gateway) }
-        return JSONValue.object(members).serialized
     }
 }
