@@ -69,7 +69,7 @@ bench_database_start() {
     BENCH_PG_BIN="$PG_CLUSTER_BIN"
     bench_psql "${MUSTER_TEST_POSTGRES_URL}" -c "CREATE DATABASE muster_bench" >/dev/null || return 1
     BENCH_DATABASE_URL="${MUSTER_TEST_POSTGRES_URL%/*}/muster_bench"
-    echo "   PostgreSQL $("$BENCH_PG_BIN/postgres" --version | sed 's/.* //') at ${BENCH_DATABASE_URL}"
+    echo "   PostgreSQL $("$BENCH_PG_BIN/postgres" --version | sed -n 's/.*(PostgreSQL) \([^ ]*\).*/\1/p') at ${BENCH_DATABASE_URL}"
 }
 
 # bench_database_stop — stops the cluster of bench_database_start, if any (for the EXIT trap).
