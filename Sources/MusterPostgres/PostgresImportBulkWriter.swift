@@ -18,7 +18,8 @@ import PostgresNIO
 ///    and upserted in three statements (the last value of a repeated key wins, as row by row).
 /// 4. **Slow rows** are written last, in order, one savepoint each (``PostgresImportRowWriter``).
 ///
-/// A duplicate-free batch of new devices thus costs two `COPY`s and five statements, whatever its size.
+/// A duplicate-free batch of new devices thus costs two `COPY`s and six statements (two of them creating the staging
+/// tables), whatever its size.
 struct PostgresImportBulkWriter {
     let store: PostgresStore
     let connection: PostgresConnection
@@ -153,7 +154,8 @@ struct PostgresImportBulkWriter {
         bindings.append(batch.timestamp)
         var written: [UUID: Bool] = [:]
         written.reserveCapacity(indices.count)
-        for try await row in try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: store.logger) {
+        let query = PostgresQuery(unsafeSQL: sql, binds: bindings)
+        for try await row in try await connection.query(query, logger: store.logger) {
             let (id, complete) = try row.decode((UUID, Bool).self)
             written[id] = complete
         }

@@ -185,7 +185,9 @@ final class PostgresProvisionBatcher: Sendable {
                         outcomes.append(.success(.created))
                     } catch {
                         try await connection.query("ROLLBACK TO SAVEPOINT muster_provision", logger: logger)
-                        if let constraint = PostgresConstraint(error), let creation = PostgresStore.creation(constraint) {
+                        if let constraint = PostgresConstraint(error),
+                            let creation = PostgresStore.creation(constraint)
+                        {
                             outcomes.append(.success(creation))
                         } else {
                             outcomes.append(.failure(PostgresStore.unwrapped(error)))
