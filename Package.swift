@@ -155,6 +155,7 @@ let package = Package(
             dependencies: [
                 "MusterApp",
                 "MusterCore",
+                "MusterPostgres",
                 "MusterSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),

@@ -14,6 +14,7 @@
 # Every run is bounded in time and count: DURATION seconds (default 10) or MAX operations (default 200000),
 # whichever comes first, with CLIENTS concurrent connections (default 64), after a 2 s warm-up (1, 3, 5).
 # Goal (issue 4, 2-core machine): provisioning cycles/s >= mosquitto's authenticated CONNECT/DISCONNECT cycles/s.
+# `--database postgres`: the server runs on a throw-away PostgreSQL cluster started here (scripts/lib/bench-server.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${DURATION:-10}"
@@ -23,6 +24,7 @@ RESEND_DEVICES="${RESEND_DEVICES:-1000}"
 WINDOW="${WINDOW:-16}"
 
 source scripts/lib/bench-server.sh
+bench_database_option "$@"
 bench_need curl
 bench_need cc gcc
 { [ -x /usr/sbin/mosquitto ] && command -v mosquitto_passwd >/dev/null; } || bench_apt_install mosquitto
@@ -33,6 +35,7 @@ work="$(mktemp -d)"
 log="$work/server.log"
 cleanup() {
     muster_stop
+    bench_database_stop
     [ -n "${broker:-}" ] && kill "$broker" 2>/dev/null && wait "$broker" 2>/dev/null
     rm -rf "$work"
 }
@@ -41,6 +44,8 @@ trap cleanup EXIT
 cc -O2 -o "$work/mqtt-load" benchmarks/mqtt/mqtt-load.c
 load() { "$work/mqtt-load" "$@"; }
 
+echo "== database: $BENCH_DATABASE"
+bench_database_start
 muster_start_provisioning "$work/data" "$log"
 key="$MUSTER_PROFILE_KEY"
 secret="$MUSTER_PROFILE_SECRET"

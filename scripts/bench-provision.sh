@@ -7,13 +7,22 @@
 #   2. POST /api/v1/provision for new devices (unique names),
 #   3. POST /api/v1/provision re-sends for existing devices.
 # Every run is bounded: DURATION seconds each (default 10), CONNECTIONS keep-alive connections (default 64).
+#
+# `--database postgres`: the server runs on a throw-away PostgreSQL cluster started here (durable settings, see
+# scripts/lib/bench-server.sh), and after the wrk runs the reference is pgbench on the same database and schema:
+# the provisioning transaction (BEGIN; INSERT device; INSERT credentials; INSERT provisionState attribute; COMMIT)
+# with PGBENCH_CLIENTS clients (default 8), prepared statements, DURATION seconds, printing its tps beside
+# Muster's new-device requests/s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${DURATION:-10}"
 CONNECTIONS="${CONNECTIONS:-64}"
 RESEND_DEVICES="${RESEND_DEVICES:-1000}"
 
+PGBENCH_CLIENTS="${PGBENCH_CLIENTS:-8}"
+
 source scripts/lib/bench-server.sh
+bench_database_option "$@"
 bench_need wrk
 bench_need curl
 
@@ -21,9 +30,11 @@ muster_binary muster
 
 work="$(mktemp -d)"
 log="$work/server.log"
-cleanup() { muster_stop; rm -rf "$work"; }
+cleanup() { muster_stop; bench_database_stop; rm -rf "$work"; }
 trap cleanup EXIT
 
+echo "== database: $BENCH_DATABASE"
+bench_database_start
 muster_start_provisioning "$work/data" "$log"
 base="$MUSTER_BASE"
 key="$MUSTER_PROFILE_KEY"
@@ -58,3 +69,43 @@ echo "$results" | awk '
     }'
 echo "trivial = POST /api/health; get = GET /api/health; new = provisioning new devices; resend = re-sends"
 echo "goals: new >= 0.40 x trivial, resend >= 0.60 x trivial"
+
+[ "$BENCH_DATABASE" = postgres ] || exit 0
+muster_stop
+echo "== reference: pgbench, the provisioning transaction, -c $PGBENCH_CLIENTS -j 2 -M prepared -T $DURATION"
+ids="$(bench_psql "$BENCH_DATABASE_URL" -At -F ' ' -c "SELECT tenant_id, id FROM device_profiles WHERE name = 'bench'")"
+cat >"$work/schema.pgbench" <<'EOF'
+\set r random(1, 9000000000000000000)
+BEGIN;
+INSERT INTO devices (tenant_id, id, name, search_text, type, device_profile_id, created_time, version)
+    VALUES (:tenant, md5(:r::text)::uuid, 'pgbench-' || :r, 'pgbench-' || :r, 'bench', :profile, 0, 1);
+INSERT INTO device_credentials (tenant_id, id, device_id, created_time, credentials_type, credentials_id, version)
+    VALUES (:tenant, md5('c' || :r)::uuid, md5(:r::text)::uuid, 0, 'ACCESS_TOKEN', 'pgbench-' || :r, 1);
+INSERT INTO attributes (entity_id, scope, key, value_type, str_v, last_update_ts)
+    VALUES (md5(:r::text)::uuid, 2, 'provisionState', 'STRING', 'provisioned', 0);
+END;
+EOF
+# The same transaction on copies of the three tables with their indexes and checks but without foreign keys and
+# the entity_counts trigger (whose per-profile row every device insert updates): PostgreSQL's bare insert rate.
+bench_psql "$BENCH_DATABASE_URL" -c "CREATE SCHEMA bare" \
+    -c "CREATE TABLE bare.devices (LIKE public.devices INCLUDING ALL)" \
+    -c "CREATE TABLE bare.device_credentials (LIKE public.device_credentials INCLUDING ALL)" \
+    -c "CREATE TABLE bare.attributes (LIKE public.attributes INCLUDING ALL)"
+sed 's/INSERT INTO /INSERT INTO bare./' "$work/schema.pgbench" >"$work/bare.pgbench"
+pgbench_run() {
+    local tps
+    tps="$(timeout $((DURATION + 60)) "$BENCH_PG_BIN/pgbench" -n -c "$PGBENCH_CLIENTS" -j 2 -M prepared -T "$DURATION" \
+        -D tenant="${ids% *}" -D profile="${ids#* }" -f "$work/$1.pgbench" "$BENCH_DATABASE_URL" 2>&1 \
+        | tee "$work/$1.out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p')" || true
+    [ -n "$tps" ] || { cat "$work/$1.out" >&2; echo "pgbench failed" >&2; return 1; }
+    echo "$tps"
+}
+schema_tps="$(pgbench_run schema)"
+bare_tps="$(pgbench_run bare)"
+echo "$results" | awk -v schema="$schema_tps" -v bare="$bare_tps" -v clients="$PGBENCH_CLIENTS" '
+    $1 == "new" { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "rps") rps = kv[2] } }
+    END {
+        printf "pgbench -c %d, Muster'"'"'s schema (foreign keys, entity_counts trigger): %8.0f tps\n", clients, schema
+        printf "pgbench -c %d, bare copies of the three tables:                       %8.0f tps\n", clients, bare
+        printf "muster new devices: %d req/s = %.2f x pgbench on the schema, %.2f x bare (goal >= 1.0)\n", rps, rps / schema, rps / bare
+    }'

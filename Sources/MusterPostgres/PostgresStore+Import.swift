@@ -8,7 +8,9 @@ extension PostgresStore: ImportStore {
     /// entity is `.alreadyExists` (nothing written) unless `batch.update`, which merges the row into it as on
     /// SQLite (a missing cell keeps the stored value). A dry run computes every outcome, then rolls back.
     ///
-    /// One statement per write and row (COPY per batch is not there yet).
+    /// The rows go in by `COPY` into staging tables and a few set statements per batch; only rows whose outcome
+    /// depends on an earlier row of the batch, and updates of existing entities, are written one by one (see
+    /// ``PostgresImportBulkWriter``).
     /// - Returns: One outcome per row, in order.
     /// - Throws: Any other database error, with the whole batch rolled back.
     package func applyImport(_ batch: ImportBatch) async throws -> [ImportRowOutcome] {
@@ -17,10 +19,12 @@ extension PostgresStore: ImportStore {
             return try await client.withConnection { connection in
                 try await connection.query("BEGIN", logger: logger)
                 do {
-                    let writer = PostgresImportRowWriter(store: self, connection: connection, batch: batch)
-                    var outcomes: [ImportRowOutcome] = []
-                    outcomes.reserveCapacity(batch.rows.count)
-                    for row in batch.rows { outcomes.append(try await writer.apply(row)) }
+                    // The planner's estimates for the staging tables cross JIT's thresholds; compiling the batch's
+                    // statements took about 0.3 s of the 0.75 s entity insert of a 10,000-row batch.
+                    try await connection.query("SET LOCAL jit = off", logger: logger)
+                    let outcomes = try await PostgresImportBulkWriter(
+                        store: self, connection: connection, batch: batch
+                    ).apply()
                     try await connection.query(batch.dryRun ? "ROLLBACK" : "COMMIT", logger: logger)
                     return outcomes
                 } catch {
@@ -34,7 +38,8 @@ extension PostgresStore: ImportStore {
     }
 }
 
-/// Writes the rows of one ``ImportBatch`` on a connection inside its transaction, each row in a savepoint.
+/// Writes rows of one ``ImportBatch`` on a connection inside its transaction, each row in a savepoint: the rows
+/// ``PostgresImportBulkWriter`` cannot write in bulk.
 struct PostgresImportRowWriter {
     let store: PostgresStore
     let connection: PostgresConnection

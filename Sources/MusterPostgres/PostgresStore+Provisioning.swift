@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MusterCore
 import PostgresNIO
 
@@ -53,27 +54,36 @@ extension PostgresStore: ProvisioningStore {
         }.first
     }
 
-    /// Inserts the device, its credentials and its `provisionState = "provisioned"` server attribute in one
-    /// transaction (one per device: group commit is not there yet on PostgreSQL).
+    /// Inserts the device, its credentials and its `provisionState = "provisioned"` server attribute, all or
+    /// nothing, answered after the commit. With group commit (``PostgresStore/open(_:timeout:groupCommitLimit:logger:)``),
+    /// concurrent calls are written together (see ``PostgresProvisionBatcher``); otherwise one transaction each.
     /// - Returns: `.created`, or `.nameTaken` / `.credentialsTaken` with nothing written.
     package func createProvisionedDevice(_ plan: ProvisionedDevicePlan) async throws -> ProvisionedDeviceCreation {
-        try await transaction(onViolation: { constraint -> ProvisionedDeviceCreation? in
-            switch constraint {
-            case .deviceName: .nameTaken
-            case .credentialsId: .credentialsTaken
-            default: nil
-            }
-        }) { connection in
-            let device = plan.device
-            let credentials = plan.credentials
-            try await Self.insert(device, credentials: credentials, on: connection, logger: logger)
-            try await connection.query(
-                """
-                INSERT INTO attributes (entity_id, scope, key, value_type, str_v, last_update_ts)
-                VALUES (\(device.id), \(TypedValueColumns.code(.server)), \(WellKnownAttribute.provisionState),
-                    'STRING', \(WellKnownAttribute.provisioned), \(plan.provisionedAt))
-                """, logger: logger)
+        if let provisionBatcher { return try await provisionBatcher.submit(plan) }
+        return try await transaction(onViolation: Self.creation) { connection in
+            try await Self.insert(plan, on: connection, logger: logger)
             return .created
+        }
+    }
+
+    /// Runs the inserts of `plan` on `connection`; the caller's transaction or savepoint makes them all-or-nothing.
+    static func insert(_ plan: ProvisionedDevicePlan, on connection: PostgresConnection, logger: Logger) async throws {
+        let device = plan.device
+        try await insert(device, credentials: plan.credentials, on: connection, logger: logger)
+        try await connection.query(
+            """
+            INSERT INTO attributes (entity_id, scope, key, value_type, str_v, last_update_ts)
+            VALUES (\(device.id), \(TypedValueColumns.code(.server)), \(WellKnownAttribute.provisionState),
+                'STRING', \(WellKnownAttribute.provisioned), \(plan.provisionedAt))
+            """, logger: logger)
+    }
+
+    /// The result of a provisioning refused by `constraint`, or `nil` to rethrow.
+    static func creation(_ constraint: PostgresConstraint) -> ProvisionedDeviceCreation? {
+        switch constraint {
+        case .deviceName: .nameTaken
+        case .credentialsId: .credentialsTaken
+        default: nil
         }
     }
 

@@ -15,25 +15,32 @@ package final class PostgresStore: Sendable {
     package let url: PostgresDatabaseURL
     /// Where the store's queries log.
     let logger: Logger
+    /// Writes concurrent ``createProvisionedDevice(_:)`` calls together, when group commit is on.
+    let provisionBatcher: PostgresProvisionBatcher?
     private let runner: Task<Void, Never>
 
-    private init(client: PostgresClient, url: PostgresDatabaseURL, logger: Logger) {
+    private init(client: PostgresClient, url: PostgresDatabaseURL, groupCommitLimit: Int, logger: Logger) {
         self.client = client
         self.url = url
         self.logger = logger
+        provisionBatcher =
+            groupCommitLimit > 1
+            ? PostgresProvisionBatcher(client: client, logger: logger, maximumBatchSize: groupCommitLimit) : nil
         runner = Task { await client.run() }
     }
 
     /// Connects to `url`, checks that the database answers within `timeout`, and migrates its schema.
+    /// - Parameter groupCommitLimit: The most concurrent provisionings written together (group commit); 1 writes
+    ///   each in its own transaction.
     /// - Throws: ``PostgresStoreError/unreachable(url:reason:)`` when it does not answer (the URL redacted),
     ///   ``PostgresStoreError/migrationFailed(name:message:)``; the pool is shut down on either.
     package static func open(
         _ url: PostgresDatabaseURL, options: PostgresStoreOptions = .init(), timeout: Duration = .seconds(10),
-        logger: Logger
+        groupCommitLimit: Int = 64, logger: Logger
     ) async throws -> PostgresStore {
         let store = PostgresStore(
             client: PostgresClient(configuration: try url.clientConfiguration(options), backgroundLogger: logger),
-            url: url, logger: logger)
+            url: url, groupCommitLimit: groupCommitLimit, logger: logger)
         do {
             try await store.check(options: options, timeout: timeout, logger: logger)
             let applied = try await PostgresMigrations.migrate(store.client, logger: logger)

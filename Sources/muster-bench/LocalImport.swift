@@ -4,22 +4,33 @@ import Logging
 import MusterCore
 import MusterSQLite
 
-/// `muster-bench import-local`: runs ``BulkImporter`` on a CSV file against a fresh store, without HTTP, to
-/// measure the importer and the store alone.
+/// `muster-bench import-local`: runs ``BulkImporter`` on a CSV file against a fresh store (SQLite in `--dir`, or
+/// an empty PostgreSQL database with `--database`), without HTTP, to measure the importer and the store alone.
 struct LocalImport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import-local", abstract: "Import a benchmark CSV into a fresh store without HTTP.")
 
     @Option(help: "The CSV written by generate-csv.") var csv: String
-    @Option(help: "A new data directory.") var dir: String
+    @Option(help: "A new SQLite data directory.") var dir: String?
+    @Option(help: "A PostgreSQL URL (an empty database) instead of SQLite.") var database: String?
     @Option(help: "Rows per transaction.") var batch: Int = 5000
-    @Option(help: "Page cache in MiB.") var cacheMib: Int = 64
+    @Option(help: "SQLite's page cache in MiB.") var cacheMib: Int = 64
 
     func run() async throws {
-        let (tenantId, _) = try await SQLiteReference.prepareStore(directory: dir)
-        let store = try SQLiteStore.open(
-            directory: dir, configuration: .init(cacheSizeKiB: cacheMib * 1024), logger: Logger(label: "muster-bench"))
-        defer { try? store.close() }
+        let store: any MusterStore
+        let tenantId: UUID
+        let close: @Sendable () -> Void
+        if database != nil {
+            let bench = try await BenchStore.open(database: database, directory: nil)
+            (store, tenantId, close) = (bench.store, bench.tenantId, bench.close)
+        } else {
+            guard let dir else { throw BenchStoreError.noStore }
+            (tenantId, _) = try await SQLiteReference.prepareStore(directory: dir)
+            let sqlite = try SQLiteStore.open(
+                directory: dir, configuration: .init(cacheSizeKiB: cacheMib * 1024), logger: Logger(label: "muster-bench"))
+            (store, close) = (sqlite, { try? sqlite.close() })
+        }
+        defer { close() }
         let clock = SystemWallClock()
         let importer = BulkImporter(
             store: store, profiles: ProfileService(store: store, clock: clock), clock: clock,

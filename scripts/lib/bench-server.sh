@@ -17,10 +17,16 @@
 # The functions do not rely on `set -e` (they return non-zero on failure, with the reason on stderr), so they also
 # behave inside `if`, `||` and `$(…)`.
 #
+# PostgreSQL: a script that takes `--database postgres` calls `bench_database_option "$@"` first, then
+# `bench_database_start` (after its EXIT trap, which calls bench_database_stop); muster_start then serves from a
+# fresh database of a throw-away cluster (scripts/lib/postgres-cluster.sh) with durable settings.
+#
 # Environment:
 #   MUSTER_BIN        a prebuilt `muster` (absolute path): nothing is built.
 #   MUSTER_BENCH_BIN  a prebuilt `muster-bench` (absolute path): nothing is built.
-# Set by the functions (not exported): MUSTER_BIN, MUSTER_BENCH_BIN (muster_binary); MUSTER_PID, MUSTER_LOG,
+#   BENCH_PG_SETTINGS the PostgreSQL server settings of --database postgres (default: durable, as in production:
+#                     fsync and synchronous_commit on, shared_buffers=512MB, max_wal_size=4GB).
+# Set by the functions (not exported): BENCH_DATABASE (sqlite or postgres), BENCH_DATABASE_URL, MUSTER_BIN, MUSTER_BENCH_BIN (muster_binary); MUSTER_PID, MUSTER_LOG,
 # MUSTER_BASE (muster_start); MUSTER_TOKEN (muster_start_bench); MUSTER_PROFILE_KEY, MUSTER_PROFILE_SECRET
 # (muster_start_provisioning).
 
@@ -32,6 +38,52 @@ bench_apt_install() {
 # bench_need COMMAND [PACKAGE] — installs PACKAGE (default: COMMAND) when COMMAND is not on PATH.
 bench_need() {
     command -v "$1" >/dev/null || bench_apt_install "${2:-$1}"
+}
+
+# bench_database_option ARG… — reads `--database sqlite|postgres` (default sqlite) from the script's arguments into
+# BENCH_DATABASE; fails on any other argument.
+bench_database_option() {
+    BENCH_DATABASE=sqlite
+    while [ $# -gt 0 ]; do
+        case "$1" in
+            --database) BENCH_DATABASE="${2:-}"; shift 2 || { echo "--database needs sqlite or postgres" >&2; return 1; } ;;
+            --database=*) BENCH_DATABASE="${1#--database=}"; shift ;;
+            *) echo "unknown argument $1 (usage: $0 [--database sqlite|postgres])" >&2; return 1 ;;
+        esac
+    done
+    case "$BENCH_DATABASE" in
+        sqlite | postgres) ;;
+        *) echo "--database must be sqlite or postgres, not $BENCH_DATABASE" >&2; return 1 ;;
+    esac
+}
+
+# bench_database_start — for --database postgres: installs PostgreSQL when missing, starts a throw-away cluster
+# (postgres_cluster_start, with BENCH_PG_SETTINGS) and creates an empty database in it; sets BENCH_DATABASE_URL
+# (muster_start serves from it) and BENCH_PG_BIN. Does nothing for sqlite.
+bench_database_start() {
+    [ "${BENCH_DATABASE:-sqlite}" = postgres ] || return 0
+    ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || bench_apt_install postgresql || return 1
+    source scripts/lib/postgres-cluster.sh
+    PG_CLUSTER_SETTINGS="${BENCH_PG_SETTINGS:--c fsync=on -c synchronous_commit=on -c full_page_writes=on -c shared_buffers=512MB -c max_wal_size=4GB}" \
+        postgres_cluster_start || return 1
+    BENCH_PG_BIN="$PG_CLUSTER_BIN"
+    bench_psql "${MUSTER_TEST_POSTGRES_URL}" -c "CREATE DATABASE muster_bench" >/dev/null || return 1
+    BENCH_DATABASE_URL="${MUSTER_TEST_POSTGRES_URL%/*}/muster_bench"
+    echo "   PostgreSQL $("$BENCH_PG_BIN/postgres" --version | sed -n 's/.*(PostgreSQL) \([^ ]*\).*/\1/p') at ${BENCH_DATABASE_URL}"
+}
+
+# bench_database_stop — stops the cluster of bench_database_start, if any (for the EXIT trap).
+bench_database_stop() {
+    BENCH_DATABASE_URL=""
+    if declare -F postgres_cluster_stop >/dev/null; then postgres_cluster_stop; fi
+    return 0
+}
+
+# bench_psql URL ARG… — psql of the benchmark cluster on URL, quiet, stopping at the first error.
+bench_psql() {
+    local url="$1"
+    shift
+    "${BENCH_PG_BIN:-$(dirname "$(ls /usr/lib/postgresql/*/bin/psql | sort -V | tail -1)")}/psql" "$url" -X -q -v ON_ERROR_STOP=1 "$@"
 }
 
 # muster_binary PRODUCT… — makes the release binaries PRODUCT (muster, muster-bench) available and sets MUSTER_BIN /
@@ -68,7 +120,7 @@ _muster_logged_port() {
 
 # muster_start DATA_DIR LOG [SERVE_ARG…] — starts "$MUSTER_BIN serve" in the background on DATA_DIR, listening on
 # 127.0.0.1 with the HTTP, MQTT, MQTTS and CoAP ports picked at run time (port 0), at log level warning, with the
-# extra SERVE_ARGs; its output goes to LOG. Sets MUSTER_PID (for muster_stop) and MUSTER_LOG, waits up to 30 s
+# extra SERVE_ARGs (and `--database BENCH_DATABASE_URL` after bench_database_start); its output goes to LOG. Sets MUSTER_PID (for muster_stop) and MUSTER_LOG, waits up to 30 s
 # for "http listening on", and sets MUSTER_BASE=http://127.0.0.1:PORT. Fails with the log printed when the server
 # exits or does not listen in time (the server is then left for muster_stop).
 # The server sees the caller's environment, e.g. `MUSTER_ADMIN_EMAIL=… MUSTER_ADMIN_PASSWORD=… muster_start …`.
@@ -79,7 +131,7 @@ muster_start() {
     MUSTER_LOG="$2"
     shift 2
     "$MUSTER_BIN" serve --data-dir "$data" --host 127.0.0.1 --http-port 0 --mqtt-port 0 --mqtts-port 0 --coap-port 0 \
-        --log-level warning "$@" >"$MUSTER_LOG" 2>&1 &
+        --log-level warning ${BENCH_DATABASE_URL:+--database "$BENCH_DATABASE_URL"} "$@" >"$MUSTER_LOG" 2>&1 &
     MUSTER_PID=$!
     for _ in $(seq 1 300); do
         port="$(_muster_logged_port http)"

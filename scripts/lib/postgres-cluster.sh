@@ -2,6 +2,8 @@
 # directory, run as the `postgres` user when this script runs as root (CI does; initdb refuses root). Sets
 # MUSTER_TEST_POSTGRES_URL; `postgres_cluster_create_database NAME` makes a database and prints its URL;
 # `postgres_cluster_stop` stops it and removes the directory.
+# PG_CLUSTER_SETTINGS replaces the server settings that make the test cluster fast and not durable (fsync,
+# synchronous_commit and full_page_writes off); the benchmarks (scripts/lib/bench-server.sh) pass durable ones.
 postgres_cluster_start() {
     local bin
     bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
@@ -20,7 +22,7 @@ postgres_cluster_start() {
         --icu-locale=en-US --locale=C.UTF-8 --no-sync >"$PG_CLUSTER_DIR/initdb.log" 2>&1 \
         || { cat "$PG_CLUSTER_DIR/initdb.log" >&2; return 1; }
     "${as[@]}" "$bin/pg_ctl" -D "$PG_CLUSTER_DIR/data" -l "$PG_CLUSTER_DIR/server.log" -w -t 60 -o \
-        "-p $port -k $PG_CLUSTER_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400" \
+        "-p $port -k $PG_CLUSTER_DIR -c listen_addresses=127.0.0.1 -c max_connections=400 ${PG_CLUSTER_SETTINGS:--c fsync=off -c synchronous_commit=off -c full_page_writes=off}" \
         start >/dev/null || { cat "$PG_CLUSTER_DIR/server.log" >&2; return 1; }
     export MUSTER_TEST_POSTGRES_URL="postgres://muster@127.0.0.1:$port/postgres"
     echo "== PostgreSQL test cluster on 127.0.0.1:$port"

@@ -124,4 +124,57 @@ import Testing
             #expect(try await store.attributes(entityId: hq.id, scope: .server, keys: nil).count == 1)
         }
     }
+
+    /// A batch of new rows as both stores write it in bulk: exact values (text with tabs, newlines and backslashes,
+    /// doubles without a short decimal), the last of a repeated key, credentials held by a stored device
+    /// (that row writes nothing), a name already stored, and a row repeating an earlier row's name.
+    @Test(arguments: StoreKind.allCases)
+    func aLargeBatchOfNewRowsIsWrittenExactly(_ kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let (profile, _) = try await Self.seed(store)
+            #expect(try await store.applyImport(Self.batch([try Self.row(2, "stored", token: "held")], profile: profile)) == [.created])
+            let awkward = "tab\there\nnew line\\back\\slash\r\u{00e9}"
+            var rows = try (10..<310).map {
+                try Self.row($0, "device-\($0)", label: $0 == 10 ? awkward : "label \($0)", server: ["n": .long(Int64($0))],
+                    telemetry: ["t": .double(Double($0) / 3)])
+            }
+            rows[5].attributes.append(ImportKeyValue(scope: .shared, key: "json", value: .json("{\"a\":[1,\"\\t\"]}")))
+            rows[5].attributes.append(ImportKeyValue(scope: .server, key: "n", value: .string(awkward)))
+            rows[5].telemetry.append(ImportKeyValue(scope: nil, key: "tiny", value: .double(0.1 + 0.2 + 1e-300)))
+            rows[5].telemetry.append(ImportKeyValue(scope: nil, key: "flag", value: .boolean(false)))
+            rows[7].credentials = try CredentialRules.accessToken("held")
+            rows[8] = try Self.row(8, "stored")
+            rows[9] = try Self.row(9, "device-11")
+            let outcomes = try await store.applyImport(Self.batch(rows, profile: profile))
+            #expect(outcomes[7] == .credentialsTaken && outcomes[8] == .alreadyExists && outcomes[9] == .alreadyExists)
+            #expect(outcomes.enumerated().allSatisfy { [7, 8, 9].contains($0.offset) || $0.element == .created })
+
+            let first = try #require(try await store.device(name: "device-10", tenantId: Self.tenant.id))
+            #expect(first.label == awkward && first.createdTime == 1_000 && first.deviceProfileId == profile.id)
+            #expect(try await store.device(credentialsId: "generated-10")?.0.id == first.id)
+            let fifth = Fixed.id(15)
+            #expect(try await store.attributes(entityId: fifth, scope: .server, keys: nil) == [
+                Attribute(key: "n", value: .string(awkward), lastUpdateTs: 1_000)
+            ])
+            #expect(try await store.attributes(entityId: fifth, scope: .shared, keys: nil) == [
+                Attribute(key: "json", value: .json("{\"a\":[1,\"\\t\"]}"), lastUpdateTs: 1_000)
+            ])
+            let latest = try await store.latestTimeseries(entityId: fifth, keys: nil)
+            #expect(latest.map(\.key) == ["flag", "t", "tiny"])
+            #expect(latest[0].value == .boolean(false) && latest[1].value == .double(15.0 / 3))
+            #expect(latest[2].value == .double(0.1 + 0.2 + 1e-300))
+            #expect(try await store.latestTimeseries(entityId: Fixed.id(10), keys: ["t"]).first?.value == .double(10.0 / 3))
+            #expect(try await store.latestTimeseries(entityId: Fixed.id(300), keys: nil) == [
+                TimeseriesPoint(key: "t", ts: 1_000, value: .double(300.0 / 3))
+            ])
+
+            #expect(try await store.device(name: "device-17", tenantId: Self.tenant.id) == nil)
+            #expect(try await store.attributes(entityId: Fixed.id(17), scope: .server, keys: nil).isEmpty)
+            #expect(try await store.latestTimeseries(entityId: Fixed.id(17), keys: nil).isEmpty)
+            #expect(try await store.device(credentialsId: "held")?.0.name == "stored")
+            #expect(try await store.device(name: "stored", tenantId: Self.tenant.id)?.id == Fixed.id(2))
+            let page = try await store.devices(tenantId: Self.tenant.id, profileId: nil, PageLink(pageSize: 10, page: 0))
+            #expect(page.totalElements == 1 + 297)
+        }
+    }
 }

@@ -80,6 +80,48 @@ import Testing
         }
     }
 
+    /// Concurrent provisionings written together (group commit) each get the outcome they would get alone: a
+    /// taken token or name refuses that one provisioning only.
+    @Test(arguments: StoreKind.allCases)
+    func concurrentProvisioningsKeepTheirOwnOutcomes(_ kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let profile = try await Self.seed(store)
+            #expect(try await store.createProvisionedDevice(Self.plan(20, "held", profile: profile, token: "t1")) == .created)
+            for round in 0..<3 {
+                let base = 100 + 20 * round
+                let plans = try [
+                    Self.plan(base, "r\(round)-a", profile: profile),
+                    Self.plan(base + 1, "r\(round)-taken-token", profile: profile, token: "t1"),
+                    Self.plan(base + 2, "held", profile: profile),
+                    Self.plan(base + 3, "r\(round)-b", profile: profile),
+                    Self.plan(base + 4, "r\(round)-twice", profile: profile),
+                    Self.plan(base + 5, "r\(round)-twice", profile: profile),
+                    Self.plan(base + 6, "r\(round)-c", profile: profile),
+                ]
+                let results = try await withThrowingTaskGroup(of: (Int, ProvisionedDeviceCreation).self) { group in
+                    for (index, plan) in plans.enumerated() {
+                        group.addTask { (index, try await store.createProvisionedDevice(plan)) }
+                    }
+                    return try await group.reduce(into: [Int: ProvisionedDeviceCreation]()) { $0[$1.0] = $1.1 }
+                }
+                #expect(results[0] == .created && results[3] == .created && results[6] == .created)
+                #expect(results[1] == .credentialsTaken)
+                #expect(results[2] == .nameTaken)
+                #expect([results[4], results[5]].filter { $0 == .created }.count == 1)
+                #expect([results[4], results[5]].filter { $0 == .nameTaken }.count == 1)
+                #expect(try await store.device(name: "r\(round)-taken-token", tenantId: profile.tenantId) == nil)
+                #expect(try await store.attributes(entityId: plans[1].device.id, scope: .server, keys: nil).isEmpty)
+                for index in [0, 3, 6] {
+                    let snapshot = try #require(
+                        try await store.provisioningSnapshot(tenantId: profile.tenantId, deviceName: plans[index].device.name))
+                    #expect(snapshot.credentials == plans[index].credentials && snapshot.provisionState == .string("provisioned"))
+                }
+            }
+            let page = try await store.devices(tenantId: profile.tenantId, profileId: nil, PageLink(pageSize: 50, page: 0))
+            #expect(page.totalElements == 1 + 3 * 4 && page.data.count == 13)
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func snapshotOfAPreProvisionedDeviceAndMarking(_ kind: StoreKind) async throws {
         try await kind.withStore { store in

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import MusterCore
+import Synchronization
+
+/// `muster-bench provision-store`: concurrent `createProvisionedDevice` calls for new devices straight on a
+/// store, without a transport, to compare ways of writing them (group commit or one transaction each).
+struct StoreProvision: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "provision-store", abstract: "Provision new devices straight on a store and time it.")
+
+    @Option(help: "A PostgreSQL URL (an empty database); without it, SQLite in --dir.") var database: String?
+    @Option(help: "A new SQLite data directory.") var dir: String?
+    @Option(help: "Concurrent callers.") var clients: Int = 64
+    @Option(help: "Seconds to run.") var seconds: Int = 10
+    @Option(help: "The most provisionings written together; 1 = one transaction each.") var groupCommitLimit: Int = 64
+
+    func run() async throws {
+        let bench = try await BenchStore.open(database: database, directory: dir, groupCommitLimit: groupCommitLimit)
+        defer { bench.close() }
+        let store = bench.store
+        let profile = bench.profile
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        let start = ContinuousClock.now
+        let latencies = try await withThrowingTaskGroup(of: [Duration].self) { group in
+            for client in 0..<clients {
+                group.addTask {
+                    var latencies: [Duration] = []
+                    var number = 0
+                    while ContinuousClock.now < deadline {
+                        number += 1
+                        let now = SystemWallClock().nowMilliseconds()
+                        let device = Device(
+                            id: EntityIdentifier.make(at: now), tenantId: profile.tenantId,
+                            name: "store-\(client)-\(number)", type: profile.name, deviceProfileId: profile.id,
+                            additionalInfo: nil, createdTime: now)
+                        let credentials = DeviceCredentials(
+                            id: EntityIdentifier.make(at: now), deviceId: device.id, createdTime: now,
+                            type: .accessToken, credentialsId: "token-\(UUID().uuidString)", credentialsValue: nil)
+                        let began = ContinuousClock.now
+                        let result = try await store.createProvisionedDevice(
+                            ProvisionedDevicePlan(device: device, credentials: credentials, provisionedAt: now))
+                        guard result == .created else { throw ValidationError("provisioning answered \(result)") }
+                        latencies.append(ContinuousClock.now - began)
+                    }
+                    return latencies
+                }
+            }
+            return try await group.reduce(into: [Duration]()) { $0 += $1 }.sorted()
+        }
+        let elapsed = (ContinuousClock.now - start).seconds
+        let p50 = latencies.isEmpty ? 0 : latencies[latencies.count / 2].seconds * 1000
+        let p99 = latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, latencies.count * 99 / 100)].seconds * 1000
+        print("provisionings: \(latencies.count) in \(String(format: "%.2f", elapsed)) s")
+        print("provisionings/s: \(Int(Double(latencies.count) / elapsed))")
+        print(String(format: "p50 ms: %.2f  p99 ms: %.2f", p50, p99))
+    }
+}
