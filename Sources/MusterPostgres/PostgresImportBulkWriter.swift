@@ -113,7 +113,7 @@ struct PostgresImportBulkWriter {
                 text.field(profile.name)
                 text.field(profile.id)
                 text.field(row.label)
-                text.field(PostgresImportRowWriter.additionalInfo(row, merging: nil))
+                text.field(row.additionalInfo(merging: nil))
                 text.field(material.map { _ in row.newCredentialsId })
                 text.field(material?.type.rawValue)
                 text.field(material?.credentialsId)
