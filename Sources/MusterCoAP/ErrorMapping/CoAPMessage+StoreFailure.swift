@@ -9,6 +9,11 @@ extension CoAPMessage {
         guard let failure = (error as? any StoreFailureReporting)?.storeFailure else {
             return makeResponse(code: .internalServerError)
         }
+        return makeResponse(storeFailure: failure)
+    }
+
+    /// 5.03 Service Unavailable with Max-Age (the seconds to wait) and a diagnostic for a store condition.
+    package func makeResponse(storeFailure failure: StoreFailure) -> CoAPMessage {
         let (diagnostic, seconds): (String, UInt32) =
             switch failure {
             case .busy: ("the database is busy; retry shortly", 1)

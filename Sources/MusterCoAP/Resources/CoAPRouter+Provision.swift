@@ -37,6 +37,8 @@ extension CoAPRouter {
             return request.makeResponse(code: .badRequest, diagnostic: diagnostic(error))
         case .declined(let response):
             return response
+        case .answered(.failure(.failure(.storageFailure(let condition?))), _):
+            return request.makeResponse(storeFailure: condition)
         case .answered(let result, let format):
             let code: CoAPCode
             switch result {

@@ -37,8 +37,9 @@ package enum ProvisionFailureReason: Equatable, Sendable {
     case invalidCredentials(CredentialsError)
     /// The requested credentials belong to another device.
     case credentialsTaken
-    /// The store failed; nothing was written.
-    case storageFailure
+    /// The store failed; nothing was written. The condition, when the store named one (a lost or busy database, a
+    /// full disk): the transports then answer "unavailable, retry" (HTTP 503, CoAP 5.03) instead of FAILURE.
+    case storageFailure(StoreFailure?)
     /// X.509 chain (§2.8): a certificate of the chain is expired or not yet valid.
     case certificateNotValid
     /// X.509 chain (§2.8): the leaf has no common name, or the profile's pattern does not match it or has no group.

@@ -125,7 +125,7 @@ extension ProvisionService {
                     reason: .credentialsChanged
                 ))
             case .credentialsTaken: throw .failure(.credentialsTaken)
-            case .notFound: throw .failure(.storageFailure)
+            case .notFound: throw .failure(.storageFailure(nil))
             }
         }
         if existing.provisionState == nil {

@@ -77,9 +77,12 @@ package struct ProvisionService: Sendable {
         }
     }
 
-    /// Counts a failed attempt against its source and key, and audits it with its precise reason.
+    /// Counts a failed attempt against its source and key, and audits it with its precise reason. A failure of the
+    /// store is audited but not counted: a database outage is not a guess, and must not lock devices out.
     func recordFailure(_ error: ProvisionError, key: String, trail: AuditTrailNote, context: ProvisionContext, now: Int64) {
-        limiter.recordFailure(source: context.sourceAddress, key: key, now: now)
+        if case .failure(.storageFailure) = error {} else {
+            limiter.recordFailure(source: context.sourceAddress, key: key, now: now)
+        }
         switch error {
         case .notFound(let reason): record(.notFound, reason: reason.rawValue, trail: trail, context: context, now: now)
         case .failure(let reason): record(.failure, reason: reason.code, trail: trail, context: context, now: now)
@@ -196,7 +199,7 @@ package struct ProvisionService: Sendable {
             throw .failure(.credentialsTaken)
         case .nameTaken:
             guard let existing = try await storeCall({ try await store.provisioningSnapshot(tenantId: profile.tenantId, deviceName: name) })
-            else { throw .failure(.storageFailure) }
+            else { throw .failure(.storageFailure(nil)) }
             return .existing(existing)
         }
     }
@@ -210,7 +213,7 @@ package struct ProvisionService: Sendable {
             existing.device.deviceProfileId == profile.id
         else { throw .failure(.deviceNotPreProvisioned) }
         trail.deviceId = existing.device.id
-        guard let credentials = existing.credentials else { throw .failure(.storageFailure) }
+        guard let credentials = existing.credentials else { throw .failure(.storageFailure(nil)) }
         switch try await storeCall({ try await store.markProvisioned(deviceId: existing.device.id, at: now) }) {
         case .marked:
             return credentials.material
@@ -237,7 +240,7 @@ package struct ProvisionService: Sendable {
             throw .failure(.unknownProvisionState)
         }
         guard profile.provisionConfiguration.reprovision == .returnExisting else { throw .failure(.alreadyProvisioned) }
-        guard let stored = existing.credentials?.material else { throw .failure(.storageFailure) }
+        guard let stored = existing.credentials?.material else { throw .failure(.storageFailure(nil)) }
         if let storedBasic = stored.mqttBasic {
             guard request.credentialsType == .mqttBasic,
                 request.clientId == storedBasic.clientId ?? "",
@@ -273,7 +276,9 @@ package struct ProvisionService: Sendable {
     }
 
     func storeCall<T>(_ body: () async throws -> T) async throws(ProvisionError) -> T {
-        do { return try await body() } catch { throw .failure(.storageFailure) }
+        do { return try await body() } catch {
+            throw .failure(.storageFailure((error as? any StoreFailureReporting)?.storeFailure))
+        }
     }
 
     func record(

@@ -69,6 +69,9 @@ struct DeviceAPIRoutes {
             throw tooManyRequests(retryAfter)
         case .malformed(let error):
             throw ThingsBoardError(.badRequest, message(error), code: .badRequestParams)
+        case .answered(.failure(.failure(.storageFailure(let condition?))), _):
+            // The database is lost, busy or full: 503/507 with Retry-After, never a FAILURE the device gives up on.
+            throw ThingsBoardError(condition)
         case .answered(.success(let credentials), _):
             return JSONBody.raw(Array(ProvisionResponse.success(credentials).utf8))
         case .answered(.failure(let error), _):
