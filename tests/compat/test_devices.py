@@ -107,7 +107,7 @@ def test_get_device_by_name_id_and_page(rest, ce, run_id, allow_profile):
 def test_credentials_mqtt_basic_then_access_token(rest, ce, run_id):
     dev = rest.save_device(Device(name=f"dev-creds-{run_id}"))
     creds = rest.get_device_credentials_by_device_id(dev.id)
-    client_id, user, password = f"cid-{run_id}", f"user-{run_id}", "pw-" + secrets.token_hex(4)
+    client_id, user, password = f"dev-cid-{run_id}", f"dev-user-{run_id}", "pw-" + secrets.token_hex(4)
 
     creds.credentials_type = "MQTT_BASIC"
     # tb_rest_client cannot send credentialsId=null (its setter raises), so like any SDK user we leave the old
