@@ -4,8 +4,11 @@ import Testing
 
 @testable import MusterSQLite
 
+/// The SQLite store's provisioning under its other configurations: without group commit (one transaction per
+/// provisioning), and with small groups (a burst split over several group transactions). The behaviour under the
+/// configuration the server runs, on both stores, is in `ProvisioningConformanceTests` (`MusterPostgresTests`).
 @Suite struct SQLiteStoreProvisioningTests {
-    @Test(arguments: [true, false])
+    @Test(arguments: [false])
     func createProvisionedDeviceWritesDeviceCredentialsAndState(groupCommit: Bool) async throws {
         try await withStore(.init(groupCommit: groupCommit)) { store in
             let profile = try await store.seedProfile(key: "pk")
@@ -27,7 +30,7 @@ import Testing
         }
     }
 
-    @Test(arguments: [true, false])
+    @Test(arguments: [false])
     func refusedProvisioningWritesNothing(groupCommit: Bool) async throws {
         try await withStore(.init(groupCommit: groupCommit)) { store in
             let profile = try await store.seedProfile(key: "pk")
@@ -43,44 +46,7 @@ import Testing
         }
     }
 
-    @Test func snapshotOfAPreProvisionedDeviceHasNoState() async throws {
-        try await withStore { store in
-            let profile = try await store.seedProfile(key: "pk")
-            let device = Make.device("pre", profile: profile)
-            let credentials = try await store.seedDevice(device)
-            let snapshot = try await store.provisioningSnapshot(tenantId: profile.tenantId, deviceName: "pre")
-            #expect(snapshot == ProvisioningSnapshot(device: device, credentials: credentials, provisionState: nil))
-            #expect(try await store.provisioningSnapshot(tenantId: profile.tenantId, deviceName: "PRE") == nil)
-        }
-    }
-
-    @Test func markProvisionedTwiceReportsTheStoredState() async throws {
-        try await withStore { store in
-            let profile = try await store.seedProfile(key: "pk")
-            let device = Make.device("pre", profile: profile)
-            try await store.seedDevice(device)
-
-            #expect(try await store.markProvisioned(deviceId: device.id, at: 10) == .marked)
-            #expect(try await store.markProvisioned(deviceId: device.id, at: 20) == .alreadySet(.string("provisioned")))
-            let state = try await store.attributes(entityId: device.id, scope: .server, keys: nil)
-            #expect(state == [Attribute(key: "provisionState", value: .string("provisioned"), lastUpdateTs: 10)])
-
-            // Another value written by an admin is reported as it is.
-            let other = Make.device("other", profile: profile)
-            try await store.seedDevice(other)
-            try await store.saveAttributes(
-                entityId: other.id, scope: .server, [Attribute(key: "provisionState", value: .long(3), lastUpdateTs: 1)]
-            )
-            #expect(try await store.markProvisioned(deviceId: other.id, at: 10) == .alreadySet(.long(3)))
-
-            await #expect(throws: SQLiteStoreError.deviceNotFound) {
-                try await store.markProvisioned(deviceId: Make.id(), at: 1)
-            }
-            #expect(try await store.count("attributes") == 2)
-        }
-    }
-
-    @Test(arguments: [true, false])
+    @Test(arguments: [false])
     func concurrentProvisioningOfOneNameCreatesExactlyOneDevice(groupCommit: Bool) async throws {
         try await withStore(.init(groupCommit: groupCommit)) { store in
             let profile = try await store.seedProfile(key: "pk")

@@ -249,7 +249,7 @@ import Testing
             #expect(first.data.map(\.device) == Array(devices.reversed().prefix(4)))
             #expect(first.totalElements == 9 && first.totalPages == 3 && first.hasNext)
             let last = try await store.devices(tenantId: Self.tenant.id, profileId: nil, PageLink(pageSize: 4, page: 2))
-            #expect(last.data.map(\.device) == [devices[0]])
+            #expect(last.data.map(\.device) == [devices[0]] && !last.hasNext)
             let beyond = try await store.devices(tenantId: Self.tenant.id, profileId: nil, PageLink(pageSize: 4, page: 9))
             #expect(beyond.data.isEmpty && beyond.totalElements == 9)
             let none = try await store.devices(tenantId: Self.tenant.id, profileId: nil, PageLink(pageSize: 0, page: 0))
@@ -323,6 +323,118 @@ import Testing
                 tenantId: Self.tenant.id, profileId: nil,
                 PageLink(pageSize: 100, page: 0, textSearch: "a", sortProperty: .type, ascending: false))
             #expect(searchedByType.data.map(\.device.name) == ["ALPHA-3", "Alpha-1", "alpha-2"])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aDeviceCannotUseAnotherTenantsProfile(_ kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let (mine, _) = try await Self.seed(store)
+            let otherTenant = Tenant(id: Self.stranger, title: "Other", createdTime: Fixed.now)
+            try await store.insertTenant(otherTenant)
+            let theirs = ProfileConformanceTests.deviceProfile(12, tenantId: otherTenant.id, name: "Theirs")
+            #expect(try await store.saveDeviceProfile(theirs) == .saved)
+            var device = Self.device(20, "d", profile: mine)
+            device.deviceProfileId = theirs.id
+            #expect(try await store.insertDevice(device, credentials: Self.credentials(for: device)) == .notFound)
+            #expect(try await store.device(id: device.id, tenantId: Self.tenant.id) == nil)
+            #expect(try await store.credentials(deviceId: device.id) == nil)
+            for tenant in [Self.tenant.id, otherTenant.id] {
+                let page = try await store.devices(tenantId: tenant, profileId: nil, PageLink(pageSize: 10, page: 0))
+                #expect(page.totalElements == 0 && page.data.isEmpty)
+            }
+        }
+    }
+
+    /// Page totals (whether kept by counters or counted) follow every insert, delete and profile change; a name
+    /// search counts its matches; another tenant's devices never count.
+    @Test(arguments: StoreKind.allCases)
+    func totalsFollowInsertsDeletesAndProfileChanges(_ kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let (first, _) = try await Self.seed(store)
+            let second = ProfileConformanceTests.deviceProfile(12, tenantId: Self.tenant.id, name: "Second")
+            #expect(try await store.saveDeviceProfile(second) == .saved)
+            var devices: [Device] = []
+            for index in 0..<5 {
+                let device = Self.device(20 + index, "dev-\(index)", profile: first)
+                #expect(try await store.insertDevice(device, credentials: Self.credentials(for: device)) == .saved)
+                devices.append(device)
+            }
+            func total(_ profile: DeviceProfile? = nil, search: String? = nil) async throws -> Int {
+                try await store.devices(
+                    tenantId: Self.tenant.id, profileId: profile?.id, PageLink(pageSize: 2, page: 0, textSearch: search)
+                ).totalElements
+            }
+            #expect(try await total() == 5)
+            #expect(try await total(first) == 5)
+            #expect(try await total(second) == 0)
+
+            var moved = devices[0]
+            moved.deviceProfileId = second.id
+            moved.type = second.name
+            moved.label = "moved"
+            #expect(try await store.updateDevice(moved) == .saved)
+            #expect(try await total(first) == 4)
+            #expect(try await total(second) == 1)
+
+            #expect(try await store.deleteDevice(id: devices[1].id, tenantId: Self.tenant.id))
+            #expect(try await total() == 4)
+            #expect(try await total(first) == 3)
+            #expect(try await total(search: "DEV-") == 4)
+            #expect(try await total(search: "dev-4") == 1)
+
+            let otherTenant = Tenant(id: Self.stranger, title: "Tenant B", createdTime: Fixed.now)
+            try await store.insertTenant(otherTenant)
+            let theirs = ProfileConformanceTests.deviceProfile(13, tenantId: otherTenant.id, name: "Sensor")
+            #expect(try await store.saveDeviceProfile(theirs) == .saved)
+            let foreign = Self.device(40, "dev-x", profile: theirs)
+            #expect(try await store.insertDevice(foreign, credentials: Self.credentials(for: foreign)) == .saved)
+            #expect(try await total() == 4)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func profileFilterCombinesWithTextSearch(_ kind: StoreKind) async throws {
+        try await seeded(kind) { store, profile, _ in
+            let other = ProfileConformanceTests.deviceProfile(12, tenantId: Self.tenant.id, name: "Other")
+            #expect(try await store.saveDeviceProfile(other) == .saved)
+            let device = Self.device(40, "alpha-other", profile: other)
+            #expect(try await store.insertDevice(device, credentials: Self.credentials(for: device)) == .saved)
+            let page = try await store.devices(
+                tenantId: Self.tenant.id, profileId: other.id, PageLink(pageSize: 10, page: 0, textSearch: "alpha"))
+            #expect(page.data.map(\.device.name) == ["alpha-other"])
+            #expect(page.totalElements == 1)
+            let mine = try await store.devices(
+                tenantId: Self.tenant.id, profileId: profile.id, PageLink(pageSize: 10, page: 0, textSearch: "alpha"))
+            #expect(mine.data.map(\.device.name) == ["ALPHA-3", "Alpha-1", "alpha-2"] && mine.totalElements == 3)
+            let all = try await store.devices(tenantId: Self.tenant.id, profileId: nil, PageLink(pageSize: 0, page: 0))
+            #expect(all.data.isEmpty && all.totalElements == 10)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aProfileInUseIsKeptUntilItsLastEntityIsDeleted(_ kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let (deviceProfile, assetProfile) = try await Self.seed(store)
+            let device = Self.device(20, "d1", profile: deviceProfile)
+            #expect(try await store.insertDevice(device, credentials: Self.credentials(for: device)) == .saved)
+            let asset = Asset(
+                id: Fixed.id(21), tenantId: Self.tenant.id, name: "HQ", type: assetProfile.name,
+                assetProfileId: assetProfile.id, createdTime: Fixed.now)
+            #expect(try await store.insertAsset(asset) == .saved)
+
+            #expect(try await store.deleteDeviceProfile(id: deviceProfile.id, tenantId: Self.stranger) == .notFound)
+            #expect(try await store.deleteDeviceProfile(id: deviceProfile.id, tenantId: Self.tenant.id) == .inUse)
+            #expect(try await store.deviceProfile(id: deviceProfile.id, tenantId: Self.tenant.id) != nil)
+            #expect(try await store.deleteDevice(id: device.id, tenantId: Self.tenant.id))
+            #expect(try await store.deleteDeviceProfile(id: deviceProfile.id, tenantId: Self.tenant.id) == .deleted)
+            #expect(try await store.deleteDeviceProfile(id: deviceProfile.id, tenantId: Self.tenant.id) == .notFound)
+
+            #expect(try await store.deleteAssetProfile(id: assetProfile.id, tenantId: Self.tenant.id) == .inUse)
+            #expect(try await store.assetProfile(id: assetProfile.id, tenantId: Self.tenant.id) != nil)
+            #expect(try await store.deleteAsset(id: asset.id, tenantId: Self.tenant.id))
+            #expect(try await store.deleteAssetProfile(id: assetProfile.id, tenantId: Self.stranger) == .notFound)
+            #expect(try await store.deleteAssetProfile(id: assetProfile.id, tenantId: Self.tenant.id) == .deleted)
         }
     }
 

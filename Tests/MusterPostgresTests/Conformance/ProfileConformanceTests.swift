@@ -50,6 +50,8 @@ import Testing
             #expect(try await store.deviceProfile(name: "thermostat", tenantId: Self.tenant.id) == nil)
             #expect(try await store.defaultDeviceProfile(tenantId: Self.tenant.id) == profile)
             #expect(try await store.deviceProfile(id: profile.id, tenantId: Self.other.id) == nil)
+            #expect(try await store.deviceProfile(provisionKey: "key-1") == profile)
+            #expect(try await store.deviceProfile(provisionKey: "KEY-1") == nil)
 
             // Saved again by id: replaced, keeping its creation time and bumping the version.
             var renamed = profile
@@ -60,6 +62,7 @@ import Testing
             let stored = try #require(try await store.deviceProfile(id: profile.id, tenantId: Self.tenant.id))
             #expect(stored.name == "Thermostat 2" && stored.provisionDeviceKey == nil)
             #expect(stored.version == 2 && stored.createdTime == Fixed.now)
+            #expect(try await store.deviceProfile(provisionKey: "key-1") == nil)
         }
     }
 

@@ -122,6 +122,44 @@ import Testing
         }
     }
 
+    /// A burst of 100 provisionings, every tenth reusing the token of the one before it: each is all or nothing.
+    @Test(arguments: StoreKind.allCases)
+    func aBurstOfProvisioningsKeepsEachPlanAllOrNothing(_ kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let profile = try await Self.seed(store)
+            let plans = try (0..<100).map { index in
+                try Self.plan(
+                    100 + index, "device-\(index)", profile: profile,
+                    token: "token-\(index.isMultiple(of: 10) && index > 0 ? index - 1 : index)")
+            }
+            let results = try await withThrowingTaskGroup(of: (Int, ProvisionedDeviceCreation).self) { group in
+                for (index, plan) in plans.enumerated() {
+                    group.addTask { (index, try await store.createProvisionedDevice(plan)) }
+                }
+                return try await group.reduce(into: [Int: ProvisionedDeviceCreation]()) { $0[$1.0] = $1.1 }
+            }
+            let created = results.values.filter { $0 == .created }.count
+            let taken = results.values.filter { $0 == .credentialsTaken }.count
+            #expect(created == 91)
+            #expect(taken == 9)
+            let page = try await store.devices(tenantId: profile.tenantId, profileId: nil, PageLink(pageSize: 200, page: 0))
+            #expect(page.totalElements == created && page.data.count == created)
+            for (index, result) in results {
+                let plan = plans[index]
+                if result == .created {
+                    let snapshot = try await store.provisioningSnapshot(
+                        tenantId: profile.tenantId, deviceName: "device-\(index)")
+                    #expect(snapshot?.credentials?.credentialsId == plan.credentials.credentialsId)
+                    #expect(snapshot?.provisionState == .string("provisioned"))
+                } else {
+                    #expect(try await store.device(name: plan.device.name, tenantId: profile.tenantId) == nil)
+                    #expect(try await store.credentials(deviceId: plan.device.id) == nil)
+                    #expect(try await store.attributes(entityId: plan.device.id, scope: .server, keys: nil).isEmpty)
+                }
+            }
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func snapshotOfAPreProvisionedDeviceAndMarking(_ kind: StoreKind) async throws {
         try await kind.withStore { store in
