@@ -1,14 +1,15 @@
 import Foundation
 import MusterCore
-import MusterTestSupport
 import Testing
 
-/// `SQLiteStore.applyImport` against a real SQLite file: outcomes, what each row writes, and row atomicity.
-@Suite struct SQLiteStoreImportTests {
-    typealias H = ImportHarness
+/// ``ImportStore`` on every store, row by row: what a created, updated or refused row writes (device or asset,
+/// credentials, attributes of both scopes, samples and latest values), the merge of an update, and dry runs.
+extension ImportConformanceTests {
+    typealias H = ImportRowHarness
 
-    @Test func createsDevicesWithCredentialsAttributesAndTelemetry() async throws {
-        try await H.with { h in
+    @Test(arguments: StoreKind.allCases)
+    func createsDevicesWithCredentialsAttributesAndTelemetry(_ kind: StoreKind) async throws {
+        try await H.with(kind) { h in
             let row = try H.row(
                 "sensor-1", token: "token-1", label: "Kitchen", description: "first floor", gateway: true,
                 server: ["serialNumber": .string("SN-01")], shared: ["fw": .string("1.2.0")],
@@ -42,8 +43,9 @@ import Testing
         }
     }
 
-    @Test func updatesAnExistingDeviceAndKeepsItsCredentialsWithoutACredentialsCell() async throws {
-        try await H.with { h in
+    @Test(arguments: StoreKind.allCases)
+    func updatesAnExistingDeviceAndKeepsItsCredentialsWithoutACredentialsCell(_ kind: StoreKind) async throws {
+        try await H.with(kind) { h in
             let first = try H.row(
                 "sensor-1", token: "token-1", label: "Old", server: ["serialNumber": .string("SN-01")],
                 telemetry: ["temperature": .double(20)])
@@ -53,7 +55,7 @@ import Testing
             #expect(try await h.store.updateDevice(device) == .saved)
             device.version += 1
             let credentialsBefore = try await h.store.credentials(deviceId: device.id)
-            let other = try await h.fixture.profiles.findOrCreateDeviceProfile(name: "meter", tenantId: h.tenantId)
+            let other = try await h.addDeviceProfile(name: "meter")
 
             let again = try H.row(
                 "sensor-1", label: "New", description: "moved", profile: ProfileReference(id: other.id, name: other.name),
@@ -85,8 +87,9 @@ import Testing
         }
     }
 
-    @Test func replacesCredentialsWhenTheRowHasThem() async throws {
-        try await H.with { h in
+    @Test(arguments: StoreKind.allCases)
+    func replacesCredentialsWhenTheRowHasThem(_ kind: StoreKind) async throws {
+        try await H.with(kind) { h in
             _ = try await h.apply([try H.row("sensor-1", token: "token-1")])
             let device = try #require(try await h.store.device(name: "sensor-1", tenantId: h.tenantId))
             let before = try #require(try await h.store.credentials(deviceId: device.id))
@@ -104,8 +107,9 @@ import Testing
         }
     }
 
-    @Test func anExistingDeviceWithoutUpdateIsReportedAndUntouched() async throws {
-        try await H.with { h in
+    @Test(arguments: StoreKind.allCases)
+    func anExistingDeviceWithoutUpdateIsReportedAndUntouched(_ kind: StoreKind) async throws {
+        try await H.with(kind) { h in
             let first = try H.row("sensor-1", token: "token-1", label: "Old", server: ["a": .long(1)])
             _ = try await h.apply([first], timestamp: 1_000)
             let device = try #require(try await h.store.device(name: "sensor-1", tenantId: h.tenantId))
@@ -122,8 +126,9 @@ import Testing
         }
     }
 
-    @Test func aTakenTokenFailsOnlyItsRowAndWritesNothingOfIt() async throws {
-        try await H.with { h in
+    @Test(arguments: StoreKind.allCases)
+    func aTakenTokenFailsOnlyItsRowAndWritesNothingOfIt(_ kind: StoreKind) async throws {
+        try await H.with(kind) { h in
             let telemetry: [String: AttributeValue] = ["temperature": .double(1)]
             let first = try H.row("sensor-1", line: 2, token: "same", server: ["a": .long(1)], telemetry: telemetry)
             let clash = try H.row("sensor-2", line: 3, token: "same", server: ["a": .long(2)], telemetry: telemetry)
@@ -153,8 +158,9 @@ import Testing
         }
     }
 
-    @Test func aDryRunReportsTheSameOutcomesAndWritesNothing() async throws {
-        try await H.with { h in
+    @Test(arguments: StoreKind.allCases)
+    func aDryRunReportsTheSameOutcomesAndWritesNothing(_ kind: StoreKind) async throws {
+        try await H.with(kind) { h in
             _ = try await h.apply([try H.row("existing", token: "taken", label: "kept")])
             let existing = try #require(try await h.store.device(name: "existing", tenantId: h.tenantId))
             let rows = [
@@ -177,8 +183,9 @@ import Testing
         }
     }
 
-    @Test func importsAssetsInTheirOwnTable() async throws {
-        try await H.with { h in
+    @Test(arguments: StoreKind.allCases)
+    func importsAssetsInTheirOwnTable(_ kind: StoreKind) async throws {
+        try await H.with(kind) { h in
             let asset = try H.row(
                 "building-1", label: "HQ", description: "main", server: ["floors": .long(4)],
                 telemetry: ["temperature": .double(19)], device: false)
@@ -197,34 +204,6 @@ import Testing
             let updated = try #require(try await h.store.asset(name: "building-1", tenantId: h.tenantId))
             #expect(updated.label == "Head office" && updated.version == 2)
             #expect(updated.additionalInfo == stored.additionalInfo)
-        }
-    }
-}
-
-/// The device API's attribute and sample writes run through the same connection's statement cache as imports; an
-/// import after them must still bind its own values (it failed with a NOT NULL error once, the binds refused on a
-/// statement that GRDB had left un-reset).
-@Suite struct SQLiteStoreImportAfterKeyValueWritesTests {
-    typealias H = ImportHarness
-
-    @Test func importsAfterAttributeAndTelemetryWritesStoreTheirValues() async throws {
-        try await H.with { h in
-            let reporter = try H.row("reporter", token: "reporter-token")
-            _ = try await h.apply([reporter], timestamp: 1_000)
-            for round in 0..<3 {
-                try await h.store.saveAttributes(
-                    entityId: reporter.newEntityId, scope: .client,
-                    [Attribute(key: "fw", value: .long(Int64(round)), lastUpdateTs: 2_000)])
-                try await h.store.saveTimeseries(
-                    entityId: reporter.newEntityId, [TimeseriesPoint(key: "x", ts: 2_000 + Int64(round), value: .long(1))])
-                let row = try H.row(
-                    "imported-\(round)", server: ["serial": .string("SN-\(round)")],
-                    telemetry: ["t": .double(21.5)])
-                #expect(try await h.apply([row], timestamp: 5_000) == [.created])
-                let stored = try await h.keyValues(of: row.newEntityId)
-                #expect(stored.server == [Attribute(key: "serial", value: .string("SN-\(round)"), lastUpdateTs: 5_000)])
-                #expect(stored.latest == [TimeseriesPoint(key: "t", ts: 5_000, value: .double(21.5))])
-            }
         }
     }
 }
