@@ -13,7 +13,8 @@ import PostgresNIO
 ///    `INSERT … SELECT … ON CONFLICT DO NOTHING`; a row that conflicted with a stored entity is `.alreadyExists`,
 ///    or slow when the import updates. Devices' credentials follow in the same statement, with
 ///    `ON CONFLICT (credentials_id) DO NOTHING`: a device whose credentials another holds is deleted again (its
-///    attributes are not written yet) and is `.credentialsTaken`, as its savepoint's rollback would leave it.
+///    attributes are not written yet) and is `.credentialsTaken`, as its savepoint's rollback would leave it;
+///    with update, unless a slow row comes before it (that row may free the credentials): it is slow then.
 /// 3. **Values by COPY.** The attributes and samples of the rows created are copied into a second staging table
 ///    and upserted in three statements (the last value of a repeated key wins, as row by row).
 /// 4. **Slow rows** are written last, in order, one savepoint each (``PostgresImportRowWriter``).
@@ -48,11 +49,19 @@ struct PostgresImportBulkWriter {
                     if batch.update { slow.append(index) } else { outcomes[index] = .alreadyExists }
                 }
             }
-            let taken = fast.filter { outcomes[$0] == .credentialsTaken }.map { rows[$0].newEntityId }
+            let taken = fast.filter { outcomes[$0] == .credentialsTaken }
+            // An earlier row written one by one may move a stored device to other credentials, freeing the ones
+            // a later row was refused for: with update, such a row is written one by one too, after it.
+            if batch.update, let firstSlow = slow.min() {
+                for index in taken where index > firstSlow {
+                    outcomes[index] = nil
+                    slow.append(index)
+                }
+            }
             if !taken.isEmpty {
+                let ids = taken.map { rows[$0].newEntityId }
                 try await connection.query(
-                    "DELETE FROM devices WHERE tenant_id = \(batch.tenantId) AND id = ANY(\(taken))",
-                    logger: store.logger)
+                    "DELETE FROM devices WHERE tenant_id = \(batch.tenantId) AND id = ANY(\(ids))", logger: store.logger)
             }
             try await insertKeyValues(created.map { rows[$0] })
         }

@@ -206,4 +206,26 @@ extension ImportConformanceTests {
             #expect(updated.additionalInfo == stored.additionalInfo)
         }
     }
+
+    /// Rows apply in order: an earlier row that moves a stored device to other credentials frees its old ones for
+    /// a later row of the same batch (no other row of the batch names them).
+    @Test(arguments: StoreKind.allCases, [false, true])
+    func credentialsFreedByAnEarlierRowAreFreeForALaterOne(_ kind: StoreKind, dryRun: Bool) async throws {
+        try await H.with(kind) { h in
+            _ = try await h.apply([try H.row("existing", token: "taken")])
+            let existing = try #require(try await h.store.device(name: "existing", tenantId: h.tenantId))
+            let outcomes = try await h.apply(
+                [try H.row("existing", line: 2, token: "moved"), try H.row("after", line: 3, token: "taken")],
+                update: true, dryRun: dryRun, timestamp: 2_000)
+            #expect(outcomes == [.updatedCredentials(deviceId: existing.id), .created])
+            if dryRun {
+                #expect(try await h.store.device(name: "after", tenantId: h.tenantId) == nil)
+                #expect(try await h.store.device(credentialsId: "taken")?.0.id == existing.id)
+            } else {
+                let created = try #require(try await h.store.device(name: "after", tenantId: h.tenantId))
+                #expect(try await h.store.device(credentialsId: "taken")?.0.id == created.id)
+                #expect(try await h.store.device(credentialsId: "moved")?.0.id == existing.id)
+            }
+        }
+    }
 }
