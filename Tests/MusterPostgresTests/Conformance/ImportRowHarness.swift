@@ -1,14 +1,13 @@
 import Foundation
 import MusterCore
 
-/// A store of one kind seeded with ``DeviceConformanceTests/tenant`` and its default profiles, and helpers that
-/// build import rows and batches the way the planner does, for ``ImportConformanceTests``.
+/// A store of one kind seeded with a tenant (``DeviceConformanceTests/tenant`` unless told) and its default
+/// profiles, and helpers that build import rows and batches the way the planner does, for the import tests.
 struct ImportRowHarness {
     let store: any StoreKind.Ports
     let deviceProfile: ProfileReference
     let assetProfile: ProfileReference
-
-    var tenantId: UUID { DeviceConformanceTests.tenant.id }
+    var tenantId = DeviceConformanceTests.tenant.id
 
     /// Runs `body` on a new, empty store of `kind`, seeded.
     static func with(_ kind: StoreKind, _ body: (ImportRowHarness) async throws -> Void) async throws {
