@@ -8,9 +8,8 @@ import Testing
 /// provisioning), and with small groups (a burst split over several group transactions). The behaviour under the
 /// configuration the server runs, on both stores, is in `ProvisioningConformanceTests` (`MusterPostgresTests`).
 @Suite struct SQLiteStoreProvisioningTests {
-    @Test(arguments: [false])
-    func createProvisionedDeviceWritesDeviceCredentialsAndState(groupCommit: Bool) async throws {
-        try await withStore(.init(groupCommit: groupCommit)) { store in
+    @Test func createProvisionedDeviceWritesDeviceCredentialsAndStateWithoutGroupCommit() async throws {
+        try await withStore(.init(groupCommit: false)) { store in
             let profile = try await store.seedProfile(key: "pk")
             #expect(try await store.deviceProfile(provisionKey: "pk") == profile)
             let plan = Make.plan("new-device", profile: profile)
@@ -30,9 +29,8 @@ import Testing
         }
     }
 
-    @Test(arguments: [false])
-    func refusedProvisioningWritesNothing(groupCommit: Bool) async throws {
-        try await withStore(.init(groupCommit: groupCommit)) { store in
+    @Test func refusedProvisioningWritesNothingWithoutGroupCommit() async throws {
+        try await withStore(.init(groupCommit: false)) { store in
             let profile = try await store.seedProfile(key: "pk")
             #expect(try await store.createProvisionedDevice(Make.plan("a", profile: profile, token: "t1")) == .created)
 
@@ -46,9 +44,8 @@ import Testing
         }
     }
 
-    @Test(arguments: [false])
-    func concurrentProvisioningOfOneNameCreatesExactlyOneDevice(groupCommit: Bool) async throws {
-        try await withStore(.init(groupCommit: groupCommit)) { store in
+    @Test func concurrentProvisioningOfOneNameCreatesExactlyOneDeviceWithoutGroupCommit() async throws {
+        try await withStore(.init(groupCommit: false)) { store in
             let profile = try await store.seedProfile(key: "pk")
             let results = try await withThrowingTaskGroup(of: ProvisionedDeviceCreation.self) { group in
                 for _ in 0..<50 {
