@@ -23,7 +23,9 @@ import Testing
             }
         let start = ContinuousClock.now
         return try await channel.executeThenClose { inbound, outbound in
-            if !bytes.isEmpty { try await outbound.write(ByteBuffer(string: bytes)) }
+            // On a loaded machine the server may close the connection (1 s idle) before this write: the write then
+            // fails, and the reading below sees the close, which is what is measured.
+            if !bytes.isEmpty { try? await outbound.write(ByteBuffer(string: bytes)) }
             return try await withThrowingTaskGroup(of: Closing?.self) { group in
                 group.addTask {
                     var received = 0

@@ -19,6 +19,7 @@ package enum PostgresMigrations {
         Migration(name: "2026-11-29-foundation", statements: foundation),
         Migration(name: "2026-11-29-entity-counts", statements: entityCounts),
         Migration(name: "2026-12-06-entity-counts-per-statement", statements: statementCounts),
+        Migration(name: "2026-12-07-sort-indexes", statements: sortIndexes),
     ]
 
     /// The advisory lock key of migrations (`hashtext('muster-migrations')` would do as well; a constant is
