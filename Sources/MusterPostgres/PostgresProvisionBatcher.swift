@@ -90,8 +90,11 @@ final class PostgresProvisionBatcher: Sendable {
             return Array(state.waiting.prefix(count))
         }
         let plans = [plan] + followers.map(\.plan)
-        // An unstructured task: cancelling the leader's task must not cancel the followers' provisionings.
-        let outcomes = await Task { await self.write(plans) }.value
+        // An unstructured task: cancelling the leader's task must not cancel the followers' provisionings. Bounded:
+        // a write that has not finished in `writeLimit` (a statement stuck on a connection the server dropped, seen
+        // when PostgreSQL restarts under load) answers its batch "unavailable" and frees the next batch, instead of
+        // holding every later provisioning behind it.
+        let outcomes = await Self.bounded(writeLimit, count: plans.count) { await self.write(plans) }
         for (follower, outcome) in zip(followers, outcomes.dropFirst()) {
             follower.continuation.resume(returning: .done(outcome))
         }
@@ -108,6 +111,37 @@ final class PostgresProvisionBatcher: Sendable {
 
     /// Writes `plans`: in one statement, or one savepoint each when that fails.
     /// - Returns: The outcome of each plan, in order.
+    /// How long a batch's write may take before its provisionings are answered "unavailable": longer than the pool
+    /// waits for a connection while the database is unreachable (about 15 s), far longer than a write takes.
+    private let writeLimit: Duration = .seconds(25)
+
+    /// `work`'s outcomes, or `count` "unavailable" failures when it has not finished within `limit` (it then goes on
+    /// unobserved: whatever it commits is found by the device's next request, as a re-send).
+    private static func bounded(
+        _ limit: Duration, count: Int, _ work: @escaping @Sendable () async -> [Outcome]
+    ) async -> [Outcome] {
+        await withCheckedContinuation { (continuation: CheckedContinuation<[Outcome], Never>) in
+            let answered = Mutex(false)
+            let answer: @Sendable ([Outcome]) -> Bool = { outcomes in
+                let first = answered.withLock { done in
+                    defer { done = true }
+                    return !done
+                }
+                if first { continuation.resume(returning: outcomes) }
+                return first
+            }
+            let timer = Task {
+                try? await Task.sleep(for: limit)
+                guard !Task.isCancelled else { return }
+                _ = answer(Array(repeating: .failure(PostgresStoreError.timedOut(seconds: limit.components.seconds)), count: count))
+            }
+            Task {
+                let outcomes = await work()
+                if answer(outcomes) { timer.cancel() }
+            }
+        }
+    }
+
     private func write(_ plans: [ProvisionedDevicePlan]) async -> [Outcome] {
         do {
             let created = try await insertAll(plans)

@@ -14,6 +14,8 @@ package enum PostgresStoreError: Error, Equatable, Sendable {
     case idOwnedByAnotherTenant(table: String)
     /// The device a write refers to does not exist.
     case deviceNotFound
+    /// A write got no answer from the database within its bound (seconds); whether it committed is unknown.
+    case timedOut(seconds: Int64)
 }
 
 extension PostgresStoreError: CustomStringConvertible {
@@ -25,6 +27,7 @@ extension PostgresStoreError: CustomStringConvertible {
         case .invalidStoredValue(let table, let column): "invalid stored value in \(table).\(column)"
         case .idOwnedByAnotherTenant(let table): "the id is another tenant's row in \(table)"
         case .deviceNotFound: "no such device"
+        case .timedOut(let seconds): "the database did not answer within \(seconds) s"
         }
     }
 }
@@ -34,6 +37,7 @@ extension PostgresStoreError: StoreFailureReporting {
     /// condition.
     package var storeFailure: StoreFailure? {
         if case .unreachable = self { return .unavailable }
+        if case .timedOut = self { return .unavailable }
         return nil
     }
 

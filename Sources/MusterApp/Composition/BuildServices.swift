@@ -80,7 +80,7 @@ package func buildServices(config: ConfigReader, logger: Logger, handleSignals: 
         authenticator: authenticator, attributeChanges: changes, sessions: sessions, config: config,
         dataDirectory: configuration.dataDirectory, listeners: listeners, logger: logger
     )
-    let group = ServiceGroup(configuration: .init(
+    var groupConfiguration = ServiceGroupConfiguration(
         services: [
             .init(service: StoreLifecycleService(close: opened.close, logger: logger)),
             .init(service: AuditService(recorder: recorder)),
@@ -89,7 +89,12 @@ package func buildServices(config: ConfigReader, logger: Logger, handleSignals: 
         ] + (try mqttServices(transports)) + (try coapServices(transports)),
         gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
         logger: logger
-    ))
+    )
+    // SIGTERM ends the process within seconds even when a database call never returns (a connection the database
+    // dropped while restarting): after 6 s of graceful shutdown the services still running are cancelled.
+    groupConfiguration.maximumGracefulShutdownDuration = .seconds(6)
+    groupConfiguration.maximumCancellationDuration = .seconds(2)
+    let group = ServiceGroup(configuration: groupConfiguration)
     return MusterRuntime(
         group: group, listeners: listeners, bootstrap: bootstrap, configuration: configuration,
         storeSummary: opened.summary)
