@@ -59,9 +59,7 @@ package struct PostgresDatabaseURL: Sendable, Equatable {
         configuration.options.maximumConnections = options.poolSize
         configuration.options.connectTimeout = options.connectTimeout
         if let timeout = options.statementTimeout {
-            let (seconds, attoseconds) = timeout.components
-            let milliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
-            configuration.options.additionalStartupParameters.append(("statement_timeout", "\(milliseconds)"))
+            configuration.options.additionalStartupParameters.append(("statement_timeout", "\(Self.milliseconds(timeout))"))
         }
         return configuration
     }
@@ -69,44 +67,53 @@ package struct PostgresDatabaseURL: Sendable, Equatable {
     /// The configuration of one connection outside the pool (the start-up check, which wants the real reason a
     /// connection fails rather than the pool's retries).
     package func connectionConfiguration(_ options: PostgresStoreOptions) throws -> PostgresConnection.Configuration {
-        let tls: PostgresConnection.Configuration.TLS
-        switch sslMode {
-        case .disable:
-            tls = .disable
-        case .prefer, .require:
-            var configuration = TLSConfiguration.makeClientConfiguration()
-            configuration.certificateVerification = .none
-            let context = try NIOSSLContext(configuration: configuration)
-            tls = sslMode == .prefer ? .prefer(context) : .require(context)
-        case .verifyFull:
-            var configuration = TLSConfiguration.makeClientConfiguration()
-            if let sslRootCertificate { configuration.trustRoots = .file(sslRootCertificate) }
-            tls = .require(try NIOSSLContext(configuration: configuration))
-        }
+        let tls: PostgresConnection.Configuration.TLS =
+            if let (configuration, required) = tlsRequirement() {
+                required
+                    ? .require(try NIOSSLContext(configuration: configuration))
+                    : .prefer(try NIOSSLContext(configuration: configuration))
+            } else {
+                .disable
+            }
         var configuration = PostgresConnection.Configuration(
             host: host, port: port, username: username, password: password, database: database, tls: tls)
-        let (seconds, attoseconds) = options.connectTimeout.components
-        configuration.options.connectTimeout = .milliseconds(seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+        configuration.options.connectTimeout = .milliseconds(Self.milliseconds(options.connectTimeout))
         return configuration
     }
 
     /// The client configuration for this URL, with PostgresNIO's default pool.
     package func clientConfiguration() throws -> PostgresClient.Configuration {
-        let tls: PostgresClient.Configuration.TLS
-        switch sslMode {
-        case .disable:
-            tls = .disable
-        case .prefer, .require:
-            var configuration = TLSConfiguration.makeClientConfiguration()
-            configuration.certificateVerification = .none
-            tls = sslMode == .prefer ? .prefer(configuration) : .require(configuration)
-        case .verifyFull:
-            var configuration = TLSConfiguration.makeClientConfiguration()
-            if let sslRootCertificate { configuration.trustRoots = .file(sslRootCertificate) }
-            tls = .require(configuration)
-        }
+        let tls: PostgresClient.Configuration.TLS =
+            if let (configuration, required) = tlsRequirement() {
+                required ? .require(configuration) : .prefer(configuration)
+            } else {
+                .disable
+            }
         return PostgresClient.Configuration(
             host: host, port: port, username: username, password: password, database: database, tls: tls)
+    }
+
+    /// What `sslMode` asks of TLS: nothing (`disable`), or a client configuration and whether the connection must
+    /// use it (`require`, `verify-full`) or only prefers it (`prefer`). Only `verify-full` checks the server's
+    /// certificate, against `sslrootcert` or the system's roots.
+    private func tlsRequirement() -> (configuration: TLSConfiguration, required: Bool)? {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        switch sslMode {
+        case .disable:
+            return nil
+        case .prefer, .require:
+            configuration.certificateVerification = .none
+            return (configuration, sslMode == .require)
+        case .verifyFull:
+            if let sslRootCertificate { configuration.trustRoots = .file(sslRootCertificate) }
+            return (configuration, true)
+        }
+    }
+
+    /// `duration` in whole milliseconds.
+    private static func milliseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 
     /// The URL as text, password included (percent-encoded): for handing to another process or configuration,
