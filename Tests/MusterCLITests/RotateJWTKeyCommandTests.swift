@@ -41,6 +41,33 @@ import Testing
     }
 }
 
+extension RotateJWTKeyCommandTests {
+    /// Issue 13: on PostgreSQL the running nodes are told (`NOTIFY`) and switch to the new key without a restart.
+    @Test func onPostgreSQLARunningNodeSwitchesToTheRotatedKeyWithoutARestart() async throws {
+        let settings = try await TestStoreKind.postgres.settings()
+        let url = try #require(settings["database.url"])
+        try await TestServer.run(settings: settings) { server in
+            let old = try await server.login()
+            #expect(try await server.send("GET", "/api/auth/user", token: old).status == 200)
+
+            let rotated = try await MusterCommandRunner.run(["rotate-jwt-key", "--database", url])
+            #expect(rotated.status == 0, "\(rotated)")
+            #expect(rotated.stdout.contains("the running nodes switched to it"), "\(rotated)")
+
+            // The node applies the notification as it arrives (milliseconds): wait for it, at most 5 s.
+            var status = 0
+            for _ in 0..<100 {
+                status = try await server.send("GET", "/api/auth/user", token: old).status
+                if status == 401 { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(status == 401)
+            let fresh = try await server.login()
+            #expect(try await server.send("GET", "/api/auth/user", token: fresh).status == 200)
+        }
+    }
+}
+
 /// The tokens the first server issued, handed to the later runs.
 private final class Issued: @unchecked Sendable {
     private let lock = NSLock()

@@ -35,8 +35,13 @@ package func buildServices(config: ConfigReader, logger: Logger, handleSignals: 
     let store = opened.store
 
     let tenants = TenantService(directory: store, profiles: store, clock: clock)
-    let bootstrap = try await tenants.bootstrapIfEmpty(adminEmail: configuration.adminEmail, adminPassword: configuration.adminPassword)
-    let signingKey = try await store.setting(JWTSigningKey.settingName) { JWTSigningKey.generate() }
+    // Nodes starting at once on an empty PostgreSQL database take turns: one tenant, one admin, one signing key.
+    let (bootstrap, signingKey) = try await opened.withStartupLock {
+        let bootstrap = try await tenants.bootstrapIfEmpty(
+            adminEmail: configuration.adminEmail, adminPassword: configuration.adminPassword)
+        let signingKey = try await store.setting(JWTSigningKey.settingName) { JWTSigningKey.generate() }
+        return (bootstrap, signingKey)
+    }
     let recorder = AuditRecorder(store: store, logger: logger)
     let auth = AuthService(
         store: store, signer: JWTSigningKey.signer(signingKey), clock: clock,
@@ -44,21 +49,26 @@ package func buildServices(config: ConfigReader, logger: Logger, handleSignals: 
     )
     let limiter = ProvisionRateLimiter(configuration: .init(failuresPerSource: configuration.provisionFailureLimit))
     let profileCache = ProvisionProfileCache(ttlMilliseconds: 1000)
-    let profiles = ProfileService(store: store, clock: clock, provisionCache: profileCache)
     let changes = AttributeChangeHub()
-    // One node: revocations are delivered in process. Several nodes would back `DeviceSessionRevoker` with the
-    // database's notifications and feed what other nodes publish into `sessions.deliver(_:)`.
     let sessions = DeviceSessionHub(audit: recorder, clock: clock)
-    let importer = BulkImporter(store: store, profiles: profiles, clock: clock, sessions: sessions)
+    // What changes on one node reaches every node (PostgreSQL: NOTIFY/LISTEN; SQLite: this process only), and each
+    // applies it to its profile cache, sessions and signing key.
+    let dispatcher = ClusterEventDispatcher(
+        profileCache: profileCache, sessions: sessions, attributeChanges: changes, values: store, auth: auth,
+        logger: logger)
+    let cluster = try opened.events(dispatcher, nil)
+    let revoker = ClusterSessionRevoker(bus: cluster.bus)
+    let profiles = ProfileService(store: store, clock: clock, provisionCache: profileCache, events: cluster.bus)
+    let importer = BulkImporter(store: store, profiles: profiles, clock: clock, sessions: revoker)
     let importJobs = ImportJobQueue(registry: ImportJobRegistry(clock: clock), importer: importer, logger: logger)
     let services = MusterHTTPServices(
         auth: auth, tenants: tenants, profiles: profiles,
-        devices: DeviceService(store: store, profiles: profiles, clock: clock, sessions: sessions),
+        devices: DeviceService(store: store, profiles: profiles, clock: clock, sessions: revoker),
         assets: AssetService(store: store, profiles: profiles, clock: clock),
-        telemetry: TelemetryService(devices: store, values: store, clock: clock, changes: changes),
+        telemetry: TelemetryService(devices: store, values: store, clock: clock, events: cluster.bus),
         provisioning: ProvisionService(
             store: store, clock: clock, limiter: limiter, audit: recorder, profileCache: profileCache,
-            certificateVerifier: X509ChainVerifier(), sessions: sessions
+            certificateVerifier: X509ChainVerifier(), sessions: revoker
         ),
         deviceAPI: DeviceAPIService(devices: store, values: store, clock: clock),
         audit: store, importer: importer, importJobs: importJobs, clock: clock
@@ -83,6 +93,7 @@ package func buildServices(config: ConfigReader, logger: Logger, handleSignals: 
     var groupConfiguration = ServiceGroupConfiguration(
         services: [
             .init(service: StoreLifecycleService(close: opened.close, logger: logger)),
+        ] + (cluster.listen.map { [.init(service: ClusterEventListenerService(listen: $0))] } ?? []) + [
             .init(service: AuditService(recorder: recorder)),
             .init(service: ImportJobService(queue: importJobs)),
             .init(service: http, failureTerminationBehavior: .gracefullyShutdownGroup),

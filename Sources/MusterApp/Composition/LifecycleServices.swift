@@ -42,3 +42,15 @@ struct ImportJobService: Service {
         }
     }
 }
+
+/// Receives the other nodes' cluster events (PostgreSQL's `LISTEN` loop, reconnecting after any loss) until the
+/// node shuts down.
+struct ClusterEventListenerService: Service {
+    let listen: @Sendable () async -> Void
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await listen()
+        }
+    }
+}

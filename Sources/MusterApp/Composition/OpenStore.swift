@@ -3,7 +3,8 @@ import MusterCore
 import MusterPostgres
 import MusterSQLite
 
-/// The store the configuration names, open and migrated, seen through the core's ports only.
+/// The store the configuration names, open and migrated, seen through the core's ports only, with what a node
+/// needs to share it with other nodes.
 package struct OpenedStore: Sendable {
     package let store: any MusterStore
     /// Closes the store (SQLite's file, PostgreSQL's pool).
@@ -11,6 +12,30 @@ package struct OpenedStore: Sendable {
     /// What it is, for the start-up line: `SQLite in ./muster-data`, `PostgreSQL at postgres://user@host:5432/db`
     /// (never the password).
     package let summary: String
+    /// The node's ``ClusterEventBus`` over `dispatcher`: PostgreSQL's `NOTIFY`/`LISTEN` (whose listening loop is
+    /// ``ClusterEvents/listen``, named `nodeName` in `application_name`), or the in-process bus of SQLite.
+    package let events: @Sendable (_ dispatcher: ClusterEventDispatcher, _ nodeName: String?) throws -> ClusterEvents
+    /// Sends events to the running nodes from a process that is not one (`muster rotate-jwt-key`); nothing on
+    /// SQLite, whose one server reads its key at start.
+    package let announce: @Sendable (_ events: [ClusterEvent]) async throws -> Void
+    fileprivate let startupLock: @Sendable (_ body: () async throws -> Void) async throws -> Void
+
+    /// Runs `body` while no other node runs its own: PostgreSQL's session advisory lock, so that nodes starting at
+    /// once on an empty database create one tenant, one admin and one signing key. SQLite runs it directly (one
+    /// process owns the file).
+    package func withStartupLock<T>(_ body: () async throws -> T) async throws -> T {
+        var result: T?
+        try await startupLock { result = try await body() }
+        guard let result else { preconditionFailure("the start-up lock returned without running its body") }
+        return result
+    }
+}
+
+/// A node's bus and, with several nodes, the loop that receives the others' events.
+package struct ClusterEvents: Sendable {
+    package let bus: any ClusterEventBus
+    /// The listening loop to run as a service until shutdown; `nil` on SQLite.
+    package let listen: (@Sendable () async -> Void)?
 }
 
 /// Opens the store `configuration.database` names, migrating its schema: the one place outside the store targets
@@ -22,7 +47,9 @@ package func openStore(_ configuration: MusterConfiguration, logger: Logger) asy
     case .sqlite:
         let store = try SQLiteStore.open(directory: configuration.dataDirectory, logger: logger)
         return OpenedStore(
-            store: store, close: { try store.close() }, summary: "SQLite in \(configuration.dataDirectory)")
+            store: store, close: { try store.close() }, summary: "SQLite in \(configuration.dataDirectory)",
+            events: { dispatcher, _ in ClusterEvents(bus: InProcessClusterEventBus(dispatcher: dispatcher), listen: nil) },
+            announce: { _ in }, startupLock: { body in try await body() })
     case .postgres(let settings):
         let url = try PostgresDatabaseURL(settings.url)
         let options = PostgresStoreOptions(
@@ -31,6 +58,14 @@ package func openStore(_ configuration: MusterConfiguration, logger: Logger) asy
             connectTimeout: .seconds(settings.connectTimeoutSeconds))
         let store = try await PostgresStore.open(
             url, options: options, timeout: .seconds(settings.connectTimeoutSeconds), logger: logger)
-        return OpenedStore(store: store, close: { store.close() }, summary: "PostgreSQL at \(url.redacted)")
+        return OpenedStore(
+            store: store, close: { store.close() }, summary: "PostgreSQL at \(url.redacted)",
+            events: { dispatcher, nodeName in
+                let bus = try PostgresClusterEventBus(
+                    store: store, options: options, nodeName: nodeName, dispatcher: dispatcher, logger: logger)
+                return ClusterEvents(bus: bus, listen: { await bus.run() })
+            },
+            announce: { events in try await PostgresClusterEventBus.announce(events, store: store) },
+            startupLock: { body in try await store.withStartupLock(options: options, body) })
     }
 }

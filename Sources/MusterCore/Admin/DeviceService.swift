@@ -141,7 +141,7 @@ package struct DeviceService: Sendable {
     package func delete(id: UUID, tenantId: UUID) async throws {
         let device = try await device(id: id, tenantId: tenantId)
         guard try await store.deleteDevice(id: id, tenantId: tenantId) else { throw AdminError.notFound(.device, id) }
-        sessions.revoke(DeviceSessionRevocation(deviceId: id, tenantId: tenantId, deviceName: device.name, reason: .deviceDeleted))
+        await sessions.revoke(DeviceSessionRevocation(deviceId: id, tenantId: tenantId, deviceName: device.name, reason: .deviceDeleted))
     }
 
     /// The credentials of device `deviceId`.
@@ -165,7 +165,7 @@ package struct DeviceService: Sendable {
         } catch { throw AdminError.credentials(error) }
         switch try await store.replaceCredentials(deviceId: deviceId, with: material) {
         case .saved(let credentials):
-            sessions.revoke(DeviceSessionRevocation(
+            await sessions.revoke(DeviceSessionRevocation(
                 deviceId: deviceId, tenantId: tenantId, deviceName: device.name, reason: .credentialsChanged
             ))
             return credentials

@@ -5,12 +5,26 @@ package struct ProfileService: Sendable {
     fileprivate let store: any ProfileStore
     private let clock: any WallClock
     private let provisionCache: ProvisionProfileCache?
+    private let events: (any ClusterEventBus)?
 
-    /// - Parameter provisionCache: The provisioning service's profile cache, cleared on every profile change.
-    package init(store: any ProfileStore, clock: any WallClock, provisionCache: ProvisionProfileCache? = nil) {
+    /// - Parameters:
+    ///   - provisionCache: The provisioning service's profile cache, cleared on every profile change.
+    ///   - events: Where every device profile change is published (``ClusterEvent/profilesChanged(tenantId:)``), so
+    ///     that every node sharing the database clears its cache.
+    package init(
+        store: any ProfileStore, clock: any WallClock, provisionCache: ProvisionProfileCache? = nil,
+        events: (any ClusterEventBus)? = nil
+    ) {
         self.store = store
         self.clock = clock
         self.provisionCache = provisionCache
+        self.events = events
+    }
+
+    /// After a committed device profile change: clears this node's cache at once, and every node's through the bus.
+    private func profilesChanged(tenantId: UUID) async {
+        provisionCache?.invalidateAll()
+        await events?.publish(.profilesChanged(tenantId: tenantId))
     }
 
     /// Creates (`profile.id == nil`) or replaces a device profile.
@@ -61,6 +75,7 @@ package struct ProfileService: Sendable {
             }
         }
         profile.profileData = draft.profileData ?? DeviceProfile.defaultProfileData
+        // An error after the write (a lost connection) may hide a commit: this node's cache forgets at once anyway.
         defer { provisionCache?.invalidateAll() }
         switch try await store.saveDeviceProfile(profile) {
         case .saved: break
@@ -68,6 +83,7 @@ package struct ProfileService: Sendable {
         case .provisionKeyTaken:
             throw profile.provisionType == .x509CertificateChain ? AdminError.certificateTaken : AdminError.provisionKeyTaken
         }
+        await profilesChanged(tenantId: tenantId)
         if draft.isDefault == true, !profile.isDefault {
             _ = try await store.setDefaultDeviceProfile(id: profile.id, tenantId: tenantId)
             profile.isDefault = true
@@ -98,6 +114,7 @@ package struct ProfileService: Sendable {
         guard try await store.setDefaultDeviceProfile(id: id, tenantId: tenantId) else {
             throw AdminError.notFound(.deviceProfile, id)
         }
+        await profilesChanged(tenantId: tenantId)
         return try await deviceProfile(id: id, tenantId: tenantId)
     }
 
@@ -107,7 +124,7 @@ package struct ProfileService: Sendable {
         guard !profile.isDefault else { throw AdminError.defaultProfileDeletion(.deviceProfile) }
         defer { provisionCache?.invalidateAll() }
         switch try await store.deleteDeviceProfile(id: id, tenantId: tenantId) {
-        case .deleted: return
+        case .deleted: await profilesChanged(tenantId: tenantId)
         case .notFound: throw AdminError.notFound(.deviceProfile, id)
         case .inUse: throw AdminError.profileInUse(.deviceProfile)
         }
@@ -121,7 +138,9 @@ package struct ProfileService: Sendable {
         let now = clock.nowMilliseconds()
         let profile = DeviceProfile(id: EntityIdentifier.make(at: now), tenantId: tenantId, name: name, createdTime: now)
         switch try await store.saveDeviceProfile(profile) {
-        case .saved: return profile
+        case .saved:
+            await profilesChanged(tenantId: tenantId)
+            return profile
         case .nameTaken, .provisionKeyTaken:
             guard let raced = try await store.deviceProfile(name: name, tenantId: tenantId) else {
                 throw AdminError.nameTaken(.deviceProfile)

@@ -5,13 +5,22 @@ package struct TelemetryService: Sendable {
     private let devices: any DeviceStore
     private let values: any KeyValueStore
     private let clock: any WallClock
-    private let changes: AttributeChangeHub
+    private let events: any ClusterEventBus
 
-    package init(devices: any DeviceStore, values: any KeyValueStore, clock: any WallClock, changes: AttributeChangeHub) {
+    /// - Parameter events: Where written shared attributes of a device are published, so that every node holding a
+    ///   session of the device pushes them.
+    package init(devices: any DeviceStore, values: any KeyValueStore, clock: any WallClock, events: any ClusterEventBus) {
         self.devices = devices
         self.values = values
         self.clock = clock
-        self.changes = changes
+        self.events = events
+    }
+
+    /// One process without a cluster: pushes go straight to `changes`.
+    package init(devices: any DeviceStore, values: any KeyValueStore, clock: any WallClock, changes: AttributeChangeHub) {
+        self.init(
+            devices: devices, values: values, clock: clock,
+            events: InProcessClusterEventBus(dispatcher: ClusterEventDispatcher(attributeChanges: changes, values: values)))
     }
 
     /// Checks that `entityId` of `kind` belongs to `tenantId`.
@@ -49,7 +58,10 @@ package struct TelemetryService: Sendable {
         let now = clock.nowMilliseconds()
         let attributes = parsed.map { Attribute(key: $0.0, value: $0.1, lastUpdateTs: now) }
         try await values.saveAttributes(entityId: id, scope: scope, attributes)
-        if kind == .device, scope == .shared, !attributes.isEmpty { changes.publish(deviceId: id, shared: attributes) }
+        if kind == .device, scope == .shared, !attributes.isEmpty {
+            await events.publish(.sharedAttributesChanged(SharedAttributesChange(
+                tenantId: tenantId, deviceId: id, keys: attributes.map(\.key), values: attributes)))
+        }
     }
 
     package func deleteAttributes(_ kind: EntityKind, id: UUID, scope: AttributeScope, keys: [String], tenantId: UUID) async throws {

@@ -19,6 +19,13 @@ package final class AttributeChangeHub: Sendable {
         listeners.unsubscribe(token, deviceId: deviceId)
     }
 
+    /// The number of sessions subscribed for `deviceId` (a change published on another node is read from the store
+    /// only when this node has one).
+    package func subscriberCount(deviceId: UUID) -> Int {
+        listeners.count(deviceId: deviceId)
+    }
+
+    /// Calls every listener of `deviceId` with `attributes`.
     package func publish(deviceId: UUID, shared attributes: [Attribute]) {
         listeners.call(deviceId: deviceId, attributes)
     }

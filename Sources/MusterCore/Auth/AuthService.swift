@@ -13,8 +13,10 @@ package struct AuthService: Sendable {
         }
     }
 
-    private let store: any DirectoryStore
-    private let signer: JWTSigner
+    let store: any DirectoryStore
+    /// The signer, replaced when the stored key is rotated (``reloadSigningKey()``).
+    let signerSlot: JWTSignerSlot
+    private var signer: JWTSigner { signerSlot.current }
     private let clock: any WallClock
     private let configuration: Configuration
     private let limiter: LoginRateLimiter
@@ -28,7 +30,7 @@ package struct AuthService: Sendable {
         limiter: LoginRateLimiter = LoginRateLimiter(configuration: .off), audit: (any AuditSink)? = nil
     ) {
         self.store = store
-        self.signer = signer
+        self.signerSlot = JWTSignerSlot(signer)
         self.clock = clock
         self.configuration = configuration
         self.limiter = limiter

@@ -187,6 +187,7 @@ private struct ImportRun {
                 timestamp: timestamp, defaultProfile: defaultProfile, rows: rows
             )
             let outcomes = try await importer.store.applyImport(batch)
+            var revocations: [DeviceSessionRevocation] = []
             for (row, outcome) in zip(rows, outcomes) {
                 switch outcome {
                 case .created: progress.created += 1
@@ -195,7 +196,7 @@ private struct ImportRun {
                     progress.updated += 1
                     // Committed (a dry run rolls back): the sessions opened with the old credentials end.
                     if !dryRun {
-                        importer.sessions?.revoke(DeviceSessionRevocation(
+                        revocations.append(DeviceSessionRevocation(
                             deviceId: deviceId, tenantId: tenantId, deviceName: row.name, reason: .credentialsChanged
                         ))
                     }
@@ -203,6 +204,8 @@ private struct ImportRun {
                 case .credentialsTaken: failures.append((row.line, row.cells, .credentialsTaken))
                 }
             }
+            // The batch's revocations together: one notification statement for the other nodes.
+            if !revocations.isEmpty { await importer.sessions?.revoke(revocations) }
         }
         for failure in failures.sorted(by: { $0.line < $1.line }) {
             progress.errors += 1

@@ -1,12 +1,16 @@
+import Synchronization
+
 /// Remembers, for a short time, which profile a provision key names (and which profiles are X.509
 /// certificate-chain profiles), so that a burst of provisioning requests does not read and decode the profile for
-/// each one. Profile changes made through this process clear it at once; changes made by another node sharing the
-/// database take effect within ``ttlMilliseconds``. Bounded in size.
+/// each one. Every profile change clears it at once on every node (``ClusterEvent/profilesChanged(tenantId:)``), and
+/// ``ttlMilliseconds`` bounds an entry's life whatever happens. While a node's channel of cluster events is down it
+/// is not trusted (``setTrusted(_:)``): every lookup then reads the store. Bounded in size.
 package final class ProvisionProfileCache: Sendable {
     private enum AllChainProfiles: Hashable, Sendable { case all }
 
     private let byKey: ExpiringCache<String, DeviceProfile?>
     private let chainProfiles: ExpiringCache<AllChainProfiles, [DeviceProfile]>
+    private let trusted = Atomic<Bool>(true)
 
     /// How long an entry is trusted.
     package var ttlMilliseconds: Int64 { byKey.ttlMilliseconds }
@@ -23,12 +27,23 @@ package final class ProvisionProfileCache: Sendable {
     package func profile(
         forKey key: String, now: Int64, load: () async throws -> DeviceProfile?
     ) async throws -> DeviceProfile? {
-        try await byKey.value(for: key, now: now, load: load)
+        guard isTrusted else { return try await load() }
+        return try await byKey.value(for: key, now: now, load: load)
     }
 
     /// Every X.509 certificate-chain profile, from the cache or from `load`.
     package func certificateChainProfiles(now: Int64, load: () async throws -> [DeviceProfile]) async throws -> [DeviceProfile] {
-        try await chainProfiles.value(for: .all, now: now, load: load)
+        guard isTrusted else { return try await load() }
+        return try await chainProfiles.value(for: .all, now: now, load: load)
+    }
+
+    /// Whether lookups may answer from the cache (true unless ``setTrusted(_:)`` said otherwise).
+    package var isTrusted: Bool { trusted.load(ordering: .acquiring) }
+
+    /// Trusts the cache again, or stops trusting it (every lookup then reads the store and remembers nothing): a
+    /// node whose channel of profile changes is down cannot know what changed.
+    package func setTrusted(_ value: Bool) {
+        trusted.store(value, ordering: .releasing)
     }
 
     /// Forgets everything (after a profile is created, changed or deleted).

@@ -120,7 +120,7 @@ extension ProvisionService {
             guard current?.type == .x509Certificate || existing.provisionState == nil else { throw .failure(.credentialsMismatch) }
             switch try await storeCall({ try await store.replaceCredentials(deviceId: existing.device.id, with: material) }) {
             case .saved:
-                sessions?.revoke(DeviceSessionRevocation(
+                await sessions?.revoke(DeviceSessionRevocation(
                     deviceId: existing.device.id, tenantId: existing.device.tenantId, deviceName: existing.device.name,
                     reason: .credentialsChanged
                 ))

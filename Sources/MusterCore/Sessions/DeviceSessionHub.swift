@@ -39,13 +39,14 @@ package final class DeviceSessionHub: DeviceSessionRevoker, Sendable {
         listeners.count(deviceId: deviceId)
     }
 
-    /// Publishes on this node (the embedded server has only one).
+    /// Delivers on this node only (what a single process without a ``ClusterEventBus`` needs); a node revokes
+    /// through ``ClusterSessionRevoker``, whose events reach ``deliver(_:)`` on every node.
     package func revoke(_ revocation: DeviceSessionRevocation) {
         deliver(revocation)
     }
 
-    /// Calls every local listener of the revoked device, and notes the device in every open watch. A shared backend
-    /// calls this for revocations that other nodes published.
+    /// Calls every local listener of the revoked device, and notes the device in every open watch. The
+    /// ``ClusterEventDispatcher`` calls it for each revocation, whichever node published it.
     package func deliver(_ revocation: DeviceSessionRevocation) {
         watches.withLock { watches in
             for key in watches.keys { watches[key]?.insert(revocation.deviceId, limit: Self.watchLimit) }
