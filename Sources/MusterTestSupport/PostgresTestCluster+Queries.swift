@@ -31,11 +31,17 @@ extension PostgresTestCluster {
         }
     }
 
-    /// The process ids of the connections to the database `url` names whose `application_name` is `name`.
-    package static func backends(applicationName name: String, database url: String) async throws -> [Int32] {
+    /// The process ids of the connections to the database `url` names whose `application_name` is `name` and which
+    /// have run `LISTEN` (their last statement, done, or the `SELECT 1` heartbeats after it).
+    package static func listeners(applicationName name: String, database url: String) async throws -> [Int32] {
         try await withConnection(to: url) { connection, logger in
             let rows = try await connection.query(
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = \(name) ORDER BY pid",
+                """
+                SELECT pid FROM pg_stat_activity
+                WHERE datname = current_database() AND application_name = \(name) AND state = 'idle'
+                    AND (query LIKE 'LISTEN%' OR query = 'SELECT 1')
+                ORDER BY pid
+                """,
                 logger: logger)
             var pids: [Int32] = []
             for try await row in rows { pids.append(try row.decode(Int32.self)) }

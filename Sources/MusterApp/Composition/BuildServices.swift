@@ -48,7 +48,7 @@ package func buildServices(config: ConfigReader, logger: Logger, handleSignals: 
         limiter: LoginRateLimiter(configuration: configuration.loginLimits), audit: recorder
     )
     let limiter = ProvisionRateLimiter(configuration: .init(failuresPerSource: configuration.provisionFailureLimit))
-    let profileCache = ProvisionProfileCache(ttlMilliseconds: 1000)
+    let profileCache = ProvisionProfileCache(ttlMilliseconds: configuration.provisionProfileCacheMilliseconds)
     let changes = AttributeChangeHub()
     let sessions = DeviceSessionHub(audit: recorder, clock: clock)
     // What changes on one node reaches every node (PostgreSQL: NOTIFY/LISTEN; SQLite: this process only), and each

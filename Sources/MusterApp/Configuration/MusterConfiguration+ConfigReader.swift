@@ -40,6 +40,8 @@ extension MusterConfiguration {
     ///   (`MUSTER_HTTP_IDLE_TIMEOUT`).
     /// - `provision.failureLimit` (int, optional, default: 30; 0 = off): failed provisioning attempts per
     ///   source per minute before it is refused (`MUSTER_PROVISION_FAILURE_LIMIT`).
+    /// - `provision.profileCacheMilliseconds` (int, optional, default: 1000; 0 = off): how long a cached provisioning
+    ///   profile is trusted at most; profile changes clear it on every node at once.
     /// - `auth.loginFailureLimit` (int, optional, default: 5; 0 = off): failed admin logins per account (e-mail,
     ///   case-folded) within `auth.loginLockoutSeconds` before the account is refused for as long
     ///   (`MUSTER_AUTH_LOGIN_FAILURE_LIMIT`).
@@ -109,6 +111,11 @@ extension MusterConfiguration {
             adminEmail: config.string(forKey: "admin.email"),
             adminPassword: config.string(forKey: "admin.password", isSecret: true)
         )
+        let profileCache = config.int(forKey: "provision.profileCacheMilliseconds", default: 1000)
+        guard (0...3_600_000).contains(profileCache) else {
+            throw ConfigurationError.outOfRange(key: "provision.profileCacheMilliseconds", value: profileCache, range: 0...3_600_000)
+        }
+        provisionProfileCacheMilliseconds = Int64(profileCache)
     }
 }
 

@@ -17,6 +17,9 @@ package struct MusterConfiguration: Sendable, Hashable {
     /// The first tenant admin's email and password, used only on the first start of an empty data directory.
     package var adminEmail: String?
     package var adminPassword: String?
+    /// How long a provisioning lookup trusts a cached profile (`provision.profileCacheMilliseconds`); every profile
+    /// change clears the cache on every node at once, so this only bounds what a missed change could leave.
+    package var provisionProfileCacheMilliseconds: Int64 = 1000
 
     package init(
         dataDirectory: String = "./muster-data", database: DatabaseConfiguration = .sqlite, http: HTTPServerConfiguration = .init(), provisionFailureLimit: Int = 30,

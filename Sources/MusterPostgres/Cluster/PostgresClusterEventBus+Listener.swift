@@ -139,6 +139,9 @@ extension PostgresClusterEventBus {
         dispatcher.desynchronize()
     }
 
+    /// Whether the loop listens and has resynchronized: events published from now on reach this node.
+    package var isSynchronized: Bool { echoes.withLock { $0.listening } }
+
     /// Waits until this node's event `sequence` came back, at most ``echoTimeout``; at once when not listening.
     func waitForEcho(of sequence: UInt64) async {
         guard echoes.withLock({ $0.listening && $0.highestEcho < sequence }) else { return }
