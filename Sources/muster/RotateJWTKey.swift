@@ -38,7 +38,7 @@ struct RotateJWTKey: AsyncParsableCommand {
         case nil:
             say("muster: rotated the JWT signing key (\(rotated.summary)); tokens issued before are refused once the server (re)starts")
         case true?:
-            say("muster: rotated the JWT signing key (\(rotated.summary)); the running nodes switched to it, tokens issued before are refused")
+            say("muster: rotated the JWT signing key (\(rotated.summary)); running nodes were told and use it at once, tokens issued before are refused")
         case false?:
             say("muster: rotated the JWT signing key (\(rotated.summary)), but the running nodes could not be told: restart them")
         }

@@ -52,7 +52,7 @@ extension RotateJWTKeyCommandTests {
 
             let rotated = try await MusterCommandRunner.run(["rotate-jwt-key", "--database", url])
             #expect(rotated.status == 0, "\(rotated)")
-            #expect(rotated.stdout.contains("the running nodes switched to it"), "\(rotated)")
+            #expect(rotated.stdout.contains("running nodes were told and use it at once"), "\(rotated)")
 
             // The node applies the notification as it arrives (milliseconds): wait for it, at most 5 s.
             var status = 0
