@@ -36,6 +36,9 @@ package struct ClusterEvents: Sendable {
     package let bus: any ClusterEventBus
     /// The listening loop to run as a service until shutdown; `nil` on SQLite.
     package let listen: (@Sendable () async -> Void)?
+    /// Whether the node hears the other nodes now (listening and resynchronized); always on SQLite. For a health
+    /// report: while it is false, the node reads profiles from the store and misses pushes from other nodes.
+    package let isSynchronized: @Sendable () -> Bool
 }
 
 /// Opens the store `configuration.database` names, migrating its schema: the one place outside the store targets
@@ -48,7 +51,9 @@ package func openStore(_ configuration: MusterConfiguration, logger: Logger) asy
         let store = try SQLiteStore.open(directory: configuration.dataDirectory, logger: logger)
         return OpenedStore(
             store: store, close: { try store.close() }, summary: "SQLite in \(configuration.dataDirectory)",
-            events: { dispatcher, _ in ClusterEvents(bus: InProcessClusterEventBus(dispatcher: dispatcher), listen: nil) },
+            events: { dispatcher, _ in
+                ClusterEvents(bus: InProcessClusterEventBus(dispatcher: dispatcher), listen: nil, isSynchronized: { true })
+            },
             announce: { _ in }, startupLock: { body in try await body() })
     case .postgres(let settings):
         let url = try PostgresDatabaseURL(settings.url)
@@ -63,7 +68,7 @@ package func openStore(_ configuration: MusterConfiguration, logger: Logger) asy
             events: { dispatcher, nodeName in
                 let bus = try PostgresClusterEventBus(
                     store: store, options: options, nodeName: nodeName, dispatcher: dispatcher, logger: logger)
-                return ClusterEvents(bus: bus, listen: { await bus.run() })
+                return ClusterEvents(bus: bus, listen: { await bus.run() }, isSynchronized: { bus.isSynchronized })
             },
             announce: { events in try await PostgresClusterEventBus.announce(events, store: store) },
             startupLock: { body in try await store.withStartupLock(options: options, body) })
