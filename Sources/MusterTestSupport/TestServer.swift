@@ -53,7 +53,8 @@ package struct TestServer: Sendable {
         var logger = Logger(label: "muster-test")
         logger.logLevel = .warning
         let runtime = try await buildServices(
-            config: ConfigReader(provider: InMemoryProvider(values: values)), logger: logger, handleSignals: false
+            config: ConfigReader(provider: InMemoryProvider(values: values)), logger: logger, handleSignals: false,
+            shutdown: .testProcess
         )
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await runtime.group.run() }

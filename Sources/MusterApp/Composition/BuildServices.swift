@@ -27,8 +27,11 @@ package struct MusterRuntime: Sendable {
 /// - Parameters:
 ///   - config: The configuration (CLI options → environment → file, assembled by the caller).
 ///   - logger: The logger for every service.
-///   - signals: Whether SIGTERM/SIGINT trigger graceful shutdown (tests pass `false`).
-package func buildServices(config: ConfigReader, logger: Logger, handleSignals: Bool = true) async throws -> MusterRuntime {
+///   - handleSignals: Whether SIGTERM/SIGINT trigger graceful shutdown (tests pass `false`).
+///   - shutdown: How long graceful shutdown, and then cancellation, may take (``ShutdownBounds``).
+package func buildServices(
+    config: ConfigReader, logger: Logger, handleSignals: Bool = true, shutdown: ShutdownBounds = .process
+) async throws -> MusterRuntime {
     let configuration = try MusterConfiguration(config: config)
     let clock = SystemWallClock()
     let opened = try await openStore(configuration, logger: logger)
@@ -101,12 +104,29 @@ package func buildServices(config: ConfigReader, logger: Logger, handleSignals: 
         gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
         logger: logger
     )
-    // SIGTERM ends the process within seconds even when a database call never returns (a connection the database
-    // dropped while restarting): after 6 s of graceful shutdown the services still running are cancelled.
-    groupConfiguration.maximumGracefulShutdownDuration = .seconds(6)
-    groupConfiguration.maximumCancellationDuration = .seconds(2)
+    groupConfiguration.maximumGracefulShutdownDuration = shutdown.graceful
+    groupConfiguration.maximumCancellationDuration = shutdown.cancellation
     let group = ServiceGroup(configuration: groupConfiguration)
     return MusterRuntime(
         group: group, listeners: listeners, bootstrap: bootstrap, configuration: configuration,
         storeSummary: opened.summary)
+}
+
+/// How long a ``ServiceGroup``'s graceful shutdown may take before the services still running are cancelled, and how
+/// long cancellation may take before ServiceLifecycle ends the process (`fatalError`).
+package struct ShutdownBounds: Sendable, Hashable {
+    package var graceful: Duration
+    package var cancellation: Duration
+
+    package init(graceful: Duration, cancellation: Duration) {
+        self.graceful = graceful
+        self.cancellation = cancellation
+    }
+
+    /// `muster serve`: SIGTERM ends the process within seconds even when a database call never returns (a
+    /// connection the database dropped while restarting): 6 s of graceful shutdown, then 2 s of cancellation.
+    package static let process = ShutdownBounds(graceful: .seconds(6), cancellation: .seconds(2))
+    /// Servers inside a test process: the process must never be ended by a slow shutdown on a loaded machine (it
+    /// runs every other test too), so the bounds are wide.
+    package static let testProcess = ShutdownBounds(graceful: .seconds(30), cancellation: .seconds(60))
 }
