@@ -19,6 +19,8 @@ package struct MusterRuntime: Sendable {
     package let configuration: MusterConfiguration
     /// The store the server opened (`SQLite in DIR`, `PostgreSQL at URL` without the password).
     package let storeSummary: String
+    /// This node's name (`node.name`), in its log metadata (`node`), audit entries and health answer.
+    package var nodeName: String { configuration.nodeName }
 }
 
 /// The one composition root: reads configuration, opens and migrates the store before any listener binds,
@@ -30,6 +32,8 @@ package struct MusterRuntime: Sendable {
 ///   - signals: Whether SIGTERM/SIGINT trigger graceful shutdown (tests pass `false`).
 package func buildServices(config: ConfigReader, logger: Logger, handleSignals: Bool = true) async throws -> MusterRuntime {
     let configuration = try MusterConfiguration(config: config)
+    var logger = logger
+    logger[metadataKey: "node"] = "\(configuration.nodeName)"
     let clock = SystemWallClock()
     let opened = try await openStore(configuration, logger: logger)
     let store = opened.store
@@ -37,12 +41,16 @@ package func buildServices(config: ConfigReader, logger: Logger, handleSignals: 
     let tenants = TenantService(directory: store, profiles: store, clock: clock)
     let bootstrap = try await tenants.bootstrapIfEmpty(adminEmail: configuration.adminEmail, adminPassword: configuration.adminPassword)
     let signingKey = try await store.setting(JWTSigningKey.settingName) { JWTSigningKey.generate() }
-    let recorder = AuditRecorder(store: store, logger: logger)
+    let recorder = AuditRecorder(store: store, node: configuration.nodeName, logger: logger)
+    // On PostgreSQL the limiters count in the database, so that failures spread over several nodes add up.
     let auth = AuthService(
         store: store, signer: JWTSigningKey.signer(signingKey), clock: clock,
-        limiter: LoginRateLimiter(configuration: configuration.loginLimits), audit: recorder
+        limiter: LoginRateLimiter(configuration: configuration.loginLimits, shared: opened.failureCounts, logger: logger),
+        audit: recorder
     )
-    let limiter = ProvisionRateLimiter(configuration: .init(failuresPerSource: configuration.provisionFailureLimit))
+    let limiter = ProvisionRateLimiter(
+        configuration: .init(failuresPerSource: configuration.provisionFailureLimit), shared: opened.failureCounts,
+        logger: logger)
     let profileCache = ProvisionProfileCache(ttlMilliseconds: 1000)
     let profiles = ProfileService(store: store, clock: clock, provisionCache: profileCache)
     let changes = AttributeChangeHub()
@@ -61,7 +69,8 @@ package func buildServices(config: ConfigReader, logger: Logger, handleSignals: 
             certificateVerifier: X509ChainVerifier(), sessions: sessions
         ),
         deviceAPI: DeviceAPIService(devices: store, values: store, clock: clock),
-        audit: store, importer: importer, importJobs: importJobs, clock: clock
+        audit: store, importer: importer, importJobs: importJobs, clock: clock,
+        health: NodeHealth(node: configuration.nodeName, store: store)
     )
 
     let listeners = ListenerAnnouncements()

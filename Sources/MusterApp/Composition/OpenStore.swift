@@ -6,6 +6,9 @@ import MusterSQLite
 /// The store the configuration names, open and migrated, seen through the core's ports only.
 package struct OpenedStore: Sendable {
     package let store: any MusterStore
+    /// The limiters' failure counts shared by every node on the database (PostgreSQL), or `nil` to count in this
+    /// process (SQLite: one process).
+    package let failureCounts: (any FailureCountStore)?
     /// Closes the store (SQLite's file, PostgreSQL's pool).
     package let close: @Sendable () throws -> Void
     /// What it is, for the start-up line: `SQLite in ./muster-data`, `PostgreSQL at postgres://user@host:5432/db`
@@ -22,7 +25,8 @@ package func openStore(_ configuration: MusterConfiguration, logger: Logger) asy
     case .sqlite:
         let store = try SQLiteStore.open(directory: configuration.dataDirectory, logger: logger)
         return OpenedStore(
-            store: store, close: { try store.close() }, summary: "SQLite in \(configuration.dataDirectory)")
+            store: store, failureCounts: nil, close: { try store.close() },
+            summary: "SQLite in \(configuration.dataDirectory)")
     case .postgres(let settings):
         let url = try PostgresDatabaseURL(settings.url)
         let options = PostgresStoreOptions(
@@ -31,6 +35,8 @@ package func openStore(_ configuration: MusterConfiguration, logger: Logger) asy
             connectTimeout: .seconds(settings.connectTimeoutSeconds))
         let store = try await PostgresStore.open(
             url, options: options, timeout: .seconds(settings.connectTimeoutSeconds), logger: logger)
-        return OpenedStore(store: store, close: { store.close() }, summary: "PostgreSQL at \(url.redacted)")
+        return OpenedStore(
+            store: store, failureCounts: store.failureCounts, close: { store.close() },
+            summary: "PostgreSQL at \(url.redacted)")
     }
 }

@@ -17,10 +17,14 @@ package struct MusterConfiguration: Sendable, Hashable {
     /// The first tenant admin's email and password, used only on the first start of an empty data directory.
     package var adminEmail: String?
     package var adminPassword: String?
+    /// This node's name (`node.name`), in its logs, audit entries and health answer; by default
+    /// `<hostname>:<http port>` (``NodeName/default(httpPort:)``).
+    package var nodeName: String
 
     package init(
         dataDirectory: String = "./muster-data", database: DatabaseConfiguration = .sqlite, http: HTTPServerConfiguration = .init(), provisionFailureLimit: Int = 30,
-        loginLimits: LoginRateLimiter.Configuration = .init(), adminEmail: String? = nil, adminPassword: String? = nil
+        loginLimits: LoginRateLimiter.Configuration = .init(), adminEmail: String? = nil, adminPassword: String? = nil,
+        nodeName: String? = nil
     ) {
         self.dataDirectory = dataDirectory
         self.database = database
@@ -29,5 +33,6 @@ package struct MusterConfiguration: Sendable, Hashable {
         self.loginLimits = loginLimits
         self.adminEmail = adminEmail
         self.adminPassword = adminPassword
+        self.nodeName = nodeName ?? NodeName.default(httpPort: http.port)
     }
 }

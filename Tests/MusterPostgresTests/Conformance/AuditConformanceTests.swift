@@ -82,4 +82,17 @@ import Testing
             #expect(byDevice.data == [entry])
         }
     }
+
+    @Test(arguments: StoreKind.allCases)
+    func anEntryKeepsTheNodeThatWroteIt(_ kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            var named = Self.entry(1, tenantId: Fixed.id(1000))
+            named.node = "node-a:8080"
+            let unnamed = Self.entry(2, tenantId: Fixed.id(1000))
+            try await store.appendAuditEntries([named, unnamed])
+            let page = try await store.auditEntries(tenantId: Fixed.id(1000), filter: AuditFilter(), PageLink(pageSize: 10, page: 0))
+            #expect(page.data == [unnamed, named])
+            #expect(page.data.map(\.node) == [nil, "node-a:8080"])
+        }
+    }
 }
