@@ -25,55 +25,62 @@ import Testing
             body: #"{"provisionDeviceKey":"shared-key","provisionDeviceSecret":"\#(secret)","deviceName":"d-\#(secret)"}"#)
     }
 
-    @Test func wrongProvisionSecretsSpreadOverTwoNodesAreRefusedAfterTheOneNodeLimitOnBoth() async throws {
-        try await withTwoNodes(["provision.failureLimit": "3"]) { a, b in
-            let token = try await a.login()
-            let created = try await a.send("POST", "/api/deviceProfile", body: #"""
-                {"name":"shared","provisionType":"ALLOW_CREATE_NEW_DEVICES","provisionDeviceKey":"shared-key",
-                 "profileData":{"provisionConfiguration":{"type":"ALLOW_CREATE_NEW_DEVICES","provisionDeviceSecret":"right"}}}
-                """#, token: token)
-            #expect(created.status == 200)
-            // Three wrong secrets, alternating: two on A, one on B (no node alone reached the limit of 3).
-            for node in [a, b, a] {
-                let reply = try await Self.provision(node, secret: "wrong")
-                #expect(reply.status == 200)
-                #expect(try reply.json()["status"] == .string("NOT_FOUND"))
-            }
-            // Both nodes now refuse the source, even with the right secret.
-            for node in [b, a] {
-                let refused = try await Self.provision(node, secret: "right")
-                #expect(refused.status == 429, "\(node.baseURL): \(refused.text)")
-                let retryAfter = try #require(refused.headers["retry-after"].flatMap { Int($0) })
-                #expect((50...60).contains(retryAfter))
-            }
-
-            // Each node's audit entries name it (written in batches: poll at most 5 s).
-            var nodes: [String] = []
-            for _ in 0..<100 {
-                let reply = try await b.send("GET", "/api/audit/logs?pageSize=50&page=0&outcome=NOT_FOUND", token: token)
-                guard case .array(let entries)? = try reply.json()["data"] else { break }
-                nodes = entries.compactMap { $0["node"]?.stringValue }.sorted()
-                if nodes.count == 3 { break }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            #expect(nodes == ["node-a", "node-a", "node-b"])
+    /// One database and two nodes for both limiters (a database per scenario loads the test server for nothing).
+    @Test func guessesSpreadOverTwoNodesAreRefusedAfterTheOneNodeLimitOnBoth() async throws {
+        let settings = [
+            "provision.failureLimit": "3", "auth.loginFailureLimit": "2", "auth.loginSourceFailureLimit": "100",
+            "auth.loginLockoutSeconds": "600",
+        ]
+        try await withTwoNodes(settings) { a, b in
+            try await wrongProvisionSecretsAreRefusedAfterTheOneNodeLimitOnBoth(a, b)
+            try await failedLoginsLockTheAccountOnBoth(a, b)
         }
     }
 
-    @Test func failedLoginsSpreadOverTwoNodesLockTheAccountOnBoth() async throws {
-        let settings = ["auth.loginFailureLimit": "2", "auth.loginSourceFailureLimit": "100", "auth.loginLockoutSeconds": "600"]
-        try await withTwoNodes(settings) { a, b in
-            let body = #"{"username":"\#(TestServer.adminEmail)","password":"wrong-guess"}"#
-            #expect(try await a.send("POST", "/api/auth/login", body: body).status == 401)
-            #expect(try await b.send("POST", "/api/auth/login", body: body).status == 401)
-            // One failure on each node: the account is locked on both, even with the right password.
-            let right = #"{"username":"\#(TestServer.adminEmail)","password":"\#(TestServer.adminPassword)"}"#
-            for node in [a, b] {
-                let refused = try await node.send("POST", "/api/auth/login", body: right)
-                #expect(refused.status == 429, "\(node.baseURL): \(refused.text)")
-                let retryAfter = try #require(refused.headers["retry-after"].flatMap { Int($0) })
-                #expect((590...600).contains(retryAfter))
-            }
+    private func wrongProvisionSecretsAreRefusedAfterTheOneNodeLimitOnBoth(_ a: TestServer, _ b: TestServer) async throws {
+        let token = try await a.login()
+        let created = try await a.send("POST", "/api/deviceProfile", body: #"""
+            {"name":"shared","provisionType":"ALLOW_CREATE_NEW_DEVICES","provisionDeviceKey":"shared-key",
+             "profileData":{"provisionConfiguration":{"type":"ALLOW_CREATE_NEW_DEVICES","provisionDeviceSecret":"right"}}}
+            """#, token: token)
+        #expect(created.status == 200)
+        // Three wrong secrets, alternating: two on A, one on B (no node alone reached the limit of 3).
+        for node in [a, b, a] {
+            let reply = try await Self.provision(node, secret: "wrong")
+            #expect(reply.status == 200)
+            #expect(try reply.json()["status"] == .string("NOT_FOUND"))
+        }
+        // Both nodes now refuse the source, even with the right secret.
+        for node in [b, a] {
+            let refused = try await Self.provision(node, secret: "right")
+            #expect(refused.status == 429, "\(node.baseURL): \(refused.text)")
+            let retryAfter = try #require(refused.headers["retry-after"].flatMap { Int($0) })
+            #expect((50...60).contains(retryAfter))
+        }
+
+        // Each node's audit entries name it (written in batches: poll at most 5 s).
+        var nodes: [String] = []
+        for _ in 0..<100 {
+            let reply = try await b.send("GET", "/api/audit/logs?pageSize=50&page=0&outcome=NOT_FOUND", token: token)
+            guard case .array(let entries)? = try reply.json()["data"] else { break }
+            nodes = entries.compactMap { $0["node"]?.stringValue }.sorted()
+            if nodes.count == 3 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(nodes == ["node-a", "node-a", "node-b"])
+    }
+
+    private func failedLoginsLockTheAccountOnBoth(_ a: TestServer, _ b: TestServer) async throws {
+        let body = #"{"username":"\#(TestServer.adminEmail)","password":"wrong-guess"}"#
+        #expect(try await a.send("POST", "/api/auth/login", body: body).status == 401)
+        #expect(try await b.send("POST", "/api/auth/login", body: body).status == 401)
+        // One failure on each node: the account is locked on both, even with the right password.
+        let right = #"{"username":"\#(TestServer.adminEmail)","password":"\#(TestServer.adminPassword)"}"#
+        for node in [a, b] {
+            let refused = try await node.send("POST", "/api/auth/login", body: right)
+            #expect(refused.status == 429, "\(node.baseURL): \(refused.text)")
+            let retryAfter = try #require(refused.headers["retry-after"].flatMap { Int($0) })
+            #expect((590...600).contains(retryAfter))
         }
     }
 }

@@ -22,8 +22,7 @@ struct HealthRoutes {
         ]
         if let reason = report.reason { fields["reason"] = .string(reason) }
         let body = Array(JSONValue.object(fields).serialized.utf8)
-        var headers: HTTPFields = [.contentType: "application/json", .cacheControl: "no-store"]
-        headers[.contentLength] = "\(body.count)"
+        let headers: HTTPFields = [.contentType: "application/json", .cacheControl: "no-store"]
         return Response(
             status: report.databaseUp ? .ok : .serviceUnavailable, headers: headers,
             body: withBody ? .init(byteBuffer: ByteBuffer(bytes: body)) : .init())
