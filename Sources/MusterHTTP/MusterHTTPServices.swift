@@ -15,11 +15,13 @@ package struct MusterHTTPServices: Sendable {
     package var importer: BulkImporter
     package var importJobs: ImportJobQueue
     package var clock: any WallClock
+    /// This node's health for load balancers (`GET /api/health`).
+    package var health: NodeHealth
 
     package init(
         auth: AuthService, tenants: TenantService, profiles: ProfileService, devices: DeviceService, assets: AssetService,
         telemetry: TelemetryService, provisioning: ProvisionService, deviceAPI: DeviceAPIService, audit: any AuditStore,
-        importer: BulkImporter, importJobs: ImportJobQueue, clock: any WallClock
+        importer: BulkImporter, importJobs: ImportJobQueue, clock: any WallClock, health: NodeHealth
     ) {
         self.auth = auth
         self.tenants = tenants
@@ -33,6 +35,7 @@ package struct MusterHTTPServices: Sendable {
         self.importer = importer
         self.importJobs = importJobs
         self.clock = clock
+        self.health = health
     }
 }
 
@@ -43,7 +46,7 @@ package func buildRouter(services: MusterHTTPServices, configuration: HTTPServer
     let limit = configuration.maxBodySize
     DeviceAPIRoutes(provisioning: services.provisioning, deviceAPI: services.deviceAPI, bodyLimit: limit).register(on: router)
     AuthRoutes(auth: services.auth, bodyLimit: limit).register(on: router)
-    router.get("/api/health") { _, _ in JSONBody.raw(Array(#"{"status":"UP"}"#.utf8)) }
+    HealthRoutes(health: services.health).register(on: router)
     // The trivial JSON route benchmarks compare against: it reads and parses a JSON body, and answers.
     router.post("/api/health") { request, _ in
         let body = try await JSONBody.bytes(of: request, limit: limit)

@@ -37,6 +37,7 @@ final class MQTTSessionHandler: ChannelInboundHandler {
     /// What a core call found, handed back to the event loop.
     private enum Completion: Sendable {
         case authenticated(Result<Device, DeviceAuthenticationFailure>)
+        case provisionSourceChecked(refused: Bool)
         case provisioned(ProvisionAttempt<ProvisionPayloadFormat, Never>, packetIdentifier: UInt16?)
         case published(DevicePublishOutcome, packetIdentifier: UInt16?)
         case attributesRead(requestId: String, client: [Attribute], shared: [Attribute])
@@ -209,9 +210,6 @@ final class MQTTSessionHandler: ChannelInboundHandler {
             case .close:
                 closeNow()
                 return
-            case .checkProvisionSource:
-                let refused = services.provisioning.refusal(source: source) != nil
-                queue = machine.provisionSourceChecked(refused: refused)[...] + queue
             default:
                 if wrote { context.flush() }
                 busy = true
@@ -286,6 +284,8 @@ final class MQTTSessionHandler: ChannelInboundHandler {
         case .authenticated(.failure(let failure)):
             endAuthenticationWatch()
             next = machine.authenticationFailed(failure)
+        case .provisionSourceChecked(let refused):
+            next = machine.provisionSourceChecked(refused: refused)
         case .provisioned(let attempt, let packetIdentifier):
             next = machine.provisionAttempted(attempt, packetIdentifier: packetIdentifier)
         case .published(let outcome, let packetIdentifier):
@@ -312,6 +312,9 @@ final class MQTTSessionHandler: ChannelInboundHandler {
             do throws(DeviceAuthenticationFailure) {
                 return .authenticated(.success(try await services.authenticator.authenticate(certificates: chain, context: context)))
             } catch { return .authenticated(.failure(error)) }
+        case .checkProvisionSource:
+            // With several nodes the cooling-off is the database's: a core call like the others.
+            return .provisionSourceChecked(refused: await services.provisioning.refusal(source: source) != nil)
         case .provision(let payload, let packetIdentifier):
             let attempt = await services.provisioning.attempt(
                 context: context, payload: { payload }, decode: ProvisionPayload.decode)
@@ -331,7 +334,7 @@ final class MQTTSessionHandler: ChannelInboundHandler {
                 logger.warning("mqtt attribute read failed", metadata: ["error": "\(error)"])
                 return .nothing
             }
-        case .send, .close, .checkProvisionSource:
+        case .send, .close:
             return .nothing  // performed on the event loop
         }
     }

@@ -4,7 +4,7 @@ import PostgresNIO
 
 extension PostgresStore: AuditStore {
     private static let auditColumns = """
-        id, tenant_id, time, transport, source_address, profile_id, profile_name, device_id, device_name, outcome, reason
+        id, tenant_id, time, transport, source_address, profile_id, profile_name, device_id, device_name, outcome, reason, node
         """
 
     /// Appends `entries` in one transaction; an entry whose id is already stored is skipped, so a retried batch
@@ -25,7 +25,7 @@ extension PostgresStore: AuditStore {
                             + "\(statement.bind(entry.sourceAddress)), \(statement.bind(entry.profileId))::uuid, "
                             + "\(statement.bind(entry.profileName))::text, \(statement.bind(entry.deviceId))::uuid, "
                             + "\(statement.bind(entry.deviceName))::text, \(statement.bind(entry.outcome.rawValue)), "
-                            + "\(statement.bind(entry.reason)))")
+                            + "\(statement.bind(entry.reason)), \(statement.bind(entry.node))::text)")
                 }
                 statement.append(" ON CONFLICT (id) DO NOTHING")
                 try await connection.query(statement.query, logger: logger)
@@ -33,7 +33,7 @@ extension PostgresStore: AuditStore {
         }
     }
 
-    /// The most audit entries in one `INSERT` (11 parameters each, far below PostgreSQL's 65,535).
+    /// The most audit entries in one `INSERT` (12 parameters each, far below PostgreSQL's 65,535).
     static let auditChunk = 1000
 
     /// A page of audit entries, newest first, read with the `(tenant_id, time)` index (or `(time)` for every
@@ -71,8 +71,8 @@ extension PostgresStore: AuditStore {
     }
 
     private static func decodeAuditEntry(_ row: PostgresRow) throws -> AuditEntry {
-        let (id, tenantId, time, transport, sourceAddress, profileId, profileName, deviceId, deviceName, outcome, reason) =
-            try row.decode((UUID, UUID?, Int64, String, String, UUID?, String?, UUID?, String?, String, String).self)
+        let (id, tenantId, time, transport, sourceAddress, profileId, profileName, deviceId, deviceName, outcome, reason, node) =
+            try row.decode((UUID, UUID?, Int64, String, String, UUID?, String?, UUID?, String?, String, String, String?).self)
         guard let transport = ProvisionTransport(rawValue: transport) else {
             throw PostgresStoreError.invalidStoredValue(table: "audit_log", column: "transport")
         }
@@ -82,6 +82,6 @@ extension PostgresStore: AuditStore {
         return AuditEntry(
             id: id, tenantId: tenantId, time: time, transport: transport, sourceAddress: sourceAddress,
             profileId: profileId, profileName: profileName, deviceId: deviceId, deviceName: deviceName,
-            outcome: outcome, reason: reason)
+            outcome: outcome, reason: reason, node: node)
     }
 }

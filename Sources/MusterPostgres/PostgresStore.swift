@@ -17,12 +17,16 @@ package final class PostgresStore: Sendable {
     let logger: Logger
     /// Writes concurrent ``createProvisionedDevice(_:)`` calls together, when group commit is on.
     let provisionBatcher: PostgresProvisionBatcher?
+    /// The limiters' failure counts on this database, shared by every node (not a port of `MusterStore`: SQLite
+    /// counts in memory).
+    package let failureCounts: PostgresFailureCountStore
     private let runner: Task<Void, Never>
 
     private init(client: PostgresClient, url: PostgresDatabaseURL, groupCommitLimit: Int, logger: Logger) {
         self.client = client
         self.url = url
         self.logger = logger
+        failureCounts = PostgresFailureCountStore(client: client, logger: logger)
         provisionBatcher =
             groupCommitLimit > 1
             ? PostgresProvisionBatcher(client: client, logger: logger, maximumBatchSize: groupCommitLimit) : nil

@@ -53,6 +53,19 @@ package enum PostgresTestCluster {
         return url
     }
 
+    /// Runs `statements`, one at a time, on the server's `postgres` database as its superuser: what a test does to
+    /// the server around its own database (refusing and ending its connections, then letting them in again).
+    package static func administer(_ statements: [String], logger: Logger = Logger(label: "postgres-test")) async throws {
+        let admin = PostgresClient(configuration: try server.get().clientConfiguration())
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await admin.run() }
+            for statement in statements {
+                for try await _ in try await admin.query(PostgresQuery(unsafeSQL: statement), logger: logger) {}
+            }
+            group.cancelAll()
+        }
+    }
+
     // MARK: - A cluster of our own
 
     /// The data directory to remove at exit (read by the exit handler).

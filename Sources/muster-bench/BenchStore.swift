@@ -10,6 +10,8 @@ struct BenchStore {
     let store: any MusterStore
     let tenantId: UUID
     let profile: DeviceProfile
+    /// PostgreSQL's shared failure counts (the limiters' on several nodes); `nil` on SQLite.
+    let failureCounts: (any FailureCountStore)?
     let close: @Sendable () -> Void
 
     /// Opens the store: PostgreSQL when `database` is a `postgres://` URL, else SQLite in `directory`.
@@ -18,10 +20,12 @@ struct BenchStore {
         let logger = Logger(label: "muster-bench")
         let store: any MusterStore
         let close: @Sendable () -> Void
+        var failureCounts: (any FailureCountStore)?
         if let database {
             let postgres = try await PostgresStore.open(
                 try PostgresDatabaseURL(database), groupCommitLimit: groupCommitLimit, logger: logger)
             store = postgres
+            failureCounts = postgres.failureCounts
             close = { postgres.close() }
         } else {
             guard let directory else { throw BenchStoreError.noStore }
@@ -35,7 +39,8 @@ struct BenchStore {
         let clock = SystemWallClock()
         let tenant = try await TenantService(directory: store, profiles: store, clock: clock).createTenant(title: "Bench")
         let profile = try await ProfileService(store: store, clock: clock).defaultDeviceProfile(tenantId: tenant.id)
-        return BenchStore(store: store, tenantId: tenant.id, profile: profile, close: close)
+        return BenchStore(
+            store: store, tenantId: tenant.id, profile: profile, failureCounts: failureCounts, close: close)
     }
 }
 

@@ -14,12 +14,19 @@ struct StoreProvision: AsyncParsableCommand {
     @Option(help: "Concurrent callers.") var clients: Int = 64
     @Option(help: "Seconds to run.") var seconds: Int = 10
     @Option(help: "The most provisionings written together; 1 = one transaction each.") var groupCommitLimit: Int = 64
+    @Flag(help: "Check the provisioning limiter's cooling-off (source and key) before each provisioning, in PostgreSQL's shared failure counts as several nodes do (in memory on SQLite).")
+    var limiter = false
+    @Flag(help: "With --limiter, also count a failure of the source and key after each provisioning (the write a failed attempt costs; the limit is set so high that nothing is refused).")
+    var countFailures = false
 
     func run() async throws {
         let bench = try await BenchStore.open(database: database, directory: dir, groupCommitLimit: groupCommitLimit)
         defer { bench.close() }
         let store = bench.store
         let profile = bench.profile
+        let limits = ProvisionRateLimiter.Configuration(failuresPerSource: countFailures ? 1_000_000_000 : 30)
+        let limiter = self.limiter ? ProvisionRateLimiter(configuration: limits, shared: bench.failureCounts) : nil
+        let countFailures = self.countFailures
         let deadline = ContinuousClock.now + .seconds(seconds)
         let start = ContinuousClock.now
         let latencies = try await withThrowingTaskGroup(of: [Duration].self) { group in
@@ -38,9 +45,15 @@ struct StoreProvision: AsyncParsableCommand {
                             id: EntityIdentifier.make(at: now), deviceId: device.id, createdTime: now,
                             type: .accessToken, credentialsId: "token-\(UUID().uuidString)", credentialsValue: nil)
                         let began = ContinuousClock.now
+                        if let limiter, await limiter.refusal(source: "192.0.2.\(client)", key: "bench-key-\(client)", now: now) != nil {
+                            throw ValidationError("the limiter refused a provisioning")
+                        }
                         let result = try await store.createProvisionedDevice(
                             ProvisionedDevicePlan(device: device, credentials: credentials, provisionedAt: now))
                         guard result == .created else { throw ValidationError("provisioning answered \(result)") }
+                        if let limiter, countFailures {
+                            await limiter.recordFailure(source: "192.0.2.\(client)", key: "bench-key-\(client)", now: now)
+                        }
                         latencies.append(ContinuousClock.now - began)
                     }
                     return latencies

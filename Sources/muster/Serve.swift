@@ -14,9 +14,9 @@ struct Serve: AsyncParsableCommand {
         discussion: """
             Every option can also be set in the environment (MUSTER_DATA_DIR, MUSTER_DATABASE_URL, MUSTER_HTTP_HOST, MUSTER_HTTP_PORT, \
             MUSTER_HTTP_MAX_BODY_SIZE, MUSTER_IMPORT_MAX_REQUEST_SIZE, MUSTER_PROVISION_FAILURE_LIMIT, MUSTER_AUTH_LOGIN_FAILURE_LIMIT, MUSTER_ADMIN_EMAIL, \
-            MUSTER_ADMIN_PASSWORD) or \
+            MUSTER_ADMIN_PASSWORD, MUSTER_NODE_NAME) or \
             in a JSON config file ({"dataDir": …, "database": {"url": …, "poolSize": …, "statementTimeout": …}, \
-            "http": {"host": …, "port": …}, "provision": {"failureLimit": …}}). \
+            "http": {"host": …, "port": …}, "provision": {"failureLimit": …}, "node": {"name": …}}). \
             Command-line options win over the environment, which wins over the file.
             """
     )
@@ -69,6 +69,11 @@ struct Serve: AsyncParsableCommand {
     )
     var maxImportRequestSize: Int?
 
+    @Option(
+        name: .customLong("node-name"),
+        help: "This node's name in logs, audit entries and GET /api/health: 1-64 printable characters (default <hostname>:<http port>).")
+    var nodeName: String?
+
     @Option(help: "JSON configuration file (also MUSTER_CONFIG_FILE).")
     var config: String?
 
@@ -91,6 +96,7 @@ struct Serve: AsyncParsableCommand {
         if let coapPort { values["coap.port"] = .init(.int(coapPort), isSecret: false) }
         if let provisionFailureLimit { values["provision.failureLimit"] = .init(.int(provisionFailureLimit), isSecret: false) }
         if let loginFailureLimit { values["auth.loginFailureLimit"] = .init(.int(loginFailureLimit), isSecret: false) }
+        if let nodeName { values["node.name"] = .init(.string(nodeName), isSecret: false) }
         var providers: [any ConfigProvider] = [
             InMemoryProvider(name: "arguments", values: values),
             EnvironmentVariablesProvider(secretsSpecifier: .specific(["MUSTER_ADMIN_PASSWORD", "MUSTER_DATABASE_URL"])).prefixKeys(with: ["muster"]),
@@ -107,6 +113,7 @@ struct Serve: AsyncParsableCommand {
         }
         let logger = Logger(label: "muster")
         let runtime = try await buildServices(config: reader, logger: logger)
+        say("muster: node: \(runtime.nodeName)")
         say("muster: store: \(runtime.storeSummary)")
         if let logins = runtime.bootstrap {
             say("muster: first start: created the default tenant and its administrator")

@@ -52,7 +52,7 @@ import Testing
             async let silent = closing(port: port, writing: "", limit: .seconds(30))
             async let half = closing(port: port, writing: "POST /api/v1/provision HTTP/1.1\r\nHost: x\r\n", limit: .seconds(30))
             // Meanwhile other clients are served.
-            #expect(try await server.send("GET", "/api/health").status == 200)
+            #expect(try await server.send("POST", "/api/health", body: "{}").status == 200)
             let (silentSeconds, halfSeconds) = try await (silent, half)
             let closedSilent = try #require(silentSeconds, "a silent connection stayed open 30 s")
             let closedHalf = try #require(halfSeconds, "a half-sent request stayed open 30 s")

@@ -75,7 +75,7 @@ import Testing
             }
             let huge = try await server.send("POST", "/api/v1/provision", body: String(repeating: " ", count: 5000) + "{}")
             #expect(huge.status == 413)
-            let health = try await server.send("GET", "/api/health")
+            let health = try await server.send("POST", "/api/health", body: "{}")
             #expect(health.status == 200)
         }
     }

@@ -67,6 +67,23 @@ import Testing
         }
     }
 
+    @Test func aSourceCoolingOffGetsItsProvisioningConnectRefused() async throws {
+        try await MQTTTestHarness.run(failureLimit: 2) { harness in
+            // Given a source that is not cooling off, a provisioning session opens.
+            try await harness.withClient(.v5) { (client: inout MQTTTestClient) async throws -> Void in
+                #expect(try await client.connect(clientId: "p0", username: "provision")?.reasonCode == .success)
+            }
+            // When it reaches the limit, its next provisioning CONNECT is refused before any request (0x9F).
+            for _ in 0..<2 {
+                await harness.fixture.limiter.recordFailure(source: "127.0.0.1", key: "", now: harness.fixture.clock.nowMilliseconds())
+            }
+            try await harness.withClient(.v5) { (client: inout MQTTTestClient) async throws -> Void in
+                #expect(try await client.connect(clientId: "p1", username: "provision")?.reasonCode == .connectionRateExceeded)
+                #expect(try await client.receive() == nil)
+            }
+        }
+    }
+
     @Test func malformedPacketClosesOnlyItsConnection() async throws {
         try await MQTTTestHarness.run { harness in
             try await harness.withClient(.v5) { (healthy: inout MQTTTestClient) async throws -> Void in

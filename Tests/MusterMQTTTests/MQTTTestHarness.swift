@@ -19,11 +19,12 @@ struct MQTTTestHarness: Sendable {
     let shutdown: @Sendable () async -> Void
 
     /// Runs `body` against a started server, then shuts it down gracefully.
+    /// - Parameter failureLimit: The provisioning limiter's failures per source (0 = off).
     static func run(
-        configuration: MQTTServerConfiguration = .init(host: "127.0.0.1", port: 0),
+        configuration: MQTTServerConfiguration = .init(host: "127.0.0.1", port: 0), failureLimit: Int = 0,
         _ body: @Sendable (MQTTTestHarness) async throws -> Void
     ) async throws {
-        let fixture = try await CoreFixture.make()
+        let fixture = try await CoreFixture.make(failureLimit: failureLimit)
         defer { fixture.directory.remove() }
         let changes = AttributeChangeHub()
         let services = MQTTServices(

@@ -44,7 +44,7 @@ import Testing
         #expect(tables.isSuperset(of: [
             "settings", "tenants", "users", "device_profiles", "asset_profiles", "devices", "assets",
             "device_credentials", "attributes", "ts_kv", "ts_kv_latest", "audit_log", "entity_counts",
-            "muster_migrations",
+            "failure_counts", "muster_migrations",
         ]))
         let constraints = try await names(
             store,

@@ -19,6 +19,8 @@ package struct MusterRuntime: Sendable {
     package let configuration: MusterConfiguration
     /// The store the server opened (`SQLite in DIR`, `PostgreSQL at URL` without the password).
     package let storeSummary: String
+    /// This node's name (`node.name`), in its log metadata (`node`), audit entries and health answer.
+    package var nodeName: String { configuration.nodeName }
 }
 
 /// The one composition root: reads configuration, opens and migrates the store before any listener binds,
@@ -33,6 +35,8 @@ package func buildServices(
     config: ConfigReader, logger: Logger, handleSignals: Bool = true, shutdown: ShutdownBounds = .process
 ) async throws -> MusterRuntime {
     let configuration = try MusterConfiguration(config: config)
+    var logger = logger
+    logger[metadataKey: "node"] = "\(configuration.nodeName)"
     let clock = SystemWallClock()
     let opened = try await openStore(configuration, logger: logger)
     let store = opened.store
@@ -45,12 +49,16 @@ package func buildServices(
         let signingKey = try await store.setting(JWTSigningKey.settingName) { JWTSigningKey.generate() }
         return (bootstrap, signingKey)
     }
-    let recorder = AuditRecorder(store: store, logger: logger)
+    let recorder = AuditRecorder(store: store, node: configuration.nodeName, logger: logger)
+    // On PostgreSQL the limiters count in the database, so that failures spread over several nodes add up.
     let auth = AuthService(
         store: store, signer: JWTSigningKey.signer(signingKey), clock: clock,
-        limiter: LoginRateLimiter(configuration: configuration.loginLimits), audit: recorder
+        limiter: LoginRateLimiter(configuration: configuration.loginLimits, shared: opened.failureCounts, logger: logger),
+        audit: recorder
     )
-    let limiter = ProvisionRateLimiter(configuration: .init(failuresPerSource: configuration.provisionFailureLimit))
+    let limiter = ProvisionRateLimiter(
+        configuration: .init(failuresPerSource: configuration.provisionFailureLimit), shared: opened.failureCounts,
+        logger: logger)
     let profileCache = ProvisionProfileCache(ttlMilliseconds: configuration.provisionProfileCacheMilliseconds)
     let changes = AttributeChangeHub()
     let sessions = DeviceSessionHub(audit: recorder, clock: clock)
@@ -59,7 +67,7 @@ package func buildServices(
     let dispatcher = ClusterEventDispatcher(
         profileCache: profileCache, sessions: sessions, attributeChanges: changes, values: store, auth: auth,
         logger: logger)
-    let cluster = try opened.events(dispatcher, nil)
+    let cluster = try opened.events(dispatcher, configuration.nodeName)
     let revoker = ClusterSessionRevoker(bus: cluster.bus)
     let profiles = ProfileService(store: store, clock: clock, provisionCache: profileCache, events: cluster.bus)
     let importer = BulkImporter(store: store, profiles: profiles, clock: clock, sessions: revoker)
@@ -74,7 +82,8 @@ package func buildServices(
             certificateVerifier: X509ChainVerifier(), sessions: revoker
         ),
         deviceAPI: DeviceAPIService(devices: store, values: store, clock: clock),
-        audit: store, importer: importer, importJobs: importJobs, clock: clock
+        audit: store, importer: importer, importJobs: importJobs, clock: clock,
+        health: NodeHealth(node: configuration.nodeName, store: store)
     )
 
     let listeners = ListenerAnnouncements()

@@ -7,6 +7,9 @@ import MusterSQLite
 /// needs to share it with other nodes.
 package struct OpenedStore: Sendable {
     package let store: any MusterStore
+    /// The limiters' failure counts shared by every node on the database (PostgreSQL), or `nil` to count in this
+    /// process (SQLite: one process).
+    package let failureCounts: (any FailureCountStore)?
     /// Closes the store (SQLite's file, PostgreSQL's pool).
     package let close: @Sendable () throws -> Void
     /// What it is, for the start-up line: `SQLite in ./muster-data`, `PostgreSQL at postgres://user@host:5432/db`
@@ -50,7 +53,7 @@ package func openStore(_ configuration: MusterConfiguration, logger: Logger) asy
     case .sqlite:
         let store = try SQLiteStore.open(directory: configuration.dataDirectory, logger: logger)
         return OpenedStore(
-            store: store, close: { try store.close() }, summary: "SQLite in \(configuration.dataDirectory)",
+            store: store, failureCounts: nil, close: { try store.close() }, summary: "SQLite in \(configuration.dataDirectory)",
             events: { dispatcher, _ in
                 ClusterEvents(bus: InProcessClusterEventBus(dispatcher: dispatcher), listen: nil, isSynchronized: { true })
             },
@@ -64,7 +67,7 @@ package func openStore(_ configuration: MusterConfiguration, logger: Logger) asy
         let store = try await PostgresStore.open(
             url, options: options, timeout: .seconds(settings.connectTimeoutSeconds), logger: logger)
         return OpenedStore(
-            store: store, close: { store.close() }, summary: "PostgreSQL at \(url.redacted)",
+            store: store, failureCounts: store.failureCounts, close: { store.close() }, summary: "PostgreSQL at \(url.redacted)",
             events: { dispatcher, nodeName in
                 let bus = try PostgresClusterEventBus(
                     store: store, options: options, nodeName: nodeName, dispatcher: dispatcher, logger: logger)

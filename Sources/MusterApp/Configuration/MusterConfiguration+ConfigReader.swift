@@ -7,6 +7,7 @@ package enum ConfigurationError: Error, Equatable, CustomStringConvertible {
     case outOfRange(key: String, value: Int, range: ClosedRange<Int>)
     case empty(key: String)
     case missing(key: String, because: String)
+    case invalid(key: String, reason: String)
 
     package var description: String {
         switch self {
@@ -16,6 +17,8 @@ package enum ConfigurationError: Error, Equatable, CustomStringConvertible {
             return "configuration '\(key)' must not be empty"
         case .missing(let key, let reason):
             return "configuration '\(key)' is required because \(reason)"
+        case .invalid(let key, let reason):
+            return "configuration '\(key)' \(reason)"
         }
     }
 }
@@ -53,6 +56,8 @@ extension MusterConfiguration {
     ///   (`MUSTER_IMPORT_MAX_FILE_SIZE`).
     /// - `admin.email` (string, optional): the first tenant admin's email (`MUSTER_ADMIN_EMAIL`).
     /// - `admin.password` (string, optional, secret): its password (`MUSTER_ADMIN_PASSWORD`).
+    /// - `node.name` (string, optional, default: `<hostname>:<http.port>`): this node's name in its logs, audit
+    ///   entries and `GET /api/health`; 1 to 64 printable characters (`MUSTER_NODE_NAME`, `--node-name`).
     ///
     /// - Throws: ``ConfigurationError`` for values out of range.
     package init(config: ConfigReader) throws {
@@ -95,6 +100,10 @@ extension MusterConfiguration {
         guard (1...86_400).contains(lockoutSeconds) else {
             throw ConfigurationError.outOfRange(key: "auth.loginLockoutSeconds", value: lockoutSeconds, range: 1...86_400)
         }
+        let nodeName = config.string(forKey: "node.name")
+        if let nodeName, let problem = NodeName.problem(nodeName) {
+            throw ConfigurationError.invalid(key: "node.name", reason: problem)
+        }
         self.init(
             dataDirectory: dataDirectory,
             database: database,
@@ -109,7 +118,8 @@ extension MusterConfiguration {
                 windowMilliseconds: Int64(lockoutSeconds) * 1000, coolingOffMilliseconds: Int64(lockoutSeconds) * 1000
             ),
             adminEmail: config.string(forKey: "admin.email"),
-            adminPassword: config.string(forKey: "admin.password", isSecret: true)
+            adminPassword: config.string(forKey: "admin.password", isSecret: true),
+            nodeName: nodeName
         )
         let profileCache = config.int(forKey: "provision.profileCacheMilliseconds", default: 1000)
         guard (0...3_600_000).contains(profileCache) else {

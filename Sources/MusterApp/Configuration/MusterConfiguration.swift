@@ -20,10 +20,14 @@ package struct MusterConfiguration: Sendable, Hashable {
     /// How long a provisioning lookup trusts a cached profile (`provision.profileCacheMilliseconds`); every profile
     /// change clears the cache on every node at once, so this only bounds what a missed change could leave.
     package var provisionProfileCacheMilliseconds: Int64 = 1000
+    /// This node's name (`node.name`), in its logs, audit entries and health answer; by default
+    /// `<hostname>:<http port>` (``NodeName/default(httpPort:)``).
+    package var nodeName: String
 
     package init(
         dataDirectory: String = "./muster-data", database: DatabaseConfiguration = .sqlite, http: HTTPServerConfiguration = .init(), provisionFailureLimit: Int = 30,
-        loginLimits: LoginRateLimiter.Configuration = .init(), adminEmail: String? = nil, adminPassword: String? = nil
+        loginLimits: LoginRateLimiter.Configuration = .init(), adminEmail: String? = nil, adminPassword: String? = nil,
+        nodeName: String? = nil
     ) {
         self.dataDirectory = dataDirectory
         self.database = database
@@ -32,5 +36,6 @@ package struct MusterConfiguration: Sendable, Hashable {
         self.loginLimits = loginLimits
         self.adminEmail = adminEmail
         self.adminPassword = adminPassword
+        self.nodeName = nodeName ?? NodeName.default(httpPort: http.port)
     }
 }

@@ -44,10 +44,14 @@ package struct AuditEntry: Sendable, Hashable {
     package var outcome: ProvisionOutcome
     /// A precise reason code (`PROVISIONED`, `SECRET_MISMATCH`, `DEVICE_NAME_TAKEN`, …).
     package var reason: String
+    /// The node that served the attempt (`node.name`), set by ``AuditRecorder``; `nil` for entries written before
+    /// nodes were named.
+    package var node: String?
 
     package init(
         id: UUID, tenantId: UUID?, time: Int64, transport: ProvisionTransport, sourceAddress: String, profileId: UUID?,
-        profileName: String?, deviceId: UUID?, deviceName: String?, outcome: ProvisionOutcome, reason: String
+        profileName: String?, deviceId: UUID?, deviceName: String?, outcome: ProvisionOutcome, reason: String,
+        node: String? = nil
     ) {
         self.id = id
         self.tenantId = tenantId
@@ -60,6 +64,7 @@ package struct AuditEntry: Sendable, Hashable {
         self.deviceName = deviceName
         self.outcome = outcome
         self.reason = reason
+        self.node = node
     }
 }
 

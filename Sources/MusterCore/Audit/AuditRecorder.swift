@@ -2,7 +2,8 @@ import Logging
 import Synchronization
 
 /// Buffers audit entries in memory and writes them to the store in batches, off the request path.
-/// The buffer is bounded: past `capacity` entries are dropped and counted, never queued without limit.
+/// The buffer is bounded: past `capacity` entries are dropped and counted, never queued without limit. Every entry
+/// it records without a node gets this node's name.
 package final class AuditRecorder: AuditSink, Sendable {
     private struct Buffer {
         var entries: [AuditEntry] = []
@@ -13,14 +14,19 @@ package final class AuditRecorder: AuditSink, Sendable {
     private let capacity: Int
     private let buffer = Mutex(Buffer())
     private let logger: Logger
+    private let node: String?
 
-    package init(store: any AuditStore, capacity: Int = 100_000, logger: Logger) {
+    /// - Parameter node: This node's name (`node.name`), written with each entry that names no node.
+    package init(store: any AuditStore, capacity: Int = 100_000, node: String? = nil, logger: Logger) {
         self.store = store
+        self.node = node
         self.capacity = capacity
         self.logger = logger
     }
 
     package func record(_ entry: AuditEntry) {
+        var entry = entry
+        if entry.node == nil { entry.node = node }
         buffer.withLock { buffer in
             if buffer.entries.count < capacity {
                 buffer.entries.append(entry)

@@ -44,7 +44,7 @@ package struct AuthService: Sendable {
     ///   ``AuthError/tooManyFailedLogins(retryAfterSeconds:)`` while cooling off.
     package func login(email: String, password: String, sourceAddress: String = "unknown") async throws -> TokenPair {
         let now = clock.nowMilliseconds()
-        if let refusal = limiter.refusal(account: email, source: sourceAddress, now: now) {
+        if let refusal = await limiter.refusal(account: email, source: sourceAddress, now: now) {
             let user = try? await store.user(email: email)
             recordLogin(.loginRefused, reason: refusal.scope.rawValue, email: email, user: user, source: sourceAddress, now: now)
             throw AuthError.tooManyFailedLogins(retryAfterSeconds: refusal.retryAfterSeconds)
@@ -54,12 +54,12 @@ package struct AuthService: Sendable {
         guard let user, !password.isEmpty, !user.passwordHash.isEmpty, PasswordHasher.verify(password, against: user.passwordHash)
         else {
             recordLogin(.loginFailed, reason: user == nil ? "UNKNOWN_ACCOUNT" : "INVALID_PASSWORD", email: email, user: user, source: sourceAddress, now: now)
-            for scope in limiter.recordFailure(account: email, source: sourceAddress, now: now) {
+            for scope in await limiter.recordFailure(account: email, source: sourceAddress, now: now) {
                 recordLogin(.lockedOut, reason: scope.rawValue, email: email, user: user, source: sourceAddress, now: now)
             }
             throw AuthError.invalidCredentials
         }
-        limiter.recordSuccess(account: email)
+        await limiter.recordSuccess(account: email)
         return issue(for: user)
     }
 

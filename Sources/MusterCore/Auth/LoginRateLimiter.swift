@@ -1,6 +1,9 @@
+import Logging
+
 /// Counts failed admin logins per account (the e-mail, case-folded) and per source address; past either limit
 /// within the window, logins to that account (or from that source) are refused for a cooling-off period, even with
-/// the right password. A successful login forgets its own account's failures only, never a source's.
+/// the right password. A successful login forgets its own account's failures only, never a source's. Counted in
+/// memory (``FailureCounter``), or, with several nodes on one database, in its ``FailureCountStore``.
 package final class LoginRateLimiter: Sendable {
     /// The limiter's settings.
     package struct Configuration: Sendable, Hashable {
@@ -54,10 +57,20 @@ package final class LoginRateLimiter: Sendable {
     package let configuration: Configuration
     private let accounts: FailureCounter
     private let sources: FailureCounter
+    private let shared: (any FailureCountStore)?
+    private let logger: Logger
 
-    package init(configuration: Configuration) {
+    /// - Parameters:
+    ///   - shared: The database's failure counts, shared by every node; `nil` counts in this process.
+    ///   - logger: Where a failure of the shared counts is logged.
+    package init(
+        configuration: Configuration, shared: (any FailureCountStore)? = nil,
+        logger: Logger = Logger(label: "muster.limiter")
+    ) {
         let enabled = configuration.failuresPerAccount > 0
         self.configuration = configuration
+        self.shared = shared
+        self.logger = logger
         accounts = FailureCounter(limits: .init(
             limit: configuration.failuresPerAccount, windowMilliseconds: configuration.windowMilliseconds,
             coolingOffMilliseconds: configuration.coolingOffMilliseconds, maxTracked: configuration.maxTracked))
@@ -73,9 +86,31 @@ package final class LoginRateLimiter: Sendable {
     }
 
     /// Whether a login to `account` from `source` is refused now; the later of the two locks is reported.
-    package func refusal(account: String, source: String, now: Int64) -> Refusal? {
-        let accountUntil = accounts.blockedUntil(Self.accountKey(account), now: now) ?? 0
-        let sourceUntil = sources.blockedUntil(source, now: now) ?? 0
+    ///
+    /// With shared counts this is one read of the database for both names; when the database cannot answer, the
+    /// login goes on (`nil`, logged): it needs the same database to look the account up.
+    package func refusal(account: String, source: String, now: Int64) async -> Refusal? {
+        let accountUntil: Int64
+        let sourceUntil: Int64
+        if let shared {
+            let accountName = FailureCountName(.loginAccount, Self.accountKey(account))
+            let sourceName = FailureCountName(.loginSource, source)
+            var names: [FailureCountName] = []
+            if accounts.limits.limit > 0 { names.append(accountName) }
+            if sources.limits.limit > 0 { names.append(sourceName) }
+            guard !names.isEmpty else { return nil }
+            do {
+                let blocked = try await shared.blockedUntil(names, now: now)
+                accountUntil = blocked[accountName] ?? 0
+                sourceUntil = blocked[sourceName] ?? 0
+            } catch {
+                logger.warning("shared failure counts unavailable, login not checked", metadata: ["error": "\(error)"])
+                return nil
+            }
+        } else {
+            accountUntil = accounts.blockedUntil(Self.accountKey(account), now: now) ?? 0
+            sourceUntil = sources.blockedUntil(source, now: now) ?? 0
+        }
         let until = max(accountUntil, sourceUntil)
         guard until > now else { return nil }
         return Refusal(
@@ -83,17 +118,42 @@ package final class LoginRateLimiter: Sendable {
             retryAfterSeconds: FailureCounter.seconds(from: now, until: until))
     }
 
-    /// Counts one failed login.
+    /// Counts one failed login (with shared counts: one write for both names; a failure of the database is
+    /// logged and not counted).
     /// - Returns: The locks this failure started (empty when none did).
-    package func recordFailure(account: String, source: String, now: Int64) -> [Scope] {
-        var started: [Scope] = []
-        if accounts.recordFailure(Self.accountKey(account), now: now) { started.append(.account) }
-        if sources.recordFailure(source, now: now) { started.append(.source) }
-        return started
+    package func recordFailure(account: String, source: String, now: Int64) async -> [Scope] {
+        guard let shared else {
+            var started: [Scope] = []
+            if accounts.recordFailure(Self.accountKey(account), now: now) { started.append(.account) }
+            if sources.recordFailure(source, now: now) { started.append(.source) }
+            return started
+        }
+        let accountName = FailureCountName(.loginAccount, Self.accountKey(account))
+        let sourceName = FailureCountName(.loginSource, source)
+        var failures: [CountedFailure] = []
+        if accounts.limits.limit > 0 { failures.append(CountedFailure(accountName, limits: accounts.limits)) }
+        if sources.limits.limit > 0 { failures.append(CountedFailure(sourceName, limits: sources.limits)) }
+        guard !failures.isEmpty else { return [] }
+        do {
+            let started = try await shared.recordFailure(failures, now: now)
+            return (started.contains(accountName) ? [.account] : []) + (started.contains(sourceName) ? [.source] : [])
+        } catch {
+            logger.warning("shared failure counts unavailable, failed login not counted", metadata: ["error": "\(error)"])
+            return []
+        }
     }
 
     /// Forgets the failed logins of `account` after a successful login; sources keep their counts.
-    package func recordSuccess(account: String) {
-        accounts.reset(Self.accountKey(account))
+    package func recordSuccess(account: String) async {
+        guard let shared else {
+            accounts.reset(Self.accountKey(account))
+            return
+        }
+        guard accounts.limits.limit > 0 else { return }
+        do {
+            try await shared.reset(FailureCountName(.loginAccount, Self.accountKey(account)))
+        } catch {
+            logger.warning("shared failure counts unavailable, account not reset", metadata: ["error": "\(error)"])
+        }
     }
 }

@@ -1,6 +1,9 @@
+import Logging
+
 /// Counts failed provisioning attempts per source address and per key; past the threshold the source (or
-/// key) is refused for a cooling-off period (Muster decision 7). Memory is bounded. Built from two
-/// ``FailureCounter``s.
+/// key) is refused for a cooling-off period (Muster decision 7). Counted in memory by two ``FailureCounter``s
+/// (memory bounded), or, with several nodes on one database, in the database's ``FailureCountStore``, so that
+/// failures on every node add up.
 package final class ProvisionRateLimiter: Sendable {
     /// The limiter's settings.
     package struct Configuration: Sendable, Hashable {
@@ -12,7 +15,7 @@ package final class ProvisionRateLimiter: Sendable {
         package var windowMilliseconds: Int64
         /// How long a refused source or key stays refused, in milliseconds.
         package var coolingOffMilliseconds: Int64
-        /// The most sources and keys tracked at once.
+        /// The most sources and keys tracked at once (in memory).
         package var maxTracked: Int
 
         package init(
@@ -30,9 +33,19 @@ package final class ProvisionRateLimiter: Sendable {
     private let configuration: Configuration
     private let sources: FailureCounter
     private let keys: FailureCounter
+    private let shared: (any FailureCountStore)?
+    private let logger: Logger
 
-    package init(configuration: Configuration) {
+    /// - Parameters:
+    ///   - shared: The database's failure counts, shared by every node; `nil` counts in this process.
+    ///   - logger: Where a failure of the shared counts is logged (the attempt goes on: see ``refusal(source:key:now:)``).
+    package init(
+        configuration: Configuration, shared: (any FailureCountStore)? = nil,
+        logger: Logger = Logger(label: "muster.limiter")
+    ) {
         self.configuration = configuration
+        self.shared = shared
+        self.logger = logger
         sources = FailureCounter(limits: .init(
             limit: configuration.failuresPerSource, windowMilliseconds: configuration.windowMilliseconds,
             coolingOffMilliseconds: configuration.coolingOffMilliseconds, maxTracked: configuration.maxTracked))
@@ -44,19 +57,49 @@ package final class ProvisionRateLimiter: Sendable {
 
     /// Seconds until `source` (or `key`) may try again, or `nil` when it may try now. A `nil` source or key is not
     /// checked.
-    package func refusal(source: String?, key: String?, now: Int64) -> Int? {
+    ///
+    /// With shared counts this is one read of the database for both names. When the database cannot answer, the
+    /// attempt goes on (`nil`, logged): the attempt itself needs the same database and will be answered
+    /// "unavailable", so refusing would only turn an outage into a second, misleading answer.
+    package func refusal(source: String?, key: String?, now: Int64) async -> Int? {
         guard configuration.failuresPerSource > 0 else { return nil }
         var until: Int64 = 0
-        if let source { until = sources.blockedUntil(source, now: now) ?? 0 }
-        if let key, !key.isEmpty { until = max(until, keys.blockedUntil(key, now: now) ?? 0) }
+        if let shared {
+            var names: [FailureCountName] = []
+            if let source { names.append(FailureCountName(.provisionSource, source)) }
+            if let key, !key.isEmpty, keys.limits.limit > 0 { names.append(FailureCountName(.provisionKey, key)) }
+            guard !names.isEmpty else { return nil }
+            do {
+                until = try await shared.blockedUntil(names, now: now).values.max() ?? 0
+            } catch {
+                logger.warning("shared failure counts unavailable, attempt not checked", metadata: ["error": "\(error)"])
+                return nil
+            }
+        } else {
+            if let source { until = sources.blockedUntil(source, now: now) ?? 0 }
+            if let key, !key.isEmpty { until = max(until, keys.blockedUntil(key, now: now) ?? 0) }
+        }
         guard until > now else { return nil }
         return FailureCounter.seconds(from: now, until: until)
     }
 
-    /// Counts one failure of `source` and `key`.
-    package func recordFailure(source: String, key: String, now: Int64) {
+    /// Counts one failure of `source` and `key` (an empty key is not counted). With shared counts: one write
+    /// for both; when the database cannot take it, the failure is logged and not counted.
+    package func recordFailure(source: String, key: String, now: Int64) async {
         guard configuration.failuresPerSource > 0 else { return }
-        sources.recordFailure(source, now: now)
-        if !key.isEmpty { keys.recordFailure(key, now: now) }
+        guard let shared else {
+            sources.recordFailure(source, now: now)
+            if !key.isEmpty { keys.recordFailure(key, now: now) }
+            return
+        }
+        var failures = [CountedFailure(FailureCountName(.provisionSource, source), limits: sources.limits)]
+        if !key.isEmpty, keys.limits.limit > 0 {
+            failures.append(CountedFailure(FailureCountName(.provisionKey, key), limits: keys.limits))
+        }
+        do {
+            _ = try await shared.recordFailure(failures, now: now)
+        } catch {
+            logger.warning("shared failure counts unavailable, failure not counted", metadata: ["error": "\(error)"])
+        }
     }
 }

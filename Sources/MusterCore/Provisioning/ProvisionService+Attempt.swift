@@ -25,7 +25,7 @@ extension ProvisionService {
         decode: ([UInt8]) throws(ProvisionRequestError) -> (ProvisionRequest, Format),
         admit: (Format) -> Declined?
     ) async throws(ReadError) -> ProvisionAttempt<Format, Declined> {
-        if let retryAfter = refusal(source: context.sourceAddress) {
+        if let retryAfter = await refusal(source: context.sourceAddress) {
             return .refused(retryAfterSeconds: retryAfter)
         }
         let bytes = try await payload()
@@ -34,7 +34,7 @@ extension ProvisionService {
         do {
             (request, format) = try decode(bytes)
         } catch {
-            recordMalformed(error, context: context)
+            await recordMalformed(error, context: context)
             return .malformed(error)
         }
         if let declined = admit(format) { return .declined(declined) }

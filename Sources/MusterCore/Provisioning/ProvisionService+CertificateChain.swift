@@ -21,7 +21,7 @@ extension ProvisionService {
         -> CredentialsMaterial?
     {
         let now = clock.nowMilliseconds()
-        if let retryAfter = limiter.refusal(source: context.sourceAddress, key: nil, now: now) {
+        if let retryAfter = await limiter.refusal(source: context.sourceAddress, key: nil, now: now) {
             throw .rateLimited(retryAfterSeconds: retryAfter)
         }
         guard let leaf = chain.first, let (profile, trusted) = try await chainProfile(for: chain, now: now) else { return nil }
@@ -33,7 +33,7 @@ extension ProvisionService {
             record(.success, reason: "PROVISIONED", trail: trail, context: context, now: now)
             return credentials
         } catch {
-            recordFailure(error, key: profile.provisionDeviceKey ?? "", trail: trail, context: context, now: now)
+            await recordFailure(error, key: profile.provisionDeviceKey ?? "", trail: trail, context: context, now: now)
             throw error
         }
     }

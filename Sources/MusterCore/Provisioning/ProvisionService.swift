@@ -63,7 +63,7 @@ package struct ProvisionService: Sendable {
         let now = clock.nowMilliseconds()
         var trail = AuditTrailNote(request: request)
         let source = sourceChecked ? nil : context.sourceAddress
-        if let retryAfter = limiter.refusal(source: source, key: request.provisionDeviceKey, now: now) {
+        if let retryAfter = await limiter.refusal(source: source, key: request.provisionDeviceKey, now: now) {
             record(.rateLimited, reason: "RATE_LIMITED", trail: trail, context: context, now: now)
             throw .rateLimited(retryAfterSeconds: retryAfter)
         }
@@ -72,16 +72,18 @@ package struct ProvisionService: Sendable {
             record(.success, reason: "PROVISIONED", trail: trail, context: context, now: now)
             return credentials
         } catch {
-            recordFailure(error, key: request.provisionDeviceKey, trail: trail, context: context, now: now)
+            await recordFailure(error, key: request.provisionDeviceKey, trail: trail, context: context, now: now)
             throw error
         }
     }
 
     /// Counts a failed attempt against its source and key, and audits it with its precise reason. A failure of the
     /// store is audited but not counted: a database outage is not a guess, and must not lock devices out.
-    func recordFailure(_ error: ProvisionError, key: String, trail: AuditTrailNote, context: ProvisionContext, now: Int64) {
+    func recordFailure(
+        _ error: ProvisionError, key: String, trail: AuditTrailNote, context: ProvisionContext, now: Int64
+    ) async {
         if case .failure(.storageFailure) = error {} else {
-            limiter.recordFailure(source: context.sourceAddress, key: key, now: now)
+            await limiter.recordFailure(source: context.sourceAddress, key: key, now: now)
         }
         switch error {
         case .notFound(let reason): record(.notFound, reason: reason.rawValue, trail: trail, context: context, now: now)
@@ -92,9 +94,9 @@ package struct ProvisionService: Sendable {
 
     /// Audits a payload that could not be read as a request, and counts it as a failure of its source (once per
     /// payload: only ``attempt(context:payload:decode:admit:)`` calls it).
-    func recordMalformed(_ error: ProvisionRequestError, context: ProvisionContext) {
+    func recordMalformed(_ error: ProvisionRequestError, context: ProvisionContext) async {
         let now = clock.nowMilliseconds()
-        limiter.recordFailure(source: context.sourceAddress, key: "", now: now)
+        await limiter.recordFailure(source: context.sourceAddress, key: "", now: now)
         let reason: String
         switch error {
         case .invalidJSON, .notAnObject, .invalidProtobuf: reason = "MALFORMED_PAYLOAD"
@@ -107,8 +109,8 @@ package struct ProvisionService: Sendable {
 
     /// Seconds until `source` may try again, or `nil` when it is not cooling off. Every attempt checks this itself;
     /// MQTT also asks it before opening a provisioning session (a refused CONNECT), ahead of any attempt.
-    package func refusal(source: String) -> Int? {
-        limiter.refusal(source: source, key: nil, now: clock.nowMilliseconds())
+    package func refusal(source: String) async -> Int? {
+        await limiter.refusal(source: source, key: nil, now: clock.nowMilliseconds())
     }
 
     // MARK: - The algorithm

@@ -22,7 +22,7 @@ func timeseriesJSON(_ points: [TimeseriesPoint], strict: Bool) -> [UInt8] {
 }
 
 /// One audit entry as `GET /api/audit/logs` returns it (ThingsBoard's `AuditLog` shape, with the provisioning
-/// details in `actionData`).
+/// details in `actionData`, and Muster's `node`: the node that served the attempt, absent for older entries).
 struct AuditLogDTO: Encodable {
     var id: EntityIdDTO
     var createdTime: Int64
@@ -34,6 +34,7 @@ struct AuditLogDTO: Encodable {
     var actionStatus: String
     var actionFailureDetails: String?
     var actionData: JSONValue
+    var node: String?
 
     init(_ entry: AuditEntry) {
         id = EntityIdDTO(.auditLog, entry.id)
@@ -64,5 +65,6 @@ struct AuditLogDTO: Encodable {
         if let profileName = entry.profileName { data["profileName"] = .string(profileName) }
         if let deviceName = entry.deviceName { data[isLogin ? "account" : "deviceName"] = .string(deviceName) }
         actionData = .object(data)
+        node = entry.node
     }
 }

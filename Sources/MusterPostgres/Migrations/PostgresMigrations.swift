@@ -20,6 +20,8 @@ package enum PostgresMigrations {
         Migration(name: "2026-11-29-entity-counts", statements: entityCounts),
         Migration(name: "2026-12-06-entity-counts-per-statement", statements: statementCounts),
         Migration(name: "2026-12-07-sort-indexes", statements: sortIndexes),
+        Migration(name: "2026-12-08-failure-counts", statements: failureCounts),
+        Migration(name: "2026-12-08-audit-node", statements: auditNode),
     ]
 
     /// The advisory lock key of migrations (`hashtext('muster-migrations')` would do as well; a constant is

@@ -19,6 +19,10 @@ enum SQLiteMigrations {
         migrator.registerMigration(trimNamesIdentifier) { db in
             try trimNames(db)
         }
+        // The node that served an audited attempt (`node.name`); NULL for entries written before.
+        migrator.registerMigration("2026-12-08-audit-node") { db in
+            try db.execute(sql: "ALTER TABLE audit_log ADD COLUMN node TEXT")
+        }
         return migrator
     }
 

@@ -8,18 +8,18 @@ enum AuditEntryRecord {
 
     /// The columns ``decode(_:)`` reads, in order.
     static let columns = """
-        id, tenant_id, time, transport, source_address, profile_id, profile_name, device_id, device_name, outcome, reason
+        id, tenant_id, time, transport, source_address, profile_id, profile_name, device_id, device_name, outcome, reason, node
         """
 
     /// Inserts an entry; one already stored (a retried batch) is left as it is.
     static let insertSQL = """
-        INSERT INTO audit_log (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
+        INSERT INTO audit_log (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
         """
 
     static func insertArguments(_ entry: AuditEntry) -> StatementArguments {
         [
             entry.id, entry.tenantId, entry.time, entry.transport.rawValue, entry.sourceAddress, entry.profileId,
-            entry.profileName, entry.deviceId, entry.deviceName, entry.outcome.rawValue, entry.reason,
+            entry.profileName, entry.deviceId, entry.deviceName, entry.outcome.rawValue, entry.reason, entry.node,
         ]
     }
 
@@ -37,7 +37,8 @@ enum AuditEntryRecord {
             deviceName: try row.decode(atIndex: 8),
             outcome: try StoredValue.enumCase(
                 ProvisionOutcome.self, row.decode(atIndex: 9), table: table, column: "outcome"),
-            reason: try row.decode(atIndex: 10)
+            reason: try row.decode(atIndex: 10),
+            node: try row.decode(atIndex: 11)
         )
     }
 }

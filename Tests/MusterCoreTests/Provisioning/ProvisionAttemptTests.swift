@@ -24,13 +24,13 @@ import Testing
     private func attempt(
         _ fixture: CoreFixture, _ request: ProvisionRequest?, malformed: ProvisionRequestError = .notAnObject,
         context: ProvisionContext = source, decline: String? = nil, calls: inout Calls,
-        whileReading: () -> Void = {}
+        whileReading: () async -> Void = {}
     ) async -> Attempt {
         await fixture.provisioning.attempt(
             context: context,
             payload: {
                 calls.reads += 1
-                whileReading()
+                await whileReading()
                 return Array("payload".utf8)
             },
             decode: { (_: [UInt8]) throws(ProvisionRequestError) -> (ProvisionRequest, String) in
@@ -95,9 +95,9 @@ import Testing
         #expect(entries.map { "\($0.outcome.rawValue):\($0.reason)" } == ["BAD_REQUEST:MISSING_FIELD"])
         #expect(entries.first?.sourceAddress == Self.source.sourceAddress && entries.first?.tenantId == nil)
         // Counted once: the limit of 2 is not reached after one malformed payload, and is after a second.
-        #expect(fixture.provisioning.refusal(source: Self.source.sourceAddress) == nil)
+        #expect(await fixture.provisioning.refusal(source: Self.source.sourceAddress) == nil)
         _ = await attempt(fixture, nil, calls: &calls)
-        #expect(fixture.provisioning.refusal(source: Self.source.sourceAddress) == 60)
+        #expect(await fixture.provisioning.refusal(source: Self.source.sourceAddress) == 60)
     }
 
     @Test func theSourceIsCheckedOnceAtTheStartOfTheAttempt() async throws {
@@ -106,7 +106,7 @@ import Testing
         var calls = Calls()
         // The source fails elsewhere while this attempt reads its payload: this attempt, already admitted, goes on.
         let outcome = await attempt(fixture, request(profile, name: "admitted"), calls: &calls) {
-            fixture.limiter.recordFailure(source: Self.source.sourceAddress, key: "", now: fixture.clock.nowMilliseconds())
+            await fixture.limiter.recordFailure(source: Self.source.sourceAddress, key: "", now: fixture.clock.nowMilliseconds())
         }
         guard case .answered(.success, _) = outcome else { Issue.record("not provisioned: \(outcome)"); return }
         #expect(try await fixture.store.device(name: "admitted", tenantId: fixture.tenant.id) != nil)
@@ -142,7 +142,7 @@ import Testing
         #expect((calls.reads, calls.decodes, calls.admissions) == (1, 1, 1))
         #expect(try await fixture.store.device(name: "declined", tenantId: fixture.tenant.id) == nil)
         #expect(try await auditEntries(fixture).isEmpty)
-        #expect(fixture.provisioning.refusal(source: Self.source.sourceAddress) == nil)
+        #expect(await fixture.provisioning.refusal(source: Self.source.sourceAddress) == nil)
     }
 
     @Test func aReadErrorIsRethrownWithNothingRecorded() async throws {
@@ -154,6 +154,6 @@ import Testing
                 decode: { (_: [UInt8]) throws(ProvisionRequestError) -> (ProvisionRequest, String) in throw .notAnObject })
         }
         #expect(try await auditEntries(fixture).isEmpty)
-        #expect(fixture.provisioning.refusal(source: Self.source.sourceAddress) == nil)
+        #expect(await fixture.provisioning.refusal(source: Self.source.sourceAddress) == nil)
     }
 }

@@ -66,12 +66,14 @@ import Testing
         }
     }
 
+    /// Also: an entry keeps the node that wrote it (`node`), and one without a node reads back without one.
     @Test(arguments: StoreKind.allCases)
     func filtersByProfileAndDevice(_ kind: StoreKind) async throws {
         try await kind.withStore { store in
             var entry = Self.entry(1, tenantId: Fixed.id(1000))
             entry.profileId = Fixed.id(2000)
             entry.deviceId = Fixed.id(3000)
+            entry.node = "node-a:8080"
             try await store.appendAuditEntries([entry, Self.entry(2, tenantId: entry.tenantId)])
             let byProfile = try await store.auditEntries(
                 tenantId: entry.tenantId, filter: AuditFilter(profileId: entry.profileId),
@@ -80,6 +82,8 @@ import Testing
             let byDevice = try await store.auditEntries(
                 tenantId: nil, filter: AuditFilter(deviceId: entry.deviceId), PageLink(pageSize: 10, page: 0))
             #expect(byDevice.data == [entry])
+            let both = try await store.auditEntries(tenantId: entry.tenantId, filter: AuditFilter(), PageLink(pageSize: 10, page: 0))
+            #expect(both.data.map(\.node) == [nil, "node-a:8080"])
         }
     }
 }

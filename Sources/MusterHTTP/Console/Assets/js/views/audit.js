@@ -1,4 +1,4 @@
-// The audit log (provisioning, closed sessions, failed logins): time, transport, source, profile, device or account, outcome, reason; filters.
+// The audit log (provisioning, closed sessions, failed logins): time, transport, source, profile, device or account, outcome, reason, node; filters.
 import { get } from '../api.js';
 import { clear, errorBox, field, fmtTime, h, pager, select } from '../ui.js';
 
@@ -6,7 +6,7 @@ export function auditTable(entries, withDevice = true) {
   if (!entries.length) return h('p', { class: 'empty' }, 'No audit entries.');
   return h('table', { class: 'grid', id: 'audit-table' },
     h('thead', {}, h('tr', {},
-      ['Time', 'Transport', 'Source', 'Profile', withDevice ? 'Device' : null, 'Outcome', 'Reason']
+      ['Time', 'Transport', 'Source', 'Profile', withDevice ? 'Device' : null, 'Outcome', 'Reason', 'Node']
         .filter(Boolean).map(title => h('th', { scope: 'col' }, title)))),
     h('tbody', {}, entries.map(entry => {
       const data = entry.actionData || {};
@@ -20,7 +20,8 @@ export function auditTable(entries, withDevice = true) {
           ? h('a', { href: `#/devices/${entry.entityId.id}` }, data.deviceName || entry.entityName || '')
           : (data.deviceName || data.account || entry.entityName || '')) : null,
         h('td', {}, h('span', { class: `badge badge-${String(outcome).toLowerCase()}` }, outcome)),
-        h('td', {}, data.reason || entry.actionFailureDetails || ''));
+        h('td', {}, data.reason || entry.actionFailureDetails || ''),
+        h('td', { class: 'mono' }, entry.node || ''));
     })));
 }
 
