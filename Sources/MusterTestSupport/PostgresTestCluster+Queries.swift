@@ -31,14 +31,14 @@ extension PostgresTestCluster {
         }
     }
 
-    /// The process ids of the connections to the database `url` names whose `application_name` is `name` and which
+    /// The process ids of the connections to the database `url` names whose `application_name` starts with `name` (`muster-listen` names every node's) and which
     /// have run `LISTEN` (their last statement, done, or the `SELECT 1` heartbeats after it).
     package static func listeners(applicationName name: String, database url: String) async throws -> [Int32] {
         try await withConnection(to: url) { connection, logger in
             let rows = try await connection.query(
                 """
                 SELECT pid FROM pg_stat_activity
-                WHERE datname = current_database() AND application_name = \(name) AND state = 'idle'
+                WHERE datname = current_database() AND starts_with(application_name, \(name)) AND state = 'idle'
                     AND (query LIKE 'LISTEN%' OR query = 'SELECT 1')
                 ORDER BY pid
                 """,

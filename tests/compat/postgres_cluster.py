@@ -55,3 +55,12 @@ class PostgresCluster:
         subprocess.run(self.as_postgres + [str(self.bin / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "immediate",
                                            "stop"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         shutil.rmtree(self.dir, ignore_errors=True)
+
+    def psql(self, database: str, sql: str) -> str:
+        """Runs one statement with psql as the cluster's superuser; returns its unaligned, tuples-only output."""
+        out = subprocess.run([str(self.bin / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "muster",
+                              "-d", database, "-At", "-F", " ", "-v", "ON_ERROR_STOP=1", "-c", sql],
+                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
+        if out.returncode != 0:
+            raise RuntimeError(f"psql failed ({out.returncode}): {out.stdout.decode(errors='replace')}")
+        return out.stdout.decode()
