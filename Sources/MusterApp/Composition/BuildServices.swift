@@ -50,7 +50,10 @@ package func buildServices(config: ConfigReader, logger: Logger, handleSignals: 
     // database's notifications and feed what other nodes publish into `sessions.deliver(_:)`.
     let sessions = DeviceSessionHub(audit: recorder, clock: clock)
     let importer = BulkImporter(store: store, profiles: profiles, clock: clock, sessions: sessions)
-    let importJobs = ImportJobQueue(registry: ImportJobRegistry(clock: clock), importer: importer, logger: logger)
+    let importJobs = importJobQueue(
+        store: store, importer: importer, clock: clock,
+        nodeName: importNodeName(config: config, dataDirectory: configuration.dataDirectory),
+        importDirectory: configuration.http.importDirectory, logger: logger)
     let services = MusterHTTPServices(
         auth: auth, tenants: tenants, profiles: profiles,
         devices: DeviceService(store: store, profiles: profiles, clock: clock, sessions: sessions),

@@ -20,6 +20,7 @@ package enum PostgresMigrations {
         Migration(name: "2026-11-29-entity-counts", statements: entityCounts),
         Migration(name: "2026-12-06-entity-counts-per-statement", statements: statementCounts),
         Migration(name: "2026-12-07-sort-indexes", statements: sortIndexes),
+        Migration(name: "2026-12-08-import-jobs", statements: importJobs),
     ]
 
     /// The advisory lock key of migrations (`hashtext('muster-migrations')` would do as well; a constant is

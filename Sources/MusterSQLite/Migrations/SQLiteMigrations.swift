@@ -19,6 +19,9 @@ enum SQLiteMigrations {
         migrator.registerMigration(trimNamesIdentifier) { db in
             try trimNames(db)
         }
+        migrator.registerMigration("2026-12-08-import-jobs") { db in
+            try db.execute(sql: importJobs)
+        }
         return migrator
     }
 

@@ -1,0 +1,64 @@
+import Foundation
+import MusterCore
+import MusterTestSupport
+import Testing
+
+/// Import jobs across two servers (nodes) on one PostgreSQL database: a job runs on the node it was uploaded to,
+/// and every node lists, reads and cancels it and serves its errors CSV.
+@Suite struct ImportJobNodesTests {
+    @Test func aJobUploadedToOneNodeIsReadCancelledAndServedByAnother() async throws {
+        // One database for both nodes.
+        let database = try await TestStoreKind.postgres.settings()
+        try await TestServer.run(settings: database) { nodeA in
+            try await TestServer.run(settings: database) { nodeB in
+                let api = ImportAPITests()
+                let tokenA = try await nodeA.login()
+                let tokenB = try await nodeB.login()
+                // Given a job of 60,000 rows uploaded to node A, whose row 3 repeats the credentials of row 2,
+                var file = "name,type,label,serialNumber,accessToken\n"
+                file += "Twin-1,Bulk Sensor,,SN-t,tok-twin\nTwin-2,Bulk Sensor,,=SUM(A1),tok-twin\n"
+                for index in 0..<60_000 { file += "Bulk-\(index),Bulk Sensor,,SN-\(index),tok-bulk-\(index)\n" }
+                let id = try await api.submit(nodeA, token: tokenA, file: file)
+
+                // when node B lists it and reads it once it has committed a batch,
+                let list = try await nodeB.send("GET", "/api/imports", token: tokenB).json()
+                #expect(list[0]?["id"] == .string(id), "\(list)")
+                var running = false
+                for _ in 0..<1_500 {
+                    let job = try await nodeB.send("GET", "/api/imports/\(id)", token: tokenB).json()
+                    guard job["status"] == .string("RUNNING") else {
+                        Issue.record("the job ended before it could be cancelled: \(job)")
+                        return
+                    }
+                    if case .number(let rows)? = job["rowsProcessed"], let count = Int(rows), count > 0 {
+                        running = true
+                        break
+                    }
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+                #expect(running, "node B saw no progress in 15 s")
+
+                // and cancels it through B,
+                let cancel = try await nodeB.send("DELETE", "/api/imports/\(id)", token: tokenB)
+                #expect(cancel.status == 200, "\(cancel.text)")
+                #expect(try cancel.json()["cancelRequested"] == .bool(true))
+
+                // then node A stops it after a batch, both nodes report the same end, exactly the rows stored,
+                let job = try await api.waitForEnd(nodeB, token: tokenB, id: id)
+                #expect(job["status"] == .string("CANCELLED"), "\(job)")
+                #expect(try await nodeA.send("GET", "/api/imports/\(id)", token: tokenA).json() == job)
+                guard case .number(let text)? = job["created"], let created = Int(text) else {
+                    Issue.record("no created count: \(job)")
+                    return
+                }
+                #expect(created > 0 && created < 60_001)
+                let devices = try await nodeB.send("GET", "/api/tenant/devices?pageSize=1&page=0", token: tokenB)
+                #expect(try devices.json()["totalElements"] == .number("\(created)"))
+                // and node B serves the errors CSV (formula cells neutralised).
+                let errors = try await nodeB.send("GET", "/api/imports/\(id)/errors.csv", token: tokenB)
+                #expect(errors.status == 200)
+                #expect(errors.text == "name,type,label,serialNumber,accessToken,error\r\nTwin-2,Bulk Sensor,,'=SUM(A1),tok-twin,Line 3: the same credentials as line 2\r\n")
+            }
+        }
+    }
+}
