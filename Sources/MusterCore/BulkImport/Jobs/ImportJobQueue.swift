@@ -74,10 +74,12 @@ package final class ImportJobQueue: Sendable {
     /// Interrupts what an earlier process of this node left running and sweeps the spool, then runs jobs, the
     /// heartbeat and the reaper until ``shutdown()`` (running jobs end first) or cancellation.
     package func run() async {
-        await reap(ownedHere: true)
         await withTaskGroup(of: Void.self) { background in
-            background.addTask { await self.every(self.configuration.heartbeatInterval) { try await self.registry.heartbeat() } }
-            background.addTask { await self.every(self.configuration.reapInterval) { await self.reap(ownedHere: false) } }
+            background.addTask { await self.every(self.configuration.heartbeatInterval, stopsWhenStopping: false) { try await self.registry.heartbeat() } }
+            background.addTask {
+                await self.reap(ownedHere: true)
+                await self.every(self.configuration.reapInterval) { await self.reap(ownedHere: false) }
+            }
             await withDiscardingTaskGroup { group in
                 for await submission in stream {
                     group.addTask { await self.execute(submission) }
@@ -97,9 +99,14 @@ package final class ImportJobQueue: Sendable {
     /// Whether the node is shutting down (or the job's task was cancelled).
     private var isStopping: Bool { stopping.load(ordering: .relaxed) || Task.isCancelled }
 
-    private func every(_ interval: Duration, _ body: @Sendable () async throws -> Void) async {
+    private func every(
+        _ interval: Duration, stopsWhenStopping: Bool = true, _ body: @Sendable () async throws -> Void
+    ) async {
         while !Task.isCancelled {
             do { try await Task.sleep(for: interval) } catch { return }
+            // Once shutting down, no new upkeep: the node's jobs are ending, and the store closes after them.
+            // (the heartbeat goes on while the running jobs finish their batch.)
+            guard !stopping.load(ordering: .relaxed) || !stopsWhenStopping else { return }
             do {
                 try await body()
             } catch {
