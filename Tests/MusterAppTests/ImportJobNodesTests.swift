@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import MusterApp
 import MusterCore
 import MusterTestSupport
 import Testing
@@ -60,5 +62,87 @@ import Testing
                 #expect(errors.text == "name,type,label,serialNumber,accessToken,error\r\nTwin-2,Bulk Sensor,,'=SUM(A1),tok-twin,Line 3: the same credentials as line 2\r\n")
             }
         }
+    }
+
+    @Test func aStoppedNodesJobIsFailedAsInterruptedByAnotherNodeWithItsCommittedCounts() async throws {
+        let database = try await TestStoreKind.postgres.settings()
+        try await TestServer.run(settings: database) { node in
+            let token = try await node.login()
+            let user = try await node.send("GET", "/api/auth/user", token: token).json()
+            let tenantId = try #require(user["tenantId"]?["id"]?.stringValue.flatMap(UUID.init(uuidString:)), "\(user)")
+            // Given a running job of a node that stopped 16 s ago after committing a batch (written as that node
+            // would have, through the same store),
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            let opened = try await openStore(
+                MusterConfiguration(
+                    dataDirectory: directory.path,
+                    database: .postgres(.init(url: try #require(database["database.url"]), poolSize: 2))),
+                logger: Logger(label: "dead-node"))
+            defer { try? opened.close() }
+            let then = Int64(Date().timeIntervalSince1970 * 1000) - 16_000
+            var job = ImportJob(
+                id: EntityIdentifier.make(at: then), tenantId: tenantId, entityType: .device, dryRun: false,
+                bytesTotal: 1_000, startTime: then, owner: "dead-node")
+            try await opened.store.createImportJob(job)
+            job.progress.rowsProcessed = 7
+            job.progress.created = 5
+            job.progress.updated = 1
+            job.progress.errors = 1
+            try await opened.store.recordImportCheckpoint(ImportJobCheckpoint(
+                jobId: job.id, progress: job.progress, errorLines: ["Line 4: x"], failedRows: [], time: then))
+
+            // then the live node's reaper (every 5 s) fails it as interrupted, with the committed counts.
+            var reported: JSONValue = .null
+            for _ in 0..<160 {
+                reported = try await node.send("GET", "/api/imports/\(job.id.uuidString.lowercased())", token: token).json()
+                if reported["status"] != .string("RUNNING") { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(reported["status"] == .string("FAILED"), "\(reported)")
+            #expect(reported["failure"] == .string("interrupted: node dead-node stopped; 7 rows committed (5 created, 1 updated, 1 failed)"))
+            #expect(reported["created"] == .number("5"))
+        }
+    }
+
+    @Test func aJobRunningAtShutdownStopsBetweenBatchesAndEndsCancelled() async throws {
+        let database = try await TestStoreKind.postgres.settings()
+        let id = UncheckedBox<String?>(nil)
+        try await TestServer.run(settings: database) { nodeA in
+            let api = ImportAPITests()
+            let token = try await nodeA.login()
+            var file = "name,type,label,serialNumber,accessToken\n"
+            for index in 0..<60_000 { file += "Bulk-\(index),Bulk Sensor,,SN-\(index),tok-bulk-\(index)\n" }
+            let job = try await api.submit(nodeA, token: token, file: file)
+            id.value = job
+            for _ in 0..<1_500 {
+                let read = try await nodeA.send("GET", "/api/imports/\(job)", token: token).json()
+                if case .number(let rows)? = read["rowsProcessed"], let count = Int(rows), count > 0 { break }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            // (the server shuts down when this closure returns, the job still running)
+        }
+        try await TestServer.run(settings: database) { nodeB in
+            let token = try await nodeB.login()
+            let job = try await nodeB.send("GET", "/api/imports/\(try #require(id.value))", token: token).json()
+            #expect(job["status"] == .string("CANCELLED"), "\(job)")
+            #expect(job["failure"]?.stringValue?.hasSuffix("shut down; rows committed before it stay") == true, "\(job)")
+            guard case .number(let text)? = job["created"], let created = Int(text) else {
+                Issue.record("no created count: \(job)")
+                return
+            }
+            let devices = try await nodeB.send("GET", "/api/tenant/devices?pageSize=1&page=0", token: token)
+            #expect(try devices.json()["totalElements"] == .number("\(created)"))
+        }
+    }
+}
+
+/// A value handed out of a `@Sendable` closure that runs once, before the value is read.
+// Written once inside the first server's closure, read after that closure has returned: never concurrently.
+private final class UncheckedBox<Value>: @unchecked Sendable {
+    var value: Value
+
+    init(_ value: Value) {
+        self.value = value
     }
 }
