@@ -15,7 +15,9 @@ extension PostgresStore: ImportJobStore {
                     \(JSONValue.serialized(strings: progress.createdProfiles)),
                     \(JSONValue.serialized(strings: job.errorLines)), \(job.failure), \(job.cancelRequested),
                     \(job.owner), \(job.heartbeatTime), \(job.startTime), \(job.endTime))
-                """, logger: logger)
+                """,
+                logger: logger
+            )
         }
     }
 
@@ -31,7 +33,9 @@ extension PostgresStore: ImportJobStore {
             """
             SELECT \(unescaped: ImportJobRows.columns) FROM import_jobs WHERE tenant_id = \(tenantId)
             ORDER BY start_time DESC, id DESC LIMIT \(Int64(max(0, limit)))
-            """, ImportJobRows.decode)
+            """,
+            ImportJobRows.decode
+        )
     }
 
     package func requestImportJobCancel(_ id: UUID, tenantId: UUID) async throws -> ImportJob? {
@@ -40,10 +44,13 @@ extension PostgresStore: ImportJobStore {
                 """
                 UPDATE import_jobs SET cancel_requested = true
                 WHERE id = \(id) AND tenant_id = \(tenantId) AND status = 'RUNNING'
-                """, logger: logger)
+                """,
+                logger: logger
+            )
             return try await rows(
                 "SELECT \(unescaped: ImportJobRows.columns) FROM import_jobs WHERE id = \(id) AND tenant_id = \(tenantId)",
-                on: connection, ImportJobRows.decode
+                on: connection,
+                ImportJobRows.decode
             ).first
         }
     }
@@ -52,13 +59,16 @@ extension PostgresStore: ImportJobStore {
         try await transaction { connection in try await writeCheckpoint(checkpoint, on: connection) }
     }
 
-    package func endImportJob(_ id: UUID, status: ImportJobStatus, failure: String?, at time: Int64) async throws -> Bool {
+    package func endImportJob(_ id: UUID, status: ImportJobStatus, failure: String?, at time: Int64) async throws
+        -> Bool
+    {
         try await rowCount(
             """
             UPDATE import_jobs SET status = \(status.rawValue), failure = \(failure), end_time = \(time)
             WHERE id = \(id) AND status = 'RUNNING'
             RETURNING 1
-            """) == 1
+            """
+        ) == 1
     }
 
     package func touchImportJobs(_ ids: [UUID], at time: Int64) async throws {
@@ -67,7 +77,9 @@ extension PostgresStore: ImportJobStore {
             """
             UPDATE import_jobs SET heartbeat_time = greatest(\(time), heartbeat_time)
             WHERE id = ANY(\(ids)) AND status = 'RUNNING'
-            """, logger: logger)
+            """,
+            logger: logger
+        )
     }
 
     package func runningImportJobs(owner: String?, heartbeatBefore: Int64?) async throws -> [ImportJob] {
@@ -76,16 +88,21 @@ extension PostgresStore: ImportJobStore {
             SELECT \(unescaped: ImportJobRows.columns) FROM import_jobs
             WHERE status = 'RUNNING' AND (\(owner)::text IS NULL OR owner_node = \(owner))
                 AND (\(heartbeatBefore)::bigint IS NULL OR heartbeat_time < \(heartbeatBefore))
-            """, ImportJobRows.decode)
+            """,
+            ImportJobRows.decode
+        )
     }
 
-    package func interruptImportJob(_ id: UUID, heartbeatTime: Int64, failure: String, at time: Int64) async throws -> Bool {
+    package func interruptImportJob(_ id: UUID, heartbeatTime: Int64, failure: String, at time: Int64) async throws
+        -> Bool
+    {
         try await rowCount(
             """
             UPDATE import_jobs SET status = 'FAILED', failure = \(failure), end_time = \(time)
             WHERE id = \(id) AND status = 'RUNNING' AND heartbeat_time = \(heartbeatTime)
             RETURNING 1
-            """) == 1
+            """
+        ) == 1
     }
 
     package func importFailedRows(jobId: UUID, after sequence: Int, limit: Int) async throws -> [ImportFailedRow] {
@@ -117,7 +134,9 @@ extension PostgresStore: ImportJobStore {
                 heartbeat_time = greatest(\(checkpoint.time), heartbeat_time + 1)
             WHERE id = \(checkpoint.jobId) AND status = 'RUNNING'
             RETURNING 1
-            """, on: connection)
+            """,
+            on: connection
+        )
         guard updated == 1 else { throw ImportJobStoreError.notRunning(checkpoint.jobId) }
         guard !checkpoint.failedRows.isEmpty else { return }
         let sequences = checkpoint.failedRows.map { Int64($0.sequence) }
@@ -126,6 +145,8 @@ extension PostgresStore: ImportJobStore {
             """
             INSERT INTO import_failed_rows (job_id, sequence, text)
             SELECT \(checkpoint.jobId), sequence, text FROM unnest(\(sequences)::bigint[], \(texts)::text[]) AS r (sequence, text)
-            """, logger: logger)
+            """,
+            logger: logger
+        )
     }
 }

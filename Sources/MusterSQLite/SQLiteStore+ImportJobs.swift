@@ -6,8 +6,10 @@ extension SQLiteStore {
     package func createImportJob(_ job: ImportJob) async throws {
         try await dbPool.write { db in
             try db.execute(
-                sql: "INSERT INTO import_jobs (\(ImportJobRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                arguments: ImportJobRecord.insertArguments(job))
+                sql:
+                    "INSERT INTO import_jobs (\(ImportJobRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                arguments: ImportJobRecord.insertArguments(job)
+            )
         }
     }
 
@@ -31,8 +33,10 @@ extension SQLiteStore {
     package func requestImportJobCancel(_ id: UUID, tenantId: UUID) async throws -> ImportJob? {
         try await dbPool.write { db in
             try db.execute(
-                sql: "UPDATE import_jobs SET cancel_requested = 1 WHERE id = ? AND tenant_id = ? AND status = 'RUNNING'",
-                arguments: [id, tenantId])
+                sql:
+                    "UPDATE import_jobs SET cancel_requested = 1 WHERE id = ? AND tenant_id = ? AND status = 'RUNNING'",
+                arguments: [id, tenantId]
+            )
             return try Self.importJob(id, tenantId: tenantId, db)
         }
     }
@@ -41,11 +45,14 @@ extension SQLiteStore {
         try await dbPool.write { db in try ImportJobRecord.write(checkpoint, db) }
     }
 
-    package func endImportJob(_ id: UUID, status: ImportJobStatus, failure: String?, at time: Int64) async throws -> Bool {
+    package func endImportJob(_ id: UUID, status: ImportJobStatus, failure: String?, at time: Int64) async throws
+        -> Bool
+    {
         try await dbPool.write { db in
             try db.execute(
                 sql: "UPDATE import_jobs SET status = ?, failure = ?, end_time = ? WHERE id = ? AND status = 'RUNNING'",
-                arguments: [status.rawValue, failure, time, id])
+                arguments: [status.rawValue, failure, time, id]
+            )
             return db.changesCount == 1
         }
     }
@@ -54,7 +61,9 @@ extension SQLiteStore {
         guard !ids.isEmpty else { return }
         try await dbPool.write { db in
             let statement = try db.cachedStatement(
-                sql: "UPDATE import_jobs SET heartbeat_time = max(?, heartbeat_time) WHERE id = ? AND status = 'RUNNING'")
+                sql:
+                    "UPDATE import_jobs SET heartbeat_time = max(?, heartbeat_time) WHERE id = ? AND status = 'RUNNING'"
+            )
             for id in ids { try statement.execute(arguments: [time, id]) }
         }
     }
@@ -75,14 +84,17 @@ extension SQLiteStore {
         }
     }
 
-    package func interruptImportJob(_ id: UUID, heartbeatTime: Int64, failure: String, at time: Int64) async throws -> Bool {
+    package func interruptImportJob(_ id: UUID, heartbeatTime: Int64, failure: String, at time: Int64) async throws
+        -> Bool
+    {
         try await dbPool.write { db in
             try db.execute(
                 sql: """
                     UPDATE import_jobs SET status = 'FAILED', failure = ?, end_time = ?
                     WHERE id = ? AND status = 'RUNNING' AND heartbeat_time = ?
                     """,
-                arguments: [failure, time, id, heartbeatTime])
+                arguments: [failure, time, id, heartbeatTime]
+            )
             return db.changesCount == 1
         }
     }
@@ -91,7 +103,8 @@ extension SQLiteStore {
         try await dbPool.read { db in
             try Row.fetchAll(
                 db,
-                sql: "SELECT sequence, text FROM import_failed_rows WHERE job_id = ? AND sequence > ? ORDER BY sequence LIMIT ?",
+                sql:
+                    "SELECT sequence, text FROM import_failed_rows WHERE job_id = ? AND sequence > ? ORDER BY sequence LIMIT ?",
                 arguments: [jobId, sequence, max(0, limit)]
             ).map { ImportFailedRow(sequence: $0[0], text: $0[1]) }
         }
@@ -99,7 +112,8 @@ extension SQLiteStore {
 
     private static func importJob(_ id: UUID, tenantId: UUID, _ db: Database) throws -> ImportJob? {
         try Row.fetchOne(
-            db, sql: "SELECT \(ImportJobRecord.columns) FROM import_jobs WHERE id = ? AND tenant_id = ?",
+            db,
+            sql: "SELECT \(ImportJobRecord.columns) FROM import_jobs WHERE id = ? AND tenant_id = ?",
             arguments: [id, tenantId]
         ).map(ImportJobRecord.decode)
     }

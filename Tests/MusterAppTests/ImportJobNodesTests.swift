@@ -59,7 +59,10 @@ import Testing
                 // and node B serves the errors CSV (formula cells neutralised).
                 let errors = try await nodeB.send("GET", "/api/imports/\(id)/errors.csv", token: tokenB)
                 #expect(errors.status == 200)
-                #expect(errors.text == "name,type,label,serialNumber,accessToken,error\r\nTwin-2,Bulk Sensor,,'=SUM(A1),tok-twin,Line 3: the same credentials as line 2\r\n")
+                #expect(
+                    errors.text
+                        == "name,type,label,serialNumber,accessToken,error\r\nTwin-2,Bulk Sensor,,'=SUM(A1),tok-twin,Line 3: the same credentials as line 2\r\n"
+                )
             }
         }
     }
@@ -77,30 +80,49 @@ import Testing
             let opened = try await openStore(
                 MusterConfiguration(
                     dataDirectory: directory.path,
-                    database: .postgres(.init(url: try #require(database["database.url"]), poolSize: 2))),
-                logger: Logger(label: "dead-node"))
+                    database: .postgres(.init(url: try #require(database["database.url"]), poolSize: 2))
+                ),
+                logger: Logger(label: "dead-node")
+            )
             defer { try? opened.close() }
             let then = Int64(Date().timeIntervalSince1970 * 1000) - 16_000
             var job = ImportJob(
-                id: EntityIdentifier.make(at: then), tenantId: tenantId, entityType: .device, dryRun: false,
-                bytesTotal: 1_000, startTime: then, owner: "dead-node")
+                id: EntityIdentifier.make(at: then),
+                tenantId: tenantId,
+                entityType: .device,
+                dryRun: false,
+                bytesTotal: 1_000,
+                startTime: then,
+                owner: "dead-node"
+            )
             try await opened.store.createImportJob(job)
             job.progress.rowsProcessed = 7
             job.progress.created = 5
             job.progress.updated = 1
             job.progress.errors = 1
-            try await opened.store.recordImportCheckpoint(ImportJobCheckpoint(
-                jobId: job.id, progress: job.progress, errorLines: ["Line 4: x"], failedRows: [], time: then))
+            try await opened.store.recordImportCheckpoint(
+                ImportJobCheckpoint(
+                    jobId: job.id,
+                    progress: job.progress,
+                    errorLines: ["Line 4: x"],
+                    failedRows: [],
+                    time: then
+                )
+            )
 
             // then the live node's reaper (every 5 s) fails it as interrupted, with the committed counts.
             var reported: JSONValue = .null
             for _ in 0..<160 {
-                reported = try await node.send("GET", "/api/imports/\(job.id.uuidString.lowercased())", token: token).json()
+                reported = try await node.send("GET", "/api/imports/\(job.id.uuidString.lowercased())", token: token)
+                    .json()
                 if reported["status"] != .string("RUNNING") { break }
                 try await Task.sleep(for: .milliseconds(50))
             }
             #expect(reported["status"] == .string("FAILED"), "\(reported)")
-            #expect(reported["failure"] == .string("interrupted: node dead-node stopped; 7 rows committed (5 created, 1 updated, 1 failed)"))
+            #expect(
+                reported["failure"]
+                    == .string("interrupted: node dead-node stopped; 7 rows committed (5 created, 1 updated, 1 failed)")
+            )
             #expect(reported["created"] == .number("5"))
         }
     }
@@ -126,7 +148,10 @@ import Testing
             let token = try await nodeB.login()
             let job = try await nodeB.send("GET", "/api/imports/\(try #require(id.value))", token: token).json()
             #expect(job["status"] == .string("CANCELLED"), "\(job)")
-            #expect(job["failure"]?.stringValue?.hasSuffix("shut down; rows committed before it stay") == true, "\(job)")
+            #expect(
+                job["failure"]?.stringValue?.hasSuffix("shut down; rows committed before it stay") == true,
+                "\(job)"
+            )
             guard case .number(let text)? = job["created"], let created = Int(text) else {
                 Issue.record("no created count: \(job)")
                 return

@@ -9,15 +9,21 @@ import MusterHTTP
 /// - Parameter nodeName: The name this node's jobs carry as their owner; unique among the nodes sharing the
 ///   database and stable across restarts of the node (its earlier jobs left running are then interrupted at once).
 func importJobQueue(
-    store: any MusterStore, importer: BulkImporter, clock: any WallClock, nodeName: String, importDirectory: String,
+    store: any MusterStore,
+    importer: BulkImporter,
+    clock: any WallClock,
+    nodeName: String,
+    importDirectory: String,
     logger: Logger
 ) -> ImportJobQueue {
     let spool = ImportSpool(directory: importDirectory)
     // Before any listener binds, no upload is in progress: what an earlier process left is deleted.
     spool.sweep(keeping: [], uploads: true)
     return ImportJobQueue(
-        registry: ImportJobRegistry(store: store, clock: clock, nodeName: nodeName), importer: importer,
-        logger: logger, sweepSpool: { running in spool.sweep(keeping: running, uploads: false) }
+        registry: ImportJobRegistry(store: store, clock: clock, nodeName: nodeName),
+        importer: importer,
+        logger: logger,
+        sweepSpool: { running in spool.sweep(keeping: running, uploads: false) }
     )
 }
 

@@ -176,8 +176,8 @@ private struct ImportBatchTally: Sendable {
             self.progress.errors += 1
             let message = failure.error.description
             if self.errorLines.count < maxErrorLines { self.errorLines.append("Line \(failure.line): \(message)") }
-            failedRows.append(ImportFailedRow(
-                sequence: failure.line, text: csv.failedRow(line: failure.line, cells: failure.cells, message: message)))
+            let text = csv.failedRow(line: failure.line, cells: failure.cells, message: message)
+            failedRows.append(ImportFailedRow(sequence: failure.line, text: text))
         }
     }
 }
@@ -242,7 +242,8 @@ private struct ImportRun {
         let entityType = mapping.entityType
         let csv = self.csv
         // The job's tally: made inside the batch's transaction from its outcomes.
-        let jobTally: @Sendable ([ImportRowOutcome]) -> ImportBatchTally = { [progress, jobErrorLines, rows, failures, header, job] outcomes in
+        let jobTally: @Sendable ([ImportRowOutcome]) -> ImportBatchTally = {
+            [progress, jobErrorLines, rows, failures, header, job] outcomes in
             ImportBatchTally(
                 progress: progress, errorLines: jobErrorLines, planned: rows, failures: failures, outcomes: outcomes,
                 header: header, entityType: entityType, maxErrorLines: job?.maxErrorLines ?? 0, csv: csv)

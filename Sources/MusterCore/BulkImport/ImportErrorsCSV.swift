@@ -27,7 +27,9 @@ package struct ImportErrorsCSV: Sendable {
 
     /// A cell quoted when it holds the delimiter, a quote or a line break (RFC 4180).
     private func quoted(_ cell: String) -> String {
-        guard cell.contains(where: { $0 == "\"" || $0 == "\n" || $0 == "\r" || String($0) == delimiter }) else { return cell }
+        guard cell.contains(where: { $0 == "\"" || $0 == "\n" || $0 == "\r" || String($0) == delimiter }) else {
+            return cell
+        }
         return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -65,7 +65,13 @@ package struct ImportJobCheckpoint: Sendable, Hashable {
     /// The new heartbeat.
     package var time: Int64
 
-    package init(jobId: UUID, progress: ImportProgress, errorLines: [String], failedRows: [ImportFailedRow], time: Int64) {
+    package init(
+        jobId: UUID,
+        progress: ImportProgress,
+        errorLines: [String],
+        failedRows: [ImportFailedRow],
+        time: Int64
+    ) {
         self.jobId = jobId
         self.progress = progress
         self.errorLines = errorLines

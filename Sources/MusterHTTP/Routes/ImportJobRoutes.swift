@@ -16,7 +16,8 @@ struct ImportJobRoutes {
         router.get("/api/imports") { _, context in
             let tenantId = try context.requireTenant()
             let now = clock.nowMilliseconds()
-            return try JSONBody.response(try await jobs.registry.jobs(tenantId: tenantId).map { ImportJobDTO($0, now: now) })
+            let list = try await jobs.registry.jobs(tenantId: tenantId)
+            return try JSONBody.response(list.map { ImportJobDTO($0, now: now) })
         }
         router.get("/api/imports/:id") { _, context in
             let job = try await find(context)
@@ -64,7 +65,8 @@ struct ImportJobRoutes {
 
     private func find(_ context: MusterRequestContext) async throws -> ImportJob {
         let tenantId = try context.requireTenant()
-        guard let job = try await jobs.registry.job(try context.uuidParameter("id"), tenantId: tenantId) else { throw RequestError.notFound }
+        let id = try context.uuidParameter("id")
+        guard let job = try await jobs.registry.job(id, tenantId: tenantId) else { throw RequestError.notFound }
         return job
     }
 
@@ -122,7 +124,8 @@ struct ImportJobRoutes {
         let mapping = try dto.mapping(entityType: entityType)
 
         // The job is this node's from here on, so the spool sweeper leaves its file alone.
-        let job = try await jobs.registry.start(tenantId: tenantId, entityType: entityType, dryRun: dto.dryRun ?? false, bytesTotal: fileBytes)
+        let job = try await jobs.registry.start(
+            tenantId: tenantId, entityType: entityType, dryRun: dto.dryRun ?? false, bytesTotal: fileBytes)
         let filePath = ImportSpool(directory: directory).path(of: job.id)
         let source: FileImportSource
         do {

@@ -25,9 +25,14 @@ enum ImportJobRows {
             throw PostgresStoreError.invalidStoredValue(table: table, column: "status")
         }
         var job = ImportJob(
-            id: try cells[0].decode(UUID.self), tenantId: try cells[1].decode(UUID.self), entityType: entityType,
-            dryRun: try cells[3].decode(Bool.self), bytesTotal: Int(try cells[10].decode(Int64.self)),
-            startTime: try cells[17].decode(Int64.self), owner: try cells[15].decode(String.self))
+            id: try cells[0].decode(UUID.self),
+            tenantId: try cells[1].decode(UUID.self),
+            entityType: entityType,
+            dryRun: try cells[3].decode(Bool.self),
+            bytesTotal: Int(try cells[10].decode(Int64.self)),
+            startTime: try cells[17].decode(Int64.self),
+            owner: try cells[15].decode(String.self)
+        )
         job.status = status
         job.progress.rowsProcessed = Int(try cells[5].decode(Int64.self))
         job.progress.created = Int(try cells[6].decode(Int64.self))

@@ -27,11 +27,25 @@ enum ImportJobRecord {
 
     static func decode(_ row: Row) throws -> ImportJob {
         var job = ImportJob(
-            id: try row.decode(atIndex: 0), tenantId: try row.decode(atIndex: 1),
-            entityType: try StoredValue.enumCase(ImportEntityType.self, row.decode(atIndex: 2), table: table, column: "entity_type"),
-            dryRun: try row.decode(atIndex: 3), bytesTotal: try row.decode(atIndex: 10), startTime: try row.decode(atIndex: 17),
-            owner: try row.decode(atIndex: 15))
-        job.status = try StoredValue.enumCase(ImportJobStatus.self, row.decode(atIndex: 4), table: table, column: "status")
+            id: try row.decode(atIndex: 0),
+            tenantId: try row.decode(atIndex: 1),
+            entityType: try StoredValue.enumCase(
+                ImportEntityType.self,
+                row.decode(atIndex: 2),
+                table: table,
+                column: "entity_type"
+            ),
+            dryRun: try row.decode(atIndex: 3),
+            bytesTotal: try row.decode(atIndex: 10),
+            startTime: try row.decode(atIndex: 17),
+            owner: try row.decode(atIndex: 15)
+        )
+        job.status = try StoredValue.enumCase(
+            ImportJobStatus.self,
+            row.decode(atIndex: 4),
+            table: table,
+            column: "status"
+        )
         job.progress.rowsProcessed = try row.decode(atIndex: 5)
         job.progress.created = try row.decode(atIndex: 6)
         job.progress.updated = try row.decode(atIndex: 7)
@@ -59,11 +73,15 @@ enum ImportJobRecord {
                 """,
             arguments: [
                 progress.rowsProcessed, progress.created, progress.updated, progress.errors, progress.bytesProcessed,
-                progress.bytesTotal, jsonText(progress.createdProfiles), jsonText(checkpoint.errorLines), checkpoint.time,
+                progress.bytesTotal, jsonText(progress.createdProfiles), jsonText(checkpoint.errorLines),
+                checkpoint.time,
                 checkpoint.jobId,
-            ])
+            ]
+        )
         guard db.changesCount == 1 else { throw ImportJobStoreError.notRunning(checkpoint.jobId) }
-        let insert = try db.cachedStatement(sql: "INSERT INTO import_failed_rows (job_id, sequence, text) VALUES (?, ?, ?)")
+        let insert = try db.cachedStatement(
+            sql: "INSERT INTO import_failed_rows (job_id, sequence, text) VALUES (?, ?, ?)"
+        )
         for row in checkpoint.failedRows {
             try insert.execute(arguments: [checkpoint.jobId, row.sequence, row.text])
         }

@@ -17,7 +17,9 @@ import Testing
             "\(running.uuidString.lowercased()).csv", "\(ended.uuidString.lowercased()).csv",
             "\(ended.uuidString.lowercased()).errors.csv", "upload-\(UUID().uuidString.lowercased()).csv", "notes.txt",
         ]
-        for name in names { #expect(FileManager.default.createFile(atPath: "\(directory)/\(name)", contents: Data("x".utf8))) }
+        for name in names {
+            #expect(FileManager.default.createFile(atPath: "\(directory)/\(name)", contents: Data("x".utf8)))
+        }
         #expect(spool.path(of: running) == "\(directory)/\(names[0])")
 
         spool.sweep(keeping: [running], uploads: atStart)

@@ -43,7 +43,10 @@ import Testing
             #expect(try await node.isCancelRequested(second.id, tenantId: h.tenantId) == false)
 
             // An ended job keeps its status; cancelling it changes nothing.
-            try await node.finish(second.id, summary: ImportSummary(progress: .init(), errorLines: [], cancelled: false))
+            try await node.finish(
+                second.id,
+                summary: ImportSummary(progress: .init(), errorLines: [], cancelled: false)
+            )
             let done = try #require(try await other.cancel(second.id, tenantId: h.tenantId))
             #expect(done.status == .done && !done.cancelRequested && done.endTime == fixture.clock.nowMilliseconds())
             #expect(try await h.store.endImportJob(second.id, status: .failed, failure: "late", at: 1) == false)
@@ -55,30 +58,49 @@ import Testing
         try await H.withCore(kind) { h, fixture in
             _ = try await h.apply([try H.row("existing", token: "taken")])
             let registry = ImportJobRegistry(store: h.store, clock: fixture.clock, nodeName: "node-a")
-            let job = try await registry.start(tenantId: h.tenantId, entityType: .device, dryRun: false, bytesTotal: Self.csv.utf8.count)
+            let job = try await registry.start(
+                tenantId: h.tenantId,
+                entityType: .device,
+                dryRun: false,
+                bytesTotal: Self.csv.utf8.count
+            )
             let importer = BulkImporter(
-                store: h.store, profiles: fixture.profiles, clock: fixture.clock, configuration: .init(batchSize: batchSize))
+                store: h.store,
+                profiles: fixture.profiles,
+                clock: fixture.clock,
+                configuration: .init(batchSize: batchSize)
+            )
 
             let summary = try await importer.run(
-                mapping: try BulkImportConformanceTests.mapping(), tenantId: h.tenantId, dryRun: false,
-                source: InMemoryImportSource(Array(Self.csv.utf8), chunkSize: 7), job: ImportJobLink(id: job.id, store: h.store))
+                mapping: try BulkImportConformanceTests.mapping(),
+                tenantId: h.tenantId,
+                dryRun: false,
+                source: InMemoryImportSource(Array(Self.csv.utf8), chunkSize: 7),
+                job: ImportJobLink(id: job.id, store: h.store)
+            )
 
             // The stored job reports exactly what was committed, and the summary.
             let stored = try #require(try await h.store.importJob(job.id, tenantId: h.tenantId))
             #expect(stored.progress == summary.progress)
             #expect(stored.errorLines == summary.errorLines)
             #expect(stored.progress.created == 3 && stored.progress.errors == 3 && stored.progress.rowsProcessed == 6)
-            let devices = try await h.store.devices(tenantId: h.tenantId, profileId: nil, PageLink(pageSize: 100, page: 0))
+            let devices = try await h.store.devices(
+                tenantId: h.tenantId,
+                profileId: nil,
+                PageLink(pageSize: 100, page: 0)
+            )
             #expect(devices.totalElements == 1 + stored.progress.created)
             #expect(stored.progress.bytesProcessed == Self.csv.utf8.count)
             // The errors CSV: the header and every failed row in line order, formula cells neutralised.
             let rows = try await h.store.importFailedRows(jobId: job.id, after: .min, limit: 100)
-            #expect(rows.map(\.text) == [
-                "name,type,label,serialNumber,token,error",
-                "d2,thermostat,'=1+1,SN2,tok-1,Line 3: the same credentials as line 2",
-                "existing,thermostat,,,tok-9,Line 5: device 'existing' already exists (update is off)",
-                "d5,,,\"SN,5\",taken,Line 6: the credentials are already assigned to another device",
-            ])
+            #expect(
+                rows.map(\.text) == [
+                    "name,type,label,serialNumber,token,error",
+                    "d2,thermostat,'=1+1,SN2,tok-1,Line 3: the same credentials as line 2",
+                    "existing,thermostat,,,tok-9,Line 5: device 'existing' already exists (update is off)",
+                    "d5,,,\"SN,5\",taken,Line 6: the credentials are already assigned to another device",
+                ]
+            )
             #expect(rows.map(\.sequence) == [1, 3, 5, 6])
             let paged = try await h.store.importFailedRows(jobId: job.id, after: 3, limit: 1)
             #expect(paged == [rows[2]])
@@ -92,15 +114,27 @@ import Testing
             let job = try await registry.start(tenantId: h.tenantId, entityType: .device, dryRun: false, bytesTotal: 1)
             try await registry.fail(job.id, reason: "interrupted")
             let checkpoint = ImportJobCheckpoint(
-                jobId: job.id, progress: ImportProgress(), errorLines: [], failedRows: [ImportFailedRow(sequence: 2, text: "x")],
-                time: fixture.clock.nowMilliseconds())
+                jobId: job.id,
+                progress: ImportProgress(),
+                errorLines: [],
+                failedRows: [ImportFailedRow(sequence: 2, text: "x")],
+                time: fixture.clock.nowMilliseconds()
+            )
             var batch = ImportBatch(
-                tenantId: h.tenantId, entityType: .device, update: false, dryRun: false, timestamp: 1_000,
-                defaultProfile: h.deviceProfile, rows: [try H.row("late")])
+                tenantId: h.tenantId,
+                entityType: .device,
+                update: false,
+                dryRun: false,
+                timestamp: 1_000,
+                defaultProfile: h.deviceProfile,
+                rows: [try H.row("late")]
+            )
             batch.checkpoint = { _ in checkpoint }
 
             await #expect(throws: ImportJobStoreError.notRunning(job.id)) { try await h.store.applyImport(batch) }
-            await #expect(throws: ImportJobStoreError.notRunning(job.id)) { try await h.store.recordImportCheckpoint(checkpoint) }
+            await #expect(throws: ImportJobStoreError.notRunning(job.id)) {
+                try await h.store.recordImportCheckpoint(checkpoint)
+            }
 
             #expect(try await h.store.device(name: "late", tenantId: h.tenantId) == nil)
             #expect(try await h.store.importFailedRows(jobId: job.id, after: .min, limit: 10).isEmpty)
@@ -117,9 +151,15 @@ import Testing
             progress.rowsProcessed = 3
             progress.created = 2
             progress.errors = 1
-            try await h.store.recordImportCheckpoint(ImportJobCheckpoint(
-                jobId: job.id, progress: progress, errorLines: ["Line 3: x"], failedRows: [],
-                time: fixture.clock.nowMilliseconds()))
+            try await h.store.recordImportCheckpoint(
+                ImportJobCheckpoint(
+                    jobId: job.id,
+                    progress: progress,
+                    errorLines: ["Line 3: x"],
+                    failedRows: [],
+                    time: fixture.clock.nowMilliseconds()
+                )
+            )
             fixture.clock.advance(by: ImportJobRegistry.staleAfterMilliseconds)
             let nodeC = ImportJobRegistry(store: h.store, clock: fixture.clock, nodeName: "node-c")
             let fresh = try await nodeC.start(tenantId: h.tenantId, entityType: .device, dryRun: false, bytesTotal: 1)
@@ -135,13 +175,22 @@ import Testing
             #expect(first.map(\.id) == [job.id] && second.isEmpty)
             let stored = try #require(try await h.store.importJob(job.id, tenantId: h.tenantId))
             #expect(stored.status == .failed)
-            #expect(stored.failure == "interrupted: node node-a stopped; 3 rows committed (2 created, 0 updated, 1 failed)")
+            #expect(
+                stored.failure == "interrupted: node node-a stopped; 3 rows committed (2 created, 0 updated, 1 failed)"
+            )
             #expect(stored.endTime == fixture.clock.nowMilliseconds())
             #expect(try await h.store.importJob(fresh.id, tenantId: h.tenantId)?.status == .running)
             // A's late checkpoint is refused.
             await #expect(throws: ImportJobStoreError.notRunning(job.id)) {
-                try await h.store.recordImportCheckpoint(ImportJobCheckpoint(
-                    jobId: job.id, progress: progress, errorLines: [], failedRows: [], time: fixture.clock.nowMilliseconds()))
+                try await h.store.recordImportCheckpoint(
+                    ImportJobCheckpoint(
+                        jobId: job.id,
+                        progress: progress,
+                        errorLines: [],
+                        failedRows: [],
+                        time: fixture.clock.nowMilliseconds()
+                    )
+                )
             }
         }
     }
@@ -150,7 +199,12 @@ import Testing
     func aHeartbeatKeepsAJobAliveAndANodeInterruptsItsOwnLeftoversAtStart(_ kind: StoreKind) async throws {
         try await H.withCore(kind) { h, fixture in
             let before = ImportJobRegistry(store: h.store, clock: fixture.clock, nodeName: "node-a")
-            let leftover = try await before.start(tenantId: h.tenantId, entityType: .device, dryRun: false, bytesTotal: 1)
+            let leftover = try await before.start(
+                tenantId: h.tenantId,
+                entityType: .device,
+                dryRun: false,
+                bytesTotal: 1
+            )
             let live = try await before.start(tenantId: h.tenantId, entityType: .device, dryRun: false, bytesTotal: 1)
             fixture.clock.advance(by: ImportJobRegistry.staleAfterMilliseconds)
             before.release(leftover.id)
@@ -166,7 +220,9 @@ import Testing
             #expect(try await restarted.reap().isEmpty)
             #expect(try await restarted.reap(ownedHere: true).map(\.id) == [live.id])
             let stored = try #require(try await h.store.importJob(live.id, tenantId: h.tenantId))
-            #expect(stored.failure == "interrupted: node node-a stopped; 0 rows committed (0 created, 0 updated, 0 failed)")
+            #expect(
+                stored.failure == "interrupted: node node-a stopped; 0 rows committed (0 created, 0 updated, 0 failed)"
+            )
         }
     }
 }

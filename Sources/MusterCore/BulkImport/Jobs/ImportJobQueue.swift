@@ -21,7 +21,9 @@ package final class ImportJobQueue: Sendable {
         /// Called when the job has ended, whatever the outcome (e.g. to delete the uploaded file).
         package var cleanup: @Sendable () -> Void
 
-        package init(job: ImportJob, mapping: ImportMapping, source: any ImportSource, cleanup: @escaping @Sendable () -> Void) {
+        package init(
+            job: ImportJob, mapping: ImportMapping, source: any ImportSource, cleanup: @escaping @Sendable () -> Void
+        ) {
             self.job = job
             self.mapping = mapping
             self.source = source
@@ -75,7 +77,11 @@ package final class ImportJobQueue: Sendable {
     /// heartbeat and the reaper until ``shutdown()`` (running jobs end first) or cancellation.
     package func run() async {
         await withTaskGroup(of: Void.self) { background in
-            background.addTask { await self.every(self.configuration.heartbeatInterval, stopsWhenStopping: false) { try await self.registry.heartbeat() } }
+            background.addTask {
+                await self.every(self.configuration.heartbeatInterval, stopsWhenStopping: false) {
+                    try await self.registry.heartbeat()
+                }
+            }
             background.addTask {
                 await self.reap(ownedHere: true)
                 await self.every(self.configuration.reapInterval) { await self.reap(ownedHere: false) }
@@ -145,9 +151,8 @@ package final class ImportJobQueue: Sendable {
                 }
             )
             let shutdown = summary.cancelled && isStopping
-            try await registry.finish(
-                id, summary: summary,
-                reason: shutdown ? "the server (node \(registry.nodeName)) shut down; rows committed before it stay" : nil)
+            let reason = "the server (node \(registry.nodeName)) shut down; rows committed before it stay"
+            try await registry.finish(id, summary: summary, reason: shutdown ? reason : nil)
         } catch ImportJobStoreError.notRunning {
             logger.warning("import job stopped: another node ended it", metadata: ["job": "\(id)"])
         } catch let error as ImportError {

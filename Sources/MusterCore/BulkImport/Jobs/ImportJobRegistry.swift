@@ -23,7 +23,9 @@ package final class ImportJobRegistry: Sendable {
     }
 
     /// Registers a new running job owned by this node.
-    package func start(tenantId: UUID, entityType: ImportEntityType, dryRun: Bool, bytesTotal: Int) async throws -> ImportJob {
+    package func start(
+        tenantId: UUID, entityType: ImportEntityType, dryRun: Bool, bytesTotal: Int
+    ) async throws -> ImportJob {
         let now = clock.nowMilliseconds()
         let job = ImportJob(
             id: EntityIdentifier.make(at: now), tenantId: tenantId, entityType: entityType, dryRun: dryRun,
@@ -96,13 +98,15 @@ package final class ImportJobRegistry: Sendable {
     @discardableResult
     package func reap(ownedHere: Bool = false) async throws -> [ImportJob] {
         let now = clock.nowMilliseconds()
-        var candidates = try await store.runningImportJobs(owner: nil, heartbeatBefore: now - Self.staleAfterMilliseconds)
+        let staleBefore = now - Self.staleAfterMilliseconds
+        var candidates = try await store.runningImportJobs(owner: nil, heartbeatBefore: staleBefore)
         if ownedHere { candidates += try await store.runningImportJobs(owner: nodeName, heartbeatBefore: nil) }
         let here = runningHere
         var interrupted: [ImportJob] = []
         var seen: Set<UUID> = []
         for job in candidates where !here.contains(job.id) && seen.insert(job.id).inserted {
-            if try await store.interruptImportJob(job.id, heartbeatTime: job.heartbeatTime, failure: Self.interruption(of: job), at: now) {
+            let failure = Self.interruption(of: job)
+            if try await store.interruptImportJob(job.id, heartbeatTime: job.heartbeatTime, failure: failure, at: now) {
                 interrupted.append(job)
             }
         }
