@@ -83,7 +83,7 @@ package final class ImportJobQueue: Sendable {
                 }
             }
             background.addTask {
-                await self.reap(ownedHere: true)
+                await Self.uncancelled { await self.reap(ownedHere: true) }
                 await self.every(self.configuration.reapInterval) { await self.reap(ownedHere: false) }
             }
             await withDiscardingTaskGroup { group in
@@ -106,19 +106,29 @@ package final class ImportJobQueue: Sendable {
     private var isStopping: Bool { stopping.load(ordering: .relaxed) || Task.isCancelled }
 
     private func every(
-        _ interval: Duration, stopsWhenStopping: Bool = true, _ body: @Sendable () async throws -> Void
+        _ interval: Duration, stopsWhenStopping: Bool = true, _ body: @escaping @Sendable () async throws -> Void
     ) async {
         while !Task.isCancelled {
             do { try await Task.sleep(for: interval) } catch { return }
             // Once shutting down, no new upkeep: the node's jobs are ending, and the store closes after them.
             // (the heartbeat goes on while the running jobs finish their batch.)
             guard !stopping.load(ordering: .relaxed) || !stopsWhenStopping else { return }
-            do {
-                try await body()
-            } catch {
-                logger.warning("import job upkeep failed", metadata: ["error": "\(error)"])
+            await Self.uncancelled { [logger] in
+                do {
+                    try await body()
+                } catch {
+                    logger.warning("import job upkeep failed", metadata: ["error": "\(error)"])
+                }
             }
         }
+    }
+
+    /// Runs `body` to its end even when the calling task is cancelled (at shutdown the upkeep loops are cancelled
+    /// in their sleep): a cancelled PostgreSQL statement makes PostgresNIO close its connection mid-query (a full
+    /// test run once stopped on PostgresNIO's state machine in such a close). The task is awaited at once, so it
+    /// never outlives the caller.
+    private static func uncancelled(_ body: @escaping @Sendable () async -> Void) async {
+        await Task { await body() }.value
     }
 
     private func reap(ownedHere: Bool) async {
