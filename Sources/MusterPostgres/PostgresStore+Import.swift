@@ -6,7 +6,8 @@ extension PostgresStore: ImportStore {
     /// Applies `batch.rows` in order in one transaction, each row in its own savepoint, all or nothing: a row
     /// whose credentials another device holds leaves nothing written and is `.credentialsTaken`; an existing
     /// entity is `.alreadyExists` (nothing written) unless `batch.update`, which merges the row into it as on
-    /// SQLite (a missing cell keeps the stored value). A dry run computes every outcome, then rolls back.
+    /// SQLite (a missing cell keeps the stored value). A dry run computes every outcome, then rolls back; otherwise
+    /// the batch's job checkpoint, when it has one, is written in the same transaction (``writeCheckpoint(_:on:)``).
     ///
     /// The rows go in by `COPY` into staging tables and a few set statements per batch; only rows whose outcome
     /// depends on an earlier row of the batch, and updates of existing entities, are written one by one (see
@@ -25,7 +26,15 @@ extension PostgresStore: ImportStore {
                     let outcomes = try await PostgresImportBulkWriter(
                         store: self, connection: connection, batch: batch
                     ).apply()
-                    try await connection.query(batch.dryRun ? "ROLLBACK" : "COMMIT", logger: logger)
+                    if batch.dryRun {
+                        try await connection.query("ROLLBACK", logger: logger)
+                        return outcomes
+                    }
+                    // The job's counts of these rows commit with them (or not at all).
+                    if let checkpoint = batch.checkpoint {
+                        try await writeCheckpoint(checkpoint(outcomes), on: connection)
+                    }
+                    try await connection.query("COMMIT", logger: logger)
                     return outcomes
                 } catch {
                     _ = try? await connection.query("ROLLBACK", logger: logger)

@@ -6,7 +6,8 @@ extension SQLiteStore {
     /// a row whose credentials another device holds leaves nothing written and is reported as
     /// `.credentialsTaken`; an existing entity is `.alreadyExists` (nothing written) unless `batch.update`.
     ///
-    /// A dry run computes every outcome the same way, then rolls the whole transaction back.
+    /// A dry run computes every outcome the same way, then rolls the whole transaction back. Otherwise the batch's
+    /// job checkpoint, when it has one, is written in the same transaction (``ImportJobRecord/write(_:_:)``).
     ///
     /// SQLite's statement and savepoint undo journals are kept in memory during the batch (`temp_store = MEMORY`,
     /// set back afterwards) instead of spilling to temporary files: measured on the benchmark, that trades about
@@ -23,7 +24,10 @@ extension SQLiteStore {
             try db.inTransaction(.immediate) {
                 let writer = try ImportRowWriter(db, batch: batch)
                 for row in batch.rows { outcomes.append(try writer.apply(row)) }
-                return batch.dryRun ? .rollback : .commit
+                if batch.dryRun { return .rollback }
+                // The job's counts of these rows commit with them (or not at all).
+                if let checkpoint = batch.checkpoint { try ImportJobRecord.write(checkpoint(outcomes), db) }
+                return .commit
             }
             return outcomes
         }

@@ -200,7 +200,7 @@ import Testing
     }
 
     /// Uploads through `POST /api/imports`; returns the job id from the 202 answer.
-    private func submit(_ server: TestServer, token: String, file: String, dryRun: Bool = false, update: Bool = false) async throws -> String {
+    func submit(_ server: TestServer, token: String, file: String, dryRun: Bool = false, update: Bool = false) async throws -> String {
         let boundary = "muster-test-boundary"
         let mapping = #"{"entityType":"DEVICE","columns":\#(Self.columns),"delimiter":",","header":true,"update":\#(update),"dryRun":\#(dryRun)}"#
         let body = "--\(boundary)\r\nContent-Disposition: form-data; name=\"mapping\"\r\nContent-Type: application/json\r\n\r\n\(mapping)\r\n"
@@ -215,7 +215,7 @@ import Testing
     }
 
     /// Polls `GET /api/imports/{id}` until the job is no longer running (at most 30 s).
-    private func waitForEnd(_ server: TestServer, token: String, id: String) async throws -> JSONValue {
+    func waitForEnd(_ server: TestServer, token: String, id: String) async throws -> JSONValue {
         for _ in 0..<600 {
             let job = try await server.send("GET", "/api/imports/\(id)", token: token).json()
             if job["status"] != .string("RUNNING") { return job }

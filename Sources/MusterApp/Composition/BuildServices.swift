@@ -71,7 +71,10 @@ package func buildServices(
     let revoker = ClusterSessionRevoker(bus: cluster.bus)
     let profiles = ProfileService(store: store, clock: clock, provisionCache: profileCache, events: cluster.bus)
     let importer = BulkImporter(store: store, profiles: profiles, clock: clock, sessions: revoker)
-    let importJobs = ImportJobQueue(registry: ImportJobRegistry(clock: clock), importer: importer, logger: logger)
+    let importJobs = importJobQueue(
+        store: store, importer: importer, clock: clock,
+        nodeName: importNodeName(config: config, dataDirectory: configuration.dataDirectory),
+        importDirectory: configuration.http.importDirectory, logger: logger)
     let services = MusterHTTPServices(
         auth: auth, tenants: tenants, profiles: profiles,
         devices: DeviceService(store: store, profiles: profiles, clock: clock, sessions: revoker),

@@ -22,7 +22,7 @@ package struct BulkImporter: Sendable {
 
     fileprivate let store: any ImportStore
     private let profiles: ProfileService
-    private let clock: any WallClock
+    fileprivate let clock: any WallClock
     fileprivate let configuration: Configuration
     fileprivate let sessions: (any DeviceSessionRevoker)?
 
@@ -40,13 +40,17 @@ package struct BulkImporter: Sendable {
 
     /// Runs an import.
     /// - Parameters:
-    ///   - onProgress: Called after every batch.
-    ///   - isCancelled: Polled between batches; when it returns `true` the import stops (committed rows stay).
+    ///   - job: The job the import runs as, when it does: after every batch its ``ImportJobCheckpoint`` (counts,
+    ///     first error lines, errors CSV lines) is written in the batch's transaction (see
+    ///     ``ImportBatch/checkpoint``), or on its own when the batch writes no row (a dry run, a batch of failed
+    ///     rows), so the job's counts always equal the committed rows.
+    ///   - isCancelled: Asked between batches; when it returns `true` the import stops (committed rows stay).
     /// - Returns: Counts and the first error lines.
-    /// - Throws: ``ImportError`` when the file cannot be imported at all (nothing is written then); store errors.
+    /// - Throws: ``ImportError`` when the file cannot be imported at all (nothing is written then); store errors
+    ///   (``ImportJobStoreError/notRunning(_:)`` when another node ended the job).
     package func run(
-        mapping: ImportMapping, tenantId: UUID, dryRun: Bool, source: some ImportSource, errors: (any ImportErrorSink)? = nil,
-        onProgress: @Sendable (ImportProgress) async -> Void = { _ in }, isCancelled: @Sendable () -> Bool = { false }
+        mapping: ImportMapping, tenantId: UUID, dryRun: Bool, source: some ImportSource, job: ImportJobLink? = nil,
+        isCancelled: @Sendable () async throws -> Bool = { false }
     ) async throws -> ImportSummary {
         try await check(source, mapping: mapping)
         let timestamp = clock.nowMilliseconds()
@@ -61,7 +65,7 @@ package struct BulkImporter: Sendable {
         }
         var run = ImportRun(
             importer: self, mapping: mapping, tenantId: tenantId, dryRun: dryRun, timestamp: timestamp,
-            defaultProfile: defaultProfile, errors: errors, progress: ImportProgress(bytesTotal: source.byteCount)
+            defaultProfile: defaultProfile, job: job, progress: ImportProgress(bytesTotal: source.byteCount)
         )
         var scanner = CSVScanner(delimiter: mapping.delimiter)
         var records: [CSVRecord] = []
@@ -74,14 +78,13 @@ package struct BulkImporter: Sendable {
                 let batch = Array(records.prefix(configuration.batchSize))
                 records.removeFirst(batch.count)
                 try await run.apply(batch)
-                await onProgress(run.progress)
-                cancelled = isCancelled()
+                cancelled = try await isCancelled()
             }
         }
         if !cancelled {
             try scanner.finish { records.append($0) }
-            if !records.isEmpty { try await run.apply(records) }
-            await onProgress(run.progress)
+            // The last records, or only the bytes read since the last batch: the job reports the end of the file.
+            if !records.isEmpty || job != nil { try await run.apply(records) }
         }
         return ImportSummary(progress: run.progress, errorLines: run.errorLines, cancelled: cancelled)
     }
@@ -131,6 +134,54 @@ package struct BulkImporter: Sendable {
     }
 }
 
+/// The job an import runs as: where its checkpoints go.
+package struct ImportJobLink: Sendable {
+    package var id: UUID
+    package var store: any ImportJobStore
+    /// Error lines the job keeps (its errors CSV keeps every failed row).
+    package var maxErrorLines: Int
+
+    package init(id: UUID, store: any ImportJobStore, maxErrorLines: Int = 100) {
+        self.id = id
+        self.store = store
+        self.maxErrorLines = maxErrorLines
+    }
+}
+
+/// One batch's failed rows and counts, computed from the rows' outcomes: the same pure computation makes the
+/// checkpoint written in the batch's transaction and, after the commit, the run's own state.
+private struct ImportBatchTally: Sendable {
+    var progress: ImportProgress
+    var errorLines: [String]
+    var failedRows: [ImportFailedRow] = []
+
+    init(
+        progress: ImportProgress, errorLines: [String], planned: [ImportRow],
+        failures: [(line: Int, cells: [String], error: ImportRowError)], outcomes: [ImportRowOutcome],
+        header: ImportFailedRow?, entityType: ImportEntityType, maxErrorLines: Int, csv: ImportErrorsCSV
+    ) {
+        self.progress = progress
+        self.errorLines = errorLines
+        var failures = failures
+        for (row, outcome) in zip(planned, outcomes) {
+            switch outcome {
+            case .created: self.progress.created += 1
+            case .updated, .updatedCredentials: self.progress.updated += 1
+            case .alreadyExists: failures.append((row.line, row.cells, .alreadyExists(entityType, name: row.name)))
+            case .credentialsTaken: failures.append((row.line, row.cells, .credentialsTaken))
+            }
+        }
+        if let header { failedRows.append(header) }
+        for failure in failures.sorted(by: { $0.line < $1.line }) {
+            self.progress.errors += 1
+            let message = failure.error.description
+            if self.errorLines.count < maxErrorLines { self.errorLines.append("Line \(failure.line): \(message)") }
+            let text = csv.failedRow(line: failure.line, cells: failure.cells, message: message)
+            failedRows.append(ImportFailedRow(sequence: failure.line, text: text))
+        }
+    }
+}
+
 /// The state of one running import.
 private struct ImportRun {
     let importer: BulkImporter
@@ -139,16 +190,19 @@ private struct ImportRun {
     let dryRun: Bool
     let timestamp: Int64
     let defaultProfile: ProfileReference
-    let errors: (any ImportErrorSink)?
+    let job: ImportJobLink?
+    let csv: ImportErrorsCSV
     var progress: ImportProgress
     var planner: ImportRowPlanner
     var errorLines: [String] = []
+    /// The job's error lines (bounded by the job, which may keep fewer than the summary).
+    var jobErrorLines: [String] = []
     var profileCache: [String: ProfileReference] = [:]
     var headerSkipped = false
 
     init(
         importer: BulkImporter, mapping: ImportMapping, tenantId: UUID, dryRun: Bool, timestamp: Int64,
-        defaultProfile: ProfileReference, errors: (any ImportErrorSink)?, progress: ImportProgress
+        defaultProfile: ProfileReference, job: ImportJobLink?, progress: ImportProgress
     ) {
         self.importer = importer
         self.mapping = mapping
@@ -156,20 +210,24 @@ private struct ImportRun {
         self.dryRun = dryRun
         self.timestamp = timestamp
         self.defaultProfile = defaultProfile
-        self.errors = errors
+        self.job = job
+        self.csv = ImportErrorsCSV(delimiter: mapping.delimiter)
         self.progress = progress
         self.planner = ImportRowPlanner(mapping: mapping, timestamp: timestamp)
     }
 
-    /// Plans and applies one batch of records; failures are reported in line order.
+    /// Plans and applies one batch of records, and records the job's checkpoint with it; failures are reported in
+    /// line order.
     mutating func apply(_ records: [CSVRecord]) async throws {
         var rows: [ImportRow] = []
         var failures: [(line: Int, cells: [String], error: ImportRowError)] = []
+        var header: ImportFailedRow?
+        var progress = self.progress
         rows.reserveCapacity(records.count)
         for record in records {
             if mapping.header, !headerSkipped {
                 headerSkipped = true
-                try await errors?.header(record.fields)
+                header = ImportFailedRow(sequence: record.number, text: csv.header(record.fields))
                 continue
             }
             progress.rowsProcessed += 1
@@ -177,47 +235,67 @@ private struct ImportRun {
             case .failure(let error):
                 failures.append((record.number, record.fields, error))
             case .success(var row):
-                if let name = row.profileName { row.profile = try await profile(named: name) }
+                if let name = row.profileName { row.profile = try await profile(named: name, progress: &progress) }
                 rows.append(row)
             }
         }
+        let entityType = mapping.entityType
+        let csv = self.csv
+        // The job's tally: made inside the batch's transaction from its outcomes.
+        let jobTally: @Sendable ([ImportRowOutcome]) -> ImportBatchTally = {
+            [progress, jobErrorLines, rows, failures, header, job] outcomes in
+            ImportBatchTally(
+                progress: progress, errorLines: jobErrorLines, planned: rows, failures: failures, outcomes: outcomes,
+                header: header, entityType: entityType, maxErrorLines: job?.maxErrorLines ?? 0, csv: csv)
+        }
+        let now = importer.clock
+        var outcomes: [ImportRowOutcome] = []
+        var recorded = false
         if !rows.isEmpty {
-            let batch = ImportBatch(
+            var batch = ImportBatch(
                 tenantId: tenantId, entityType: mapping.entityType, update: mapping.update, dryRun: dryRun,
                 timestamp: timestamp, defaultProfile: defaultProfile, rows: rows
             )
-            let outcomes = try await importer.store.applyImport(batch)
-            var revocations: [DeviceSessionRevocation] = []
-            for (row, outcome) in zip(rows, outcomes) {
-                switch outcome {
-                case .created: progress.created += 1
-                case .updated: progress.updated += 1
-                case .updatedCredentials(let deviceId):
-                    progress.updated += 1
-                    // Committed (a dry run rolls back): the sessions opened with the old credentials end.
-                    if !dryRun {
-                        revocations.append(DeviceSessionRevocation(
-                            deviceId: deviceId, tenantId: tenantId, deviceName: row.name, reason: .credentialsChanged
-                        ))
-                    }
-                case .alreadyExists: failures.append((row.line, row.cells, .alreadyExists(mapping.entityType, name: row.name)))
-                case .credentialsTaken: failures.append((row.line, row.cells, .credentialsTaken))
+            if let job, !dryRun {
+                batch.checkpoint = { outcomes in
+                    let tally = jobTally(outcomes)
+                    return ImportJobCheckpoint(
+                        jobId: job.id, progress: tally.progress, errorLines: tally.errorLines,
+                        failedRows: tally.failedRows, time: now.nowMilliseconds())
                 }
+                recorded = true
+            }
+            outcomes = try await importer.store.applyImport(batch)
+        }
+        if let job, !recorded {
+            let tally = jobTally(outcomes)
+            try await job.store.recordImportCheckpoint(ImportJobCheckpoint(
+                jobId: job.id, progress: tally.progress, errorLines: tally.errorLines, failedRows: tally.failedRows,
+                time: now.nowMilliseconds()))
+        }
+        // Committed: the run takes the batch's counts.
+        let tally = ImportBatchTally(
+            progress: progress, errorLines: errorLines, planned: rows, failures: failures, outcomes: outcomes,
+            header: nil, entityType: entityType, maxErrorLines: importer.configuration.maxErrorLines, csv: csv)
+        self.progress = tally.progress
+        self.errorLines = tally.errorLines
+        if job != nil { jobErrorLines = jobTally(outcomes).errorLines }
+        // The sessions opened with replaced credentials end (a dry run rolls back: nothing to end).
+        if !dryRun {
+            var revocations: [DeviceSessionRevocation] = []
+            for case (let row, .updatedCredentials(let deviceId)) in zip(rows, outcomes) {
+                revocations.append(DeviceSessionRevocation(
+                    deviceId: deviceId, tenantId: tenantId, deviceName: row.name, reason: .credentialsChanged
+                ))
             }
             // The batch's revocations together: one notification statement for the other nodes.
             if !revocations.isEmpty { await importer.sessions?.revoke(revocations) }
-        }
-        for failure in failures.sorted(by: { $0.line < $1.line }) {
-            progress.errors += 1
-            let message = failure.error.description
-            if errorLines.count < importer.configuration.maxErrorLines { errorLines.append("Line \(failure.line): \(message)") }
-            try await errors?.failedRow(line: failure.line, cells: failure.cells, message: message)
         }
     }
 
     /// The profile a TYPE cell names. A dry run creates nothing: an unknown name is listed as a profile that
     /// would be created, and its rows are checked against the default profile.
-    private mutating func profile(named name: String) async throws -> ProfileReference {
+    private mutating func profile(named name: String, progress: inout ImportProgress) async throws -> ProfileReference {
         if let cached = profileCache[name] { return cached }
         var reference = try await importer.existingProfile(named: name, type: mapping.entityType, tenantId: tenantId)
         if reference == nil {

@@ -22,6 +22,12 @@ package struct ImportSummary: Sendable, Hashable {
     package var errorLines: [String]
     /// Whether the import stopped early because it was cancelled (rows before that stay committed).
     package var cancelled: Bool
+
+    package init(progress: ImportProgress, errorLines: [String], cancelled: Bool) {
+        self.progress = progress
+        self.errorLines = errorLines
+        self.cancelled = cancelled
+    }
 }
 
 /// Why an import could not run at all. Nothing was written.
@@ -45,12 +51,4 @@ extension ImportError: CustomStringConvertible {
         case .tooManyRows(let limit): return "the file has more than \(limit) rows"
         }
     }
-}
-
-/// Receives each failed row (for the errors CSV).
-package protocol ImportErrorSink: Sendable {
-    /// The file's header record, when the mapping says it has one (called before any failed row).
-    func header(_ cells: [String]) async throws
-    /// `cells` are the row as read; `message` says why it failed.
-    func failedRow(line: Int, cells: [String], message: String) async throws
 }

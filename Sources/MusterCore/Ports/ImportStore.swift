@@ -29,7 +29,12 @@ package protocol ImportStore: Sendable {
     ///   existing device's credentials were replaced (its sessions must end); `.alreadyExists`; `.credentialsTaken`
     ///   when another device holds the row's credentials (``StoreConstraint/credentialsId``), with nothing of the
     ///   row written while the other rows go on.
-    /// - Throws: Any other error, with the whole batch rolled back (a store failure included).
+    ///
+    /// When `batch.checkpoint` is set and the batch is not a dry run, the store calls it with the outcomes and
+    /// records the checkpoint it returns (as ``ImportJobStore/recordImportCheckpoint(_:)`` does) in the same
+    /// transaction as the rows, so a job's counts always equal the rows committed, whenever the process stops.
+    /// - Throws: Any other error, with the whole batch rolled back (a store failure included);
+    ///   ``ImportJobStoreError/notRunning(_:)`` when the checkpoint's job is no longer `RUNNING`.
     func applyImport(_ batch: ImportBatch) async throws -> [ImportRowOutcome]
 }
 
@@ -56,10 +61,14 @@ package struct ImportBatch: Sendable {
     /// The profile of new entities whose row has no TYPE.
     package var defaultProfile: ProfileReference
     package var rows: [ImportRow]
+    /// The checkpoint of the job the batch belongs to, made from the batch's outcomes and written in its
+    /// transaction (ignored in a dry run, which writes nothing).
+    package var checkpoint: (@Sendable ([ImportRowOutcome]) -> ImportJobCheckpoint)?
 
     package init(
         tenantId: UUID, entityType: ImportEntityType, update: Bool, dryRun: Bool, timestamp: Int64,
-        defaultProfile: ProfileReference, rows: [ImportRow]
+        defaultProfile: ProfileReference, rows: [ImportRow],
+        checkpoint: (@Sendable ([ImportRowOutcome]) -> ImportJobCheckpoint)? = nil
     ) {
         self.tenantId = tenantId
         self.entityType = entityType
@@ -68,6 +77,7 @@ package struct ImportBatch: Sendable {
         self.timestamp = timestamp
         self.defaultProfile = defaultProfile
         self.rows = rows
+        self.checkpoint = checkpoint
     }
 }
 

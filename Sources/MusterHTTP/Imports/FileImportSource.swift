@@ -1,6 +1,5 @@
 import Foundation
 import MusterCore
-import Synchronization
 
 /// An uploaded CSV spooled to a file, read in 1 MiB chunks (never held in memory whole).
 struct FileImportSource: ImportSource {
@@ -22,41 +21,36 @@ struct FileImportSource: ImportSource {
     }
 }
 
-/// Writes an import's failed rows to a CSV: the original header (when there was one) plus an `error` column, then
-/// each failed row with its reason, so the file can be fixed and imported again (map the last column as SKIP or
-/// delete it). Every cell is neutralised against spreadsheet formulas (``CSVFormulaGuard``); Muster's import reads it
-/// back unchanged.
-final class ErrorsCSVWriter: ImportErrorSink {
-    private let handle: Mutex<FileHandle>
-    private let delimiter: String
+/// This node's spool directory (`<data>/imports`): an upload is streamed to `upload-<random>.csv`, then renamed
+/// `<job>.csv` once its job is registered, and deleted when the job ends here.
+package struct ImportSpool: Sendable {
+    package let directory: String
 
-    init(path: String, delimiter: UInt8) throws {
-        _ = FileManager.default.createFile(atPath: path, contents: nil)
-        guard let handle = FileHandle(forWritingAtPath: path) else { throw CocoaError(.fileWriteUnknown) }
-        self.handle = Mutex(handle)
-        self.delimiter = String(UnicodeScalar(delimiter))
+    package init(directory: String) {
+        self.directory = directory
     }
 
-    func header(_ cells: [String]) async throws {
-        try write(cells + ["error"])
-    }
+    /// The spool file of job `id`.
+    package func path(of id: UUID) -> String { "\(directory)/\(id.lowercasedString).csv" }
 
-    func failedRow(line: Int, cells: [String], message: String) async throws {
-        try write(cells + ["Line \(line): \(message)"])
-    }
-
-    func close() {
-        handle.withLock { try? $0.close() }
-    }
-
-    private func write(_ cells: [String]) throws {
-        let line = cells.map { quoted(CSVFormulaGuard.neutralised($0)) }.joined(separator: delimiter) + "\r\n"
-        try handle.withLock { try $0.write(contentsOf: Data(line.utf8)) }
-    }
-
-    /// A cell quoted when it holds the delimiter, a quote or a line break (RFC 4180).
-    private func quoted(_ cell: String) -> String {
-        guard cell.contains(where: { $0 == "\"" || $0 == "\n" || $0 == "\r" || String($0) == delimiter }) else { return cell }
-        return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    /// Deletes every job spool file whose job is not in `running` (jobs that ended, or that a stopped process of
+    /// this node left), and the errors files of earlier versions; with `uploads`, also the uploads in progress
+    /// (`upload-*.csv`, at start, when none can be).
+    package func sweep(keeping running: Set<UUID>, uploads: Bool) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for name in names where name.hasSuffix(".csv") {
+            let stem = String(name.dropLast(4))
+            let remove: Bool
+            if stem.hasPrefix("upload-") {
+                remove = uploads
+            } else if stem.hasSuffix(".errors") {
+                remove = true
+            } else if let id = UUID(uuidString: stem) {
+                remove = !running.contains(id)
+            } else {
+                remove = false
+            }
+            if remove { try? FileManager.default.removeItem(atPath: "\(directory)/\(name)") }
+        }
     }
 }

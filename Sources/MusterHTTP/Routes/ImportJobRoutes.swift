@@ -16,28 +16,36 @@ struct ImportJobRoutes {
         router.get("/api/imports") { _, context in
             let tenantId = try context.requireTenant()
             let now = clock.nowMilliseconds()
-            return try JSONBody.response(jobs.registry.jobs(tenantId: tenantId).map { ImportJobDTO($0, now: now) })
+            let list = try await jobs.registry.jobs(tenantId: tenantId)
+            return try JSONBody.response(list.map { ImportJobDTO($0, now: now) })
         }
         router.get("/api/imports/:id") { _, context in
-            let job = try find(context)
+            let job = try await find(context)
             return try JSONBody.response(ImportJobDTO(job, now: clock.nowMilliseconds()))
         }
         router.delete("/api/imports/:id") { _, context in
             let tenantId = try context.requireTenant()
             let id = try context.uuidParameter("id")
-            guard let job = jobs.registry.cancel(id, tenantId: tenantId) else { throw RequestError.notFound }
+            guard let job = try await jobs.registry.cancel(id, tenantId: tenantId) else { throw RequestError.notFound }
             return try JSONBody.response(ImportJobDTO(job, now: clock.nowMilliseconds()))
         }
         router.get("/api/imports/:id/errors.csv") { _, context in
-            let job = try find(context)
-            let path = errorsPath(job.id)
-            // Streamed in 256 KiB chunks: a million failed rows must not be held in memory.
+            let job = try await find(context)
+            let store = jobs.registry.store
+            // Read from the store (the job may run on another node) a page at a time and streamed: a million
+            // failed rows must not be held in memory.
             let body = ResponseBody { writer in
-                if let handle = FileHandle(forReadingAtPath: path) {
-                    defer { try? handle.close() }
-                    while let data = try handle.read(upToCount: 256 * 1024), !data.isEmpty {
-                        try await writer.write(ByteBuffer(bytes: data))
+                var after = Int.min
+                while true {
+                    let rows = try await store.importFailedRows(jobId: job.id, after: after, limit: Self.errorsPage)
+                    guard let last = rows.last else { break }
+                    var buffer = ByteBuffer()
+                    for row in rows {
+                        buffer.writeString(row.text)
+                        buffer.writeString("\r\n")
                     }
+                    try await writer.write(buffer)
+                    after = last.sequence
                 }
                 try await writer.finish(nil)
             }
@@ -52,13 +60,15 @@ struct ImportJobRoutes {
         }
     }
 
-    private func find(_ context: MusterRequestContext) throws -> ImportJob {
+    /// Failed rows read per page of the errors CSV.
+    static let errorsPage = 2_000
+
+    private func find(_ context: MusterRequestContext) async throws -> ImportJob {
         let tenantId = try context.requireTenant()
-        guard let job = jobs.registry.job(try context.uuidParameter("id"), tenantId: tenantId) else { throw RequestError.notFound }
+        let id = try context.uuidParameter("id")
+        guard let job = try await jobs.registry.job(id, tenantId: tenantId) else { throw RequestError.notFound }
         return job
     }
-
-    private func errorsPath(_ id: UUID) -> String { "\(directory)/\(id.lowercasedString).errors.csv" }
 
     /// Streams the multipart body: the `mapping` part is kept (64 KiB at most), the `file` part goes to a spool
     /// file; then the job is queued and answered with 202.
@@ -113,17 +123,24 @@ struct ImportJobRoutes {
         guard let entityType = dto.entityType else { throw RequestError.invalidParameter(name: "mapping.entityType", reason: "is required (DEVICE or ASSET)") }
         let mapping = try dto.mapping(entityType: entityType)
 
-        let job = jobs.registry.start(tenantId: tenantId, entityType: entityType, dryRun: dto.dryRun ?? false, bytesTotal: fileBytes)
-        let filePath = "\(directory)/\(job.id.lowercasedString).csv"
-        try FileManager.default.moveItem(atPath: spoolPath, toPath: filePath)
-        keepSpool = true
-        let errorsWriter = try ErrorsCSVWriter(path: errorsPath(job.id), delimiter: mapping.delimiter)
-        jobs.submit(ImportJobQueue.Submission(
-            job: job, mapping: mapping, source: try FileImportSource(path: filePath), errors: errorsWriter,
-            cleanup: {
-                errorsWriter.close()
-                try? FileManager.default.removeItem(atPath: filePath)
-            }
+        // The job is this node's from here on, so the spool sweeper leaves its file alone.
+        let job = try await jobs.registry.start(
+            tenantId: tenantId, entityType: entityType, dryRun: dto.dryRun ?? false, bytesTotal: fileBytes)
+        let filePath = ImportSpool(directory: directory).path(of: job.id)
+        let source: FileImportSource
+        do {
+            try FileManager.default.moveItem(atPath: spoolPath, toPath: filePath)
+            keepSpool = true
+            source = try FileImportSource(path: filePath)
+        } catch {
+            try? await jobs.registry.fail(job.id, reason: "the upload could not be stored")
+            jobs.registry.release(job.id)
+            try? FileManager.default.removeItem(atPath: filePath)
+            throw error
+        }
+        await jobs.submit(ImportJobQueue.Submission(
+            job: job, mapping: mapping, source: source,
+            cleanup: { try? FileManager.default.removeItem(atPath: filePath) }
         ))
         return try JSONBody.response(ImportJobDTO(job, now: clock.nowMilliseconds()), status: .accepted)
     }

@@ -23,6 +23,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("2026-12-08-audit-node") { db in
             try db.execute(sql: "ALTER TABLE audit_log ADD COLUMN node TEXT")
         }
+        migrator.registerMigration("2026-12-08-import-jobs") { db in
+            try db.execute(sql: importJobs)
+        }
         return migrator
     }
 

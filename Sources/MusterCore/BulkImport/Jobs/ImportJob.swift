@@ -24,8 +24,15 @@ package struct ImportJob: Sendable, Hashable {
     package var failure: String?
     /// Whether cancelling was asked for.
     package var cancelRequested: Bool
+    /// The name of the node that runs the job (its spool file is on that node's disk).
+    package var owner: String
+    /// When the owner last said it was still running the job (it does every few seconds, and with every batch).
+    package var heartbeatTime: Int64
 
-    package init(id: UUID, tenantId: UUID, entityType: ImportEntityType, dryRun: Bool, bytesTotal: Int, startTime: Int64) {
+    package init(
+        id: UUID, tenantId: UUID, entityType: ImportEntityType, dryRun: Bool, bytesTotal: Int, startTime: Int64,
+        owner: String
+    ) {
         self.id = id
         self.tenantId = tenantId
         self.entityType = entityType
@@ -37,6 +44,8 @@ package struct ImportJob: Sendable, Hashable {
         self.endTime = nil
         self.failure = nil
         self.cancelRequested = false
+        self.owner = owner
+        self.heartbeatTime = startTime
     }
 
     /// Data rows per second so far (or over the whole run once it ended).

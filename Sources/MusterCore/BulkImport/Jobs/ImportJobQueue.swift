@@ -1,79 +1,172 @@
 import Foundation
 import Logging
+import Synchronization
 
-/// Runs submitted import jobs in the background, off the request that uploaded them, and records their progress
-/// in the ``ImportJobRegistry``. Its ``run()`` is a long-running service: jobs still running at shutdown are
-/// cancelled between two batches (committed rows stay).
+/// Runs submitted import jobs in the background, off the request that uploaded them, and records them in the
+/// ``ImportJobRegistry`` (the store). Its ``run()`` is a long-running service that also, on this node:
+/// - refreshes the heartbeat of the jobs it runs every ``Configuration/heartbeatInterval``;
+/// - every ``Configuration/reapInterval`` marks `FAILED` ("interrupted") the running jobs of any node whose
+///   heartbeat is stale, and sweeps this node's spool files of jobs it does not run;
+/// - at start, interrupts the jobs an earlier process of this node left `RUNNING`, and sweeps the spool (the
+///   composition root deletes the uploads an earlier process left half-written before any listener binds).
+///
+/// Jobs still running at shutdown stop between two batches (committed rows stay) and end `CANCELLED`, with the
+/// shutdown as their failure text.
 package final class ImportJobQueue: Sendable {
     /// A job to run.
     package struct Submission: Sendable {
         package var job: ImportJob
         package var mapping: ImportMapping
         package var source: any ImportSource
-        package var errors: (any ImportErrorSink)?
         /// Called when the job has ended, whatever the outcome (e.g. to delete the uploaded file).
         package var cleanup: @Sendable () -> Void
 
         package init(
-            job: ImportJob, mapping: ImportMapping, source: any ImportSource, errors: (any ImportErrorSink)?,
-            cleanup: @escaping @Sendable () -> Void
+            job: ImportJob, mapping: ImportMapping, source: any ImportSource, cleanup: @escaping @Sendable () -> Void
         ) {
             self.job = job
             self.mapping = mapping
             self.source = source
-            self.errors = errors
             self.cleanup = cleanup
+        }
+    }
+
+    /// The background timings.
+    package struct Configuration: Sendable {
+        package var heartbeatInterval: Duration
+        package var reapInterval: Duration
+
+        package init(heartbeatInterval: Duration = .seconds(2), reapInterval: Duration = .seconds(5)) {
+            self.heartbeatInterval = heartbeatInterval
+            self.reapInterval = reapInterval
         }
     }
 
     package let registry: ImportJobRegistry
     private let importer: BulkImporter
     private let logger: Logger
+    private let configuration: Configuration
+    /// Deletes this node's spool files of jobs not in the given set (the jobs it runs).
+    private let sweepSpool: @Sendable (_ running: Set<UUID>) -> Void
     private let stream: AsyncStream<Submission>
     private let continuation: AsyncStream<Submission>.Continuation
+    private let stopping = Atomic<Bool>(false)
 
-    package init(registry: ImportJobRegistry, importer: BulkImporter, logger: Logger) {
+    package init(
+        registry: ImportJobRegistry, importer: BulkImporter, logger: Logger, configuration: Configuration = .init(),
+        sweepSpool: @escaping @Sendable (_ running: Set<UUID>) -> Void = { _ in }
+    ) {
         self.registry = registry
         self.importer = importer
         self.logger = logger
+        self.configuration = configuration
+        self.sweepSpool = sweepSpool
         (stream, continuation) = AsyncStream.makeStream(of: Submission.self)
     }
 
     /// Queues a job; it starts at once.
-    package func submit(_ submission: Submission) {
+    package func submit(_ submission: Submission) async {
         if case .terminated = continuation.yield(submission) {
-            registry.fail(submission.job.id, reason: "the server is shutting down")
+            try? await registry.fail(submission.job.id, reason: "the server is shutting down")
+            registry.release(submission.job.id)
             submission.cleanup()
         }
     }
 
-    /// Runs jobs until the task is cancelled.
+    /// Interrupts what an earlier process of this node left running and sweeps the spool, then runs jobs, the
+    /// heartbeat and the reaper until ``shutdown()`` (running jobs end first) or cancellation.
     package func run() async {
-        await withDiscardingTaskGroup { group in
-            for await submission in stream {
-                group.addTask { await self.execute(submission) }
+        await withTaskGroup(of: Void.self) { background in
+            background.addTask {
+                await self.every(self.configuration.heartbeatInterval, stopsWhenStopping: false) {
+                    try await self.registry.heartbeat()
+                }
+            }
+            background.addTask {
+                await Self.uncancelled { await self.reap(ownedHere: true) }
+                await self.every(self.configuration.reapInterval) { await self.reap(ownedHere: false) }
+            }
+            await withDiscardingTaskGroup { group in
+                for await submission in stream {
+                    group.addTask { await self.execute(submission) }
+                }
+            }
+            background.cancelAll()
+        }
+    }
+
+    /// Stops accepting jobs and asks the running ones to stop after their current batch; ``run()`` returns once
+    /// they have stopped.
+    package func shutdown() {
+        stopping.store(true, ordering: .relaxed)
+        continuation.finish()
+    }
+
+    /// Whether the node is shutting down (or the job's task was cancelled).
+    private var isStopping: Bool { stopping.load(ordering: .relaxed) || Task.isCancelled }
+
+    private func every(
+        _ interval: Duration, stopsWhenStopping: Bool = true, _ body: @escaping @Sendable () async throws -> Void
+    ) async {
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: interval) } catch { return }
+            // Once shutting down, no new upkeep: the node's jobs are ending, and the store closes after them.
+            // (the heartbeat goes on while the running jobs finish their batch.)
+            guard !stopping.load(ordering: .relaxed) || !stopsWhenStopping else { return }
+            await Self.uncancelled { [logger] in
+                do {
+                    try await body()
+                } catch {
+                    logger.warning("import job upkeep failed", metadata: ["error": "\(error)"])
+                }
             }
         }
     }
 
-    /// Stops accepting jobs; ``run()`` returns once the running ones have stopped.
-    package func shutdown() {
-        continuation.finish()
+    /// Runs `body` to its end even when the calling task is cancelled (at shutdown the upkeep loops are cancelled
+    /// in their sleep): a cancelled PostgreSQL statement makes PostgresNIO close its connection mid-query (a full
+    /// test run once stopped on PostgresNIO's state machine in such a close). The task is awaited at once, so it
+    /// never outlives the caller.
+    private static func uncancelled(_ body: @escaping @Sendable () async -> Void) async {
+        await Task { await body() }.value
+    }
+
+    private func reap(ownedHere: Bool) async {
+        do {
+            for job in try await registry.reap(ownedHere: ownedHere) {
+                logger.warning(
+                    "import job interrupted: its node stopped",
+                    metadata: ["job": "\(job.id)", "owner": "\(job.owner)"])
+            }
+        } catch {
+            logger.warning("import job reaper failed", metadata: ["error": "\(error)"])
+        }
+        sweepSpool(registry.runningHere)
     }
 
     private func execute(_ submission: Submission) async {
-        let id = submission.job.id
-        defer { submission.cleanup() }
+        let job = submission.job
+        let id = job.id
+        defer {
+            registry.release(id)
+            submission.cleanup()
+        }
         do {
             let summary = try await importer.run(
-                mapping: submission.mapping, tenantId: submission.job.tenantId, dryRun: submission.job.dryRun,
-                source: submission.source, errors: submission.errors,
-                onProgress: { [registry] progress in registry.update(id, progress: progress) },
-                isCancelled: { [registry] in registry.isCancelRequested(id) || Task.isCancelled }
+                mapping: submission.mapping, tenantId: job.tenantId, dryRun: job.dryRun, source: submission.source,
+                job: ImportJobLink(id: id, store: registry.store),
+                isCancelled: {
+                    if self.isStopping { return true }
+                    return try await self.registry.isCancelRequested(id, tenantId: job.tenantId)
+                }
             )
-            registry.finish(id, summary: summary)
+            let shutdown = summary.cancelled && isStopping
+            let reason = "the server (node \(registry.nodeName)) shut down; rows committed before it stay"
+            try await registry.finish(id, summary: summary, reason: shutdown ? reason : nil)
+        } catch ImportJobStoreError.notRunning {
+            logger.warning("import job stopped: another node ended it", metadata: ["job": "\(id)"])
         } catch let error as ImportError {
-            registry.fail(id, reason: error.description)
+            await record(id, failure: error.description)
         } catch {
             let cause = (error as? any StoreFailureReporting)?.storeDiagnostic ?? "\(error)"
             logger.error("import job failed", metadata: ["job": "\(id)", "error": "\(cause)"])
@@ -85,7 +178,17 @@ package final class ImportJobQueue: Sendable {
             case .unavailable: condition = "an unavailable database"
             case nil: condition = "a storage error"
             }
-            registry.fail(id, reason: "the import stopped on \(condition); rows committed before it stay")
+            await record(id, failure: "the import stopped on \(condition); rows committed before it stay")
+        }
+    }
+
+    /// Marks the job failed; when even that write fails, the reaper of some node will mark it interrupted once
+    /// its heartbeat is stale (this node stops refreshing it as soon as the job is released).
+    private func record(_ id: UUID, failure: String) async {
+        do {
+            try await registry.fail(id, reason: failure)
+        } catch {
+            logger.error("import job end not recorded", metadata: ["job": "\(id)", "error": "\(error)"])
         }
     }
 }

@@ -1,84 +1,123 @@
 import Foundation
 import Synchronization
 
-/// Keeps the state of import jobs in memory, per tenant, and lets them be cancelled. Bounded: past
-/// `capacity` jobs the oldest finished ones are forgotten.
+/// Import jobs as every node sees them: kept in the store (``ImportJobStore``), so a job started on one node is
+/// listed, read and cancelled through any node, tenant by tenant (another tenant's job is not found). It also knows
+/// which jobs this node runs, for their heartbeats and spool files.
 package final class ImportJobRegistry: Sendable {
-    private let jobs = Mutex([UUID: ImportJob]())
-    private let capacity: Int
-    private let clock: any WallClock
+    /// The jobs a tenant's list shows at most.
+    package static let listLimit = 200
+    /// A running job whose heartbeat is older than this is taken for dead (its node stopped).
+    package static let staleAfterMilliseconds: Int64 = 15_000
 
-    package init(clock: any WallClock, capacity: Int = 200) {
+    package let store: any ImportJobStore
+    /// The name of this node, the owner of the jobs it starts.
+    package let nodeName: String
+    private let clock: any WallClock
+    private let local = Mutex(Set<UUID>())
+
+    package init(store: any ImportJobStore, clock: any WallClock, nodeName: String) {
+        self.store = store
         self.clock = clock
-        self.capacity = capacity
+        self.nodeName = nodeName
     }
 
-    /// Registers a new running job.
-    package func start(tenantId: UUID, entityType: ImportEntityType, dryRun: Bool, bytesTotal: Int) -> ImportJob {
+    /// Registers a new running job owned by this node.
+    package func start(
+        tenantId: UUID, entityType: ImportEntityType, dryRun: Bool, bytesTotal: Int
+    ) async throws -> ImportJob {
         let now = clock.nowMilliseconds()
         let job = ImportJob(
             id: EntityIdentifier.make(at: now), tenantId: tenantId, entityType: entityType, dryRun: dryRun,
-            bytesTotal: bytesTotal, startTime: now
+            bytesTotal: bytesTotal, startTime: now, owner: nodeName
         )
-        jobs.withLock { jobs in
-            if jobs.count >= capacity {
-                let finished = jobs.values.filter { $0.status != .running }.sorted { $0.startTime < $1.startTime }
-                for old in finished.prefix(jobs.count - capacity + 1) { jobs[old.id] = nil }
-            }
-            jobs[job.id] = job
+        local.withLock { _ = $0.insert(job.id) }
+        do {
+            try await store.createImportJob(job)
+        } catch {
+            release(job.id)
+            throw error
         }
         return job
     }
 
+    /// The jobs this node runs (registered and not yet released).
+    package var runningHere: Set<UUID> { local.withLock { $0 } }
+
+    /// Forgets that this node runs `id` (the job has ended here).
+    package func release(_ id: UUID) {
+        local.withLock { _ = $0.remove(id) }
+    }
+
     /// The job `id` of `tenantId` (another tenant's job is not found).
-    package func job(_ id: UUID, tenantId: UUID) -> ImportJob? {
-        jobs.withLock { $0[id] }.flatMap { $0.tenantId == tenantId ? $0 : nil }
+    package func job(_ id: UUID, tenantId: UUID) async throws -> ImportJob? {
+        try await store.importJob(id, tenantId: tenantId)
     }
 
-    /// The tenant's jobs, newest first.
-    package func jobs(tenantId: UUID) -> [ImportJob] {
-        jobs.withLock { Array($0.values) }.filter { $0.tenantId == tenantId }.sorted { $0.startTime > $1.startTime }
+    /// The tenant's newest jobs, newest first.
+    package func jobs(tenantId: UUID) async throws -> [ImportJob] {
+        try await store.importJobs(tenantId: tenantId, limit: Self.listLimit)
     }
 
-    /// Asks a running job to stop after its current batch.
+    /// Asks a running job to stop after its current batch, whichever node runs it.
     /// - Returns: The job, or `nil` when the tenant has no such job.
-    package func cancel(_ id: UUID, tenantId: UUID) -> ImportJob? {
-        jobs.withLock { jobs in
-            guard var job = jobs[id], job.tenantId == tenantId else { return nil }
-            if job.status == .running { job.cancelRequested = true }
-            jobs[id] = job
-            return job
-        }
+    package func cancel(_ id: UUID, tenantId: UUID) async throws -> ImportJob? {
+        try await store.requestImportJobCancel(id, tenantId: tenantId)
     }
 
-    /// Whether cancelling `id` was asked for.
-    package func isCancelRequested(_ id: UUID) -> Bool {
-        jobs.withLock { $0[id]?.cancelRequested ?? false }
+    /// Whether cancelling `id` was asked for (read from the store).
+    package func isCancelRequested(_ id: UUID, tenantId: UUID) async throws -> Bool {
+        try await store.importJob(id, tenantId: tenantId)?.cancelRequested ?? false
     }
 
-    /// Records progress of a running job.
-    package func update(_ id: UUID, progress: ImportProgress) {
-        jobs.withLock { $0[id]?.progress = progress }
-    }
-
-    /// Records the end of a job.
-    package func finish(_ id: UUID, summary: ImportSummary) {
-        let now = clock.nowMilliseconds()
-        jobs.withLock { jobs in
-            jobs[id]?.progress = summary.progress
-            jobs[id]?.errorLines = summary.errorLines
-            jobs[id]?.status = summary.cancelled ? .cancelled : .done
-            jobs[id]?.endTime = now
-        }
+    /// Records the end of a job (its counts are already stored with its last batch).
+    /// - Parameter reason: Why a cancelled job stopped, when not because a user asked (shutdown).
+    package func finish(_ id: UUID, summary: ImportSummary, reason: String? = nil) async throws {
+        _ = try await store.endImportJob(
+            id, status: summary.cancelled ? .cancelled : .done, failure: summary.cancelled ? reason : nil,
+            at: clock.nowMilliseconds())
     }
 
     /// Records that a job could not run or stopped on an error.
-    package func fail(_ id: UUID, reason: String) {
+    package func fail(_ id: UUID, reason: String) async throws {
+        _ = try await store.endImportJob(id, status: .failed, failure: reason, at: clock.nowMilliseconds())
+    }
+
+    /// Refreshes the heartbeat of every job this node runs.
+    package func heartbeat() async throws {
+        let ids = runningHere
+        guard !ids.isEmpty else { return }
+        try await store.touchImportJobs(Array(ids), at: clock.nowMilliseconds())
+    }
+
+    /// Marks `FAILED` (``interruption(of:)``) every running job whose owner stopped: those of any node whose
+    /// heartbeat is older than ``staleAfterMilliseconds``, and, with `ownedHere`, those owned by this node's name
+    /// that it does not run (left by an earlier process of this node). Each job is interrupted by one conditional
+    /// write, so of several nodes reaping at once exactly one interrupts it.
+    /// - Returns: The jobs this call interrupted.
+    @discardableResult
+    package func reap(ownedHere: Bool = false) async throws -> [ImportJob] {
         let now = clock.nowMilliseconds()
-        jobs.withLock { jobs in
-            jobs[id]?.status = .failed
-            jobs[id]?.failure = reason
-            jobs[id]?.endTime = now
+        let staleBefore = now - Self.staleAfterMilliseconds
+        var candidates = try await store.runningImportJobs(owner: nil, heartbeatBefore: staleBefore)
+        if ownedHere { candidates += try await store.runningImportJobs(owner: nodeName, heartbeatBefore: nil) }
+        let here = runningHere
+        var interrupted: [ImportJob] = []
+        var seen: Set<UUID> = []
+        for job in candidates where !here.contains(job.id) && seen.insert(job.id).inserted {
+            let failure = Self.interruption(of: job)
+            if try await store.interruptImportJob(job.id, heartbeatTime: job.heartbeatTime, failure: failure, at: now) {
+                interrupted.append(job)
+            }
         }
+        return interrupted
+    }
+
+    /// The failure text of a job whose node stopped while it ran: its committed counts.
+    package static func interruption(of job: ImportJob) -> String {
+        let progress = job.progress
+        let committed = progress.created + progress.updated + progress.errors
+        return "interrupted: node \(job.owner) stopped; \(committed) rows committed (\(progress.created) created, "
+            + "\(progress.updated) updated, \(progress.errors) failed)"
     }
 }
