@@ -81,7 +81,9 @@ extension PostgresClusterEventBus {
                     try await dispatcher.resynchronize()
                     self.acknowledgements.withLock { $0.listening = true }
                     synchronized = true
-                    logger.debug("cluster events: listening", metadata: ["connection": "\(connectionId)"])
+                    logger.info(
+                        "cluster events: listening",
+                        metadata: ["connection": "\(connectionId)", "application_name": "\(applicationName)"])
                     try await withThrowingTaskGroup(of: Void.self) { group in
                         group.addTask {
                             for try await notification in notifications {

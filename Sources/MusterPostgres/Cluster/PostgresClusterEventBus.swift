@@ -48,6 +48,8 @@ package final class PostgresClusterEventBus: ClusterEventBus, Sendable {
     /// This process among the listening nodes: 8 hex digits, at the end of its listening connection's
     /// `application_name` and in its acknowledgements.
     package let instance: String
+    /// The listening connection's `application_name` (``applicationName(nodeName:instance:)``).
+    package let applicationName: String
     private let sequence = Atomic<UInt64>(0)
     let acknowledgements = Mutex(AcknowledgementState())
     /// The longest ``publish(_:)`` waits for the other nodes' acknowledgements.
@@ -71,9 +73,9 @@ package final class PostgresClusterEventBus: ClusterEventBus, Sendable {
     ) throws {
         client = store.client
         instance = String(nodeId.uuidString.prefix(8)).lowercased()
+        applicationName = Self.applicationName(nodeName: nodeName, instance: instance)
         var configuration = try store.url.connectionConfiguration(options)
-        configuration.options.additionalStartupParameters.append(
-            ("application_name", Self.applicationName(nodeName: nodeName, instance: instance)))
+        configuration.options.additionalStartupParameters.append(("application_name", applicationName))
         listenConfiguration = configuration
         self.dispatcher = dispatcher
         self.acknowledgementTimeout = acknowledgementTimeout
