@@ -31,15 +31,16 @@ extension PostgresTestCluster {
         }
     }
 
-    /// The process ids of the connections to the database `url` names whose `application_name` starts with `name` (`muster-listen` names every node's) and which
-    /// have run `LISTEN` (their last statement, done, or the `SELECT 1` heartbeats after it).
-    package static func listeners(applicationName name: String, database url: String) async throws -> [Int32] {
+    /// The process ids of the connections to the database `url` names whose `application_name` begins with `prefix`
+    /// (a node's is `muster-listen NAME #INSTANCE`) and which have run `LISTEN` (their last statement, done, or the
+    /// `SELECT 1` heartbeats and `pg_notify` acknowledgements after it).
+    package static func listeners(applicationNamePrefix prefix: String, database url: String) async throws -> [Int32] {
         try await withConnection(to: url) { connection, logger in
             let rows = try await connection.query(
                 """
                 SELECT pid FROM pg_stat_activity
-                WHERE datname = current_database() AND starts_with(application_name, \(name)) AND state = 'idle'
-                    AND (query LIKE 'LISTEN%' OR query = 'SELECT 1')
+                WHERE datname = current_database() AND starts_with(application_name, \(prefix)) AND state = 'idle'
+                    AND (query LIKE 'LISTEN%' OR query = 'SELECT 1' OR query LIKE 'SELECT pg_notify%')
                 ORDER BY pid
                 """,
                 logger: logger)

@@ -6,8 +6,9 @@ import NIOCore
 import Synchronization
 import Testing
 
-/// Issue 13: two whole servers on one PostgreSQL database. A change made through one node's REST API reaches the
-/// other at once through `NOTIFY`/`LISTEN`: its profile cache, its device sessions, its shared-attribute pushes; a
+/// Issue 13: two whole servers on one PostgreSQL database. A change made through one node's REST API is in force on
+/// the other for the first request after the answer (through `NOTIFY`/`LISTEN`, the answer waiting for the other
+/// node's acknowledgement): its profile cache, its device sessions, its shared-attribute pushes; a
 /// lost listening connection leaves no stale profile trusted; two nodes starting at once on an empty database make
 /// one tenant and one admin.
 @Suite struct ClusterEventsTests {
@@ -19,6 +20,7 @@ import Testing
         let bListener: Int32
     }
 
+    /// Every node's listening connection's `application_name` begins so (`muster-listen #INSTANCE`).
     private static let listenerName = "muster-listen"
 
     private func withTwoNodes(_ body: @Sendable (Nodes) async throws -> Void) async throws {
@@ -39,7 +41,7 @@ import Testing
     @discardableResult
     private func waitForListeners(_ count: Int, _ url: String, excluding gone: Int32? = nil) async throws -> [Int32] {
         for _ in 0..<200 {
-            let pids = try await PostgresTestCluster.listeners(applicationName: Self.listenerName, database: url)
+            let pids = try await PostgresTestCluster.listeners(applicationNamePrefix: Self.listenerName, database: url)
                 .filter { $0 != gone }
             if pids.count == count { return pids }
             try await Task.sleep(for: .milliseconds(50))
@@ -62,23 +64,6 @@ import Testing
             """#
     }
 
-    /// Provisions on `server` until `accepted` holds for the answer, at most 2 s (names `prefix-1`, `prefix-2`…):
-    /// the publishing node answers once its own listener heard the change back, and the others hear it from the same
-    /// commit, but each applies it on its own time (a loaded machine can take a few milliseconds). With the profile
-    /// cache trusted for a minute in these tests, only the change's event can make the answer change in time.
-    /// - Returns: the first answer that satisfied `accepted`, or the last one.
-    private func provisionUntil(
-        _ server: TestServer, key: String, secret: String, prefix: String, _ accepted: (JSONValue) -> Bool
-    ) async throws -> JSONValue {
-        var answer = JSONValue.null
-        for attempt in 1...40 {
-            answer = try await provision(server, key: key, secret: secret, name: "\(prefix)-\(attempt)")
-            if accepted(answer) { return answer }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return answer
-    }
-
     /// One provisioning request; returns ThingsBoard's answer.
     private func provision(_ server: TestServer, key: String, secret: String, name: String) async throws -> JSONValue {
         let reply = try await server.send(
@@ -92,16 +77,15 @@ import Testing
         try await withTwoNodes { nodes in
             let token = try await nodes.a.login()
             let id = try await makeProfile(nodes.a, token: token, key: "k1", secret: "old-secret")
-            // B has the profile in its cache (trusted for a second at most without the event).
+            // B has the profile in its cache (trusted for a minute here: only the change's event can end that).
             #expect(try await provision(nodes.b, key: "k1", secret: "old-secret", name: "b-1")["status"] == .string("SUCCESS"))
 
             let changed = try await nodes.a.send(
                 "POST", "/api/deviceProfile", body: profileBody(id: id, key: "k1", secret: "new-secret"), token: token)
             #expect(changed.status == 200, "\(changed.text)")
 
-            let refused = try await provisionUntil(nodes.b, key: "k1", secret: "old-secret", prefix: "b-2") {
-                $0["status"] == .string("NOT_FOUND")
-            }
+            // A's answer left after B acknowledged the change: B's very first request sees it.
+            let refused = try await provision(nodes.b, key: "k1", secret: "old-secret", name: "b-2")
             #expect(refused["status"] == .string("NOT_FOUND"), "\(refused)")
             #expect(try await provision(nodes.b, key: "k1", secret: "new-secret", name: "b-3")["status"] == .string("SUCCESS"))
         }
@@ -117,9 +101,7 @@ import Testing
                 "POST", "/api/deviceProfile", body: profileBody(id: id, key: "k2", secret: "s2", type: "DISABLED"), token: token)
             #expect(disabled.status == 200, "\(disabled.text)")
 
-            let refused = try await provisionUntil(nodes.b, key: "k2", secret: "s2", prefix: "b-2") {
-                $0["status"] != .string("SUCCESS")
-            }
+            let refused = try await provision(nodes.b, key: "k2", secret: "s2", name: "b-2")
             #expect(refused["status"] != .string("SUCCESS"), "\(refused)")
         }
     }
@@ -134,8 +116,8 @@ import Testing
             let deleted = try await nodes.a.send("DELETE", "/api/deviceProfile/\(id)", token: token)
             #expect(deleted.status == 200, "\(deleted.text)")
 
+            let afterDeletion = try await provision(nodes.b, key: "k3", secret: "s3", name: "b-1")
             let unknown = try await provision(nodes.b, key: "never-seen", secret: "s3", name: "b-x")
-            let afterDeletion = try await provisionUntil(nodes.b, key: "k3", secret: "s3", prefix: "b-1") { $0 == unknown }
             #expect(afterDeletion == unknown)
             #expect(unknown["status"] == .string("NOT_FOUND"))
         }
@@ -209,9 +191,7 @@ import Testing
             let again = try await nodes.a.send(
                 "POST", "/api/deviceProfile", body: profileBody(id: id, key: "k4", secret: "third-secret"), token: token)
             #expect(again.status == 200, "\(again.text)")
-            let refusedAgain = try await provisionUntil(nodes.b, key: "k4", secret: "new-secret", prefix: "b-4") {
-                $0["status"] == .string("NOT_FOUND")
-            }
+            let refusedAgain = try await provision(nodes.b, key: "k4", secret: "new-secret", name: "b-4")
             #expect(refusedAgain["status"] == .string("NOT_FOUND"), "\(refusedAgain)")
         }
     }

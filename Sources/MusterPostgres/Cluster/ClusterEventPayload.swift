@@ -2,9 +2,12 @@ import Foundation
 import MusterCore
 
 /// A ``ClusterEvent`` as the JSON text of one notification on ``PostgresClusterEventBus/channel``, with the node that
-/// sent it and that node's sequence number (a node recognises its own events coming back).
+/// sent it and that node's sequence number (together the notification's id: a node recognises its own events coming
+/// back, and acknowledges by that id).
 ///
-/// `{"event":"profilesChanged","origin":"…","seq":7,"tenantId":"…"}`; `sharedAttributesChanged` adds `deviceId`
+/// `{"event":"profilesChanged","origin":"…","seq":7,"tenantId":"…"}`, plus `"ack":true` on the last payload of a
+/// ``PostgresClusterEventBus/publish(_:)``: every other listening node answers it with a ``ClusterAcknowledgement``
+/// once it has applied it (and so every payload sent before it in the same statement); `sharedAttributesChanged` adds `deviceId`
 /// and `keys` (never a value), `deviceRevoked` adds `deviceId`, `deviceName` and `reason` (never a credential),
 /// `signingKeyChanged` nothing. PostgreSQL refuses a payload of 8,000 bytes or more: a key list that would make it
 /// that long is left out, which the receiver reads as "every shared attribute of the device".
@@ -15,10 +18,13 @@ struct ClusterEventPayload: Sendable, Equatable {
     var origin: UUID
     var sequence: UInt64
     var event: ClusterEvent
+    /// Whether the publisher waits for the other nodes' ``ClusterAcknowledgement`` of this payload.
+    var acknowledge = false
 
     /// The JSON text, at most ``maximumBytes`` bytes.
     func encoded() -> String {
         var wire = Wire(event: event, origin: origin, sequence: sequence)
+        wire.ack = acknowledge ? true : nil
         var text = wire.text
         if text.utf8.count > Self.maximumBytes, wire.keys != nil {
             wire.keys = nil
@@ -39,7 +45,8 @@ struct ClusterEventPayload: Sendable, Equatable {
         do { wire = try JSONDecoder().decode(Wire.self, from: Data(text.utf8)) } catch {
             throw .malformed("\(error)")
         }
-        return ClusterEventPayload(origin: wire.origin, sequence: wire.seq, event: try wire.clusterEvent())
+        return ClusterEventPayload(
+            origin: wire.origin, sequence: wire.seq, event: try wire.clusterEvent(), acknowledge: wire.ack ?? false)
     }
 
     /// The JSON shape.
@@ -52,6 +59,7 @@ struct ClusterEventPayload: Sendable, Equatable {
         var keys: [String]?
         var deviceName: String?
         var reason: String?
+        var ack: Bool?
 
         init(event clusterEvent: ClusterEvent, origin: UUID, sequence: UInt64) {
             self.origin = origin

@@ -5,19 +5,33 @@ import PostgresNIO
 import Synchronization
 
 extension PostgresClusterEventBus {
-    /// What the listener has heard of this node's own events, and the publishers waiting for them.
-    struct EchoState {
-        /// Listening and synchronized: an event sent now will come back.
-        var listening = false
-        /// The highest sequence number of this node's events that came back.
-        var highestEcho: UInt64 = 0
-        var waiters: [(id: UUID, sequence: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
+    /// One ``publish(_:)`` waiting for the other nodes' acknowledgements of its last payload.
+    struct PendingPublish {
+        /// The instance ids that acknowledged so far (possibly before `awaited` is known).
+        var acknowledged: Set<String> = []
+        /// The instance ids of the nodes listening at the commit, once the statement answered.
+        var awaited: Set<String>?
+        /// The waiting publisher.
+        var continuation: CheckedContinuation<Void, Never>?
 
-        /// Ends the waits for `sequence` and earlier (or every wait, when the listener stopped).
-        mutating func release(upTo sequence: UInt64?) -> [CheckedContinuation<Void, Never>] {
-            let released = waiters.filter { sequence == nil || $0.sequence <= sequence! }
-            waiters.removeAll { sequence == nil || $0.sequence <= sequence! }
-            return released.map(\.continuation)
+        var isComplete: Bool { awaited.map { $0.isSubset(of: acknowledged) } ?? false }
+    }
+
+    /// Whether the listener hears acknowledgements, and the publishers waiting for them.
+    struct AcknowledgementState {
+        /// Listening and synchronized: acknowledgements sent from now on are heard.
+        var listening = false
+        /// By the sequence number of the publish's last payload.
+        var pending: [UInt64: PendingPublish] = [:]
+
+        /// Ends every wait (the listener stopped: nothing more will be heard).
+        mutating func releaseAll() -> [CheckedContinuation<Void, Never>] {
+            var released: [CheckedContinuation<Void, Never>] = []
+            for key in pending.keys {
+                if let continuation = pending[key]?.continuation { released.append(continuation) }
+                pending[key]?.continuation = nil
+            }
+            return released
         }
     }
 
@@ -60,21 +74,33 @@ extension PostgresClusterEventBus {
         let connection = try await PostgresConnection.connect(
             configuration: listenConfiguration, id: connectionId, logger: logger)
         do {
-            try await connection.listen(on: Self.channel) { notifications in
-                // LISTEN is in place: whatever changes from now on is heard, so what was missed before can be
-                // read now.
-                try await dispatcher.resynchronize()
-                echoes.withLock { $0.listening = true }
-                synchronized = true
-                logger.debug("cluster events: listening", metadata: ["connection": "\(connectionId)"])
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask {
-                        for try await notification in notifications { try await self.receive(notification.payload) }
-                        throw ListenerError.closed
+            try await connection.listen(on: Self.acknowledgementChannel) { acknowledgements in
+                try await connection.listen(on: Self.channel) { notifications in
+                    // LISTEN is in place: whatever changes from now on is heard, so what was missed before can be
+                    // read now.
+                    try await dispatcher.resynchronize()
+                    self.acknowledgements.withLock { $0.listening = true }
+                    synchronized = true
+                    logger.info(
+                        "cluster events: listening",
+                        metadata: ["connection": "\(connectionId)", "application_name": "\(applicationName)"])
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        group.addTask {
+                            for try await notification in notifications {
+                                try await self.receive(notification.payload, on: connection)
+                            }
+                            throw ListenerError.closed
+                        }
+                        group.addTask {
+                            for try await notification in acknowledgements {
+                                self.receiveAcknowledgement(notification.payload)
+                            }
+                            throw ListenerError.closed
+                        }
+                        group.addTask { try await self.heartbeat(connection) }
+                        try await group.next()
+                        group.cancelAll()
                     }
-                    group.addTask { try await self.heartbeat(connection) }
-                    try await group.next()
-                    group.cancelAll()
                 }
             }
         } catch {
@@ -86,24 +112,36 @@ extension PostgresClusterEventBus {
         try? await connection.close()
     }
 
-    /// Applies one notification: another node's event goes to the dispatcher, this node's own ends its wait.
-    /// - Throws: the dispatcher's error (the signing key could not be read): the loop then reconnects and
-    ///   resynchronizes.
-    private func receive(_ text: String) async throws {
+    /// Applies one notification: another node's event goes to the dispatcher, then, when its publisher asked, the
+    /// acknowledgement goes back on `connection`; this node's own events are skipped (applied when published).
+    /// - Throws: the dispatcher's error (the signing key could not be read), or the acknowledgement's: the loop then
+    ///   reconnects and resynchronizes.
+    private func receive(_ text: String, on connection: PostgresConnection) async throws {
         let payload: ClusterEventPayload
         do { payload = try ClusterEventPayload.decode(text) } catch {
             logger.warning("cluster events: ignored a notification", metadata: ["reason": "\(error)"])
             return
         }
-        if payload.origin == nodeId {
-            let released = echoes.withLock { state in
-                state.highestEcho = max(state.highestEcho, payload.sequence)
-                return state.release(upTo: payload.sequence)
-            }
-            for continuation in released { continuation.resume() }
-            return
-        }
+        if payload.origin == nodeId { return }
         try await dispatcher.apply(payload.event)
+        guard payload.acknowledge else { return }
+        let acknowledgement = ClusterAcknowledgement(origin: payload.origin, seq: payload.sequence, by: instance)
+        let rows = try await connection.query(
+            "SELECT pg_notify(\(Self.acknowledgementChannel), \(acknowledgement.encoded()))", logger: logger)
+        for try await _ in rows {}
+    }
+
+    /// Counts an acknowledgement of one of this node's publishes; ends its wait when it was the last one missing.
+    private func receiveAcknowledgement(_ text: String) {
+        guard let acknowledgement = ClusterAcknowledgement.decode(text), acknowledgement.origin == nodeId else { return }
+        let completed = acknowledgements.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard state.pending[acknowledgement.seq] != nil else { return nil }
+            state.pending[acknowledgement.seq]?.acknowledged.insert(acknowledgement.by)
+            guard state.pending[acknowledgement.seq]?.isComplete == true else { return nil }
+            defer { state.pending[acknowledgement.seq]?.continuation = nil }
+            return state.pending[acknowledgement.seq]?.continuation
+        }
+        completed?.resume()
     }
 
     /// Checks the connection every ``heartbeatInterval``; throws when it does not answer within it.
@@ -131,44 +169,50 @@ extension PostgresClusterEventBus {
 
     /// Not listening any more: publishers stop waiting, the profile cache is no longer trusted.
     private func stoppedListening() {
-        let released = echoes.withLock { state in
+        let released = acknowledgements.withLock { state in
             state.listening = false
-            return state.release(upTo: nil)
+            return state.releaseAll()
         }
         for continuation in released { continuation.resume() }
         dispatcher.desynchronize()
     }
 
     /// Whether the loop listens and has resynchronized: events published from now on reach this node.
-    package var isSynchronized: Bool { echoes.withLock { $0.listening } }
+    package var isSynchronized: Bool { acknowledgements.withLock { $0.listening } }
 
-    /// Waits until this node's event `sequence` came back, at most ``echoTimeout``; at once when not listening.
-    func waitForEcho(of sequence: UInt64) async {
-        guard echoes.withLock({ $0.listening && $0.highestEcho < sequence }) else { return }
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.echo(of: sequence) }
-            group.addTask { try? await Task.sleep(for: self.echoTimeout) }
-            await group.next()
-            group.cancelAll()
+    /// Waits until every node of `awaited` acknowledged publish `sequence`, at most ``acknowledgementTimeout``; at once
+    /// when the listener stopped. Ends the publish's entry.
+    /// - Returns: the nodes that did not acknowledge.
+    func waitForAcknowledgements(of sequence: UInt64, from awaited: Set<String>) async -> Set<String> {
+        if !awaited.isEmpty {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.acknowledged(sequence, by: awaited) }
+                group.addTask { try? await Task.sleep(for: self.acknowledgementTimeout) }
+                await group.next()
+                group.cancelAll()
+            }
         }
+        let entry = acknowledgements.withLock { $0.pending.removeValue(forKey: sequence) }
+        return awaited.subtracting(entry?.acknowledged ?? [])
     }
 
-    /// Returns when `sequence` came back, the listener stopped, or the task is cancelled.
-    private func echo(of sequence: UInt64) async {
-        let id = UUID()
+    /// Returns when every node of `awaited` acknowledged `sequence`, the listener stopped, or the task is cancelled.
+    private func acknowledged(_ sequence: UInt64, by awaited: Set<String>) async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let resumeNow = self.echoes.withLock { state in
-                    if !state.listening || state.highestEcho >= sequence || Task.isCancelled { return true }
-                    state.waiters.append((id, sequence, continuation))
+                let resumeNow = self.acknowledgements.withLock { state in
+                    guard state.listening, !Task.isCancelled, state.pending[sequence] != nil else { return true }
+                    state.pending[sequence]?.awaited = awaited
+                    if state.pending[sequence]?.isComplete == true { return true }
+                    state.pending[sequence]?.continuation = continuation
                     return false
                 }
                 if resumeNow { continuation.resume() }
             }
         } onCancel: {
-            let continuation = self.echoes.withLock { state -> CheckedContinuation<Void, Never>? in
-                guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
-                return state.waiters.remove(at: index).continuation
+            let continuation = self.acknowledgements.withLock { state -> CheckedContinuation<Void, Never>? in
+                defer { state.pending[sequence]?.continuation = nil }
+                return state.pending[sequence]?.continuation
             }
             continuation?.resume()
         }
