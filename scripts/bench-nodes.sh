@@ -94,11 +94,14 @@ measure() {
     shift
     targets=("$@")
     local per=$(( (transport == 0 ? CONNECTIONS : CLIENTS) / ${#targets[@]} ))
-    local target i
+    local target i loads=()
+    # (`wait` names the load generators: a bare `wait` would also wait for the servers, children of this shell)
     for target in "${targets[@]}"; do   # warm-up
         if [ "$transport" = 0 ]; then http_load "$target" "$per" 2 >/dev/null & else mqtt_load "$target" "$per" 2 >/dev/null & fi
+        loads+=($!)
     done
-    wait
+    wait "${loads[@]}"
+    loads=()
     local muster_before pg_before muster_after pg_after
     muster_before="$(cpu_ticks "${pids[@]}")"
     pg_before="$(postgres_ticks)"
@@ -106,9 +109,10 @@ measure() {
     for target in "${targets[@]}"; do
         if [ "$transport" = 0 ]; then http_load "$target" "$per" "$DURATION" >"$work/out.$i" &
         else mqtt_load "$target" "$per" "$DURATION" >"$work/out.$i" & fi
+        loads+=($!)
         i=$((i + 1))
     done
-    wait
+    wait "${loads[@]}"
     muster_after="$(cpu_ticks "${pids[@]}")"
     pg_after="$(postgres_ticks)"
     local ops=0 rate=0 p99=0 errors=0 line
