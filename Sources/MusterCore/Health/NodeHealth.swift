@@ -39,25 +39,32 @@ package struct NodeHealth: Sendable {
     ///
     /// The check runs in a task of its own, not a child task: a statement left unanswered on a connection the
     /// database dropped may ignore cancellation, and a child task would hold the answer until it returned. Such a
-    /// check ends by itself when the pool gives up on it; the answer does not wait for it.
+    /// check ends by itself when the pool gives up on it; the answer does not wait for it. A cancelled caller (the
+    /// server shutting down) is answered at once, "down".
     package func check() async -> Report {
         let store = self.store
         let timeout = self.timeout
-        let reason: String? = await withCheckedContinuation { continuation in
-            let answer = FirstAnswer(continuation)
-            let check = Task {
-                do {
-                    try await store.checkHealth()
-                    answer.give(nil)
-                } catch {
-                    answer.give(Self.reason(error))
+        let answer = FirstAnswer()
+        // Cancelled (the server shutting down), the answer does not wait for the check or the timer.
+        let reason: String? = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                answer.wait(continuation)
+                let check = Task {
+                    do {
+                        try await store.checkHealth()
+                        answer.give(nil)
+                    } catch {
+                        answer.give(Self.reason(error))
+                    }
+                }
+                Task {
+                    try? await Task.sleep(for: timeout)
+                    answer.give("no answer from the database within \(Self.describe(timeout))")
+                    check.cancel()
                 }
             }
-            Task {
-                try? await Task.sleep(for: timeout)
-                answer.give("no answer from the database within \(Self.describe(timeout))")
-                check.cancel()
-            }
+        } onCancel: {
+            answer.give("the check was cancelled")
         }
         return Report(node: node, databaseUp: reason == nil, reason: reason)
     }
@@ -75,18 +82,47 @@ package struct NodeHealth: Sendable {
     }
 }
 
-/// Resumes a continuation with the first answer given; later answers are dropped.
+/// Resumes a continuation with the first answer given, whether it is given before or after the continuation
+/// waits; later answers are dropped.
 private final class FirstAnswer: Sendable {
-    private let pending: Mutex<CheckedContinuation<String?, Never>?>
+    private enum State {
+        case idle
+        case waiting(CheckedContinuation<String?, Never>)
+        case answered(String?)
+        case done
+    }
 
-    init(_ continuation: CheckedContinuation<String?, Never>) {
-        pending = Mutex(continuation)
+    private let state = Mutex(State.idle)
+
+    func wait(_ continuation: CheckedContinuation<String?, Never>) {
+        let early: String?? = state.withLock { state in
+            switch state {
+            case .answered(let reason):
+                state = .done
+                return .some(reason)
+            case .idle:
+                state = .waiting(continuation)
+                return nil
+            case .waiting, .done:
+                return nil
+            }
+        }
+        if let early { continuation.resume(returning: early) }
     }
 
     func give(_ reason: String?) {
-        pending.withLock { pending in
-            pending?.resume(returning: reason)
-            pending = nil
+        let waiting: CheckedContinuation<String?, Never>? = state.withLock { state in
+            switch state {
+            case .idle:
+                state = .answered(reason)
+                return nil
+            case .waiting(let continuation):
+                state = .done
+                return continuation
+            case .answered, .done:
+                return nil
+            }
         }
+        waiting?.resume(returning: reason)
     }
 }
