@@ -1,4 +1,3 @@
-import Configuration
 import Foundation
 import Logging
 import MusterCore
@@ -25,12 +24,4 @@ func importJobQueue(
         logger: logger,
         sweepSpool: { running in spool.sweep(keeping: running, uploads: false) }
     )
-}
-
-/// The node's name: the `node.name` setting, else `<host name>:<data directory>` (stable across restarts, and
-/// distinct for two servers on one machine, which never share a data directory).
-func importNodeName(config: ConfigReader, dataDirectory: String) -> String {
-    if let name = config.string(forKey: "node.name"), !name.isEmpty { return name }
-    let directory = URL(fileURLWithPath: dataDirectory).standardizedFileURL.path
-    return "\(ProcessInfo.processInfo.hostName):\(directory)"
 }

@@ -73,7 +73,7 @@ package func buildServices(
     let importer = BulkImporter(store: store, profiles: profiles, clock: clock, sessions: revoker)
     let importJobs = importJobQueue(
         store: store, importer: importer, clock: clock,
-        nodeName: importNodeName(config: config, dataDirectory: configuration.dataDirectory),
+        nodeName: configuration.importJobOwner,
         importDirectory: configuration.http.importDirectory, logger: logger)
     let services = MusterHTTPServices(
         auth: auth, tenants: tenants, profiles: profiles,

@@ -23,6 +23,10 @@ package struct MusterConfiguration: Sendable, Hashable {
     /// This node's name (`node.name`), in its logs, audit entries and health answer; by default
     /// `<hostname>:<http port>` (``NodeName/default(httpPort:)``).
     package var nodeName: String
+    /// The owner this node's import jobs carry (``NodeName/importJobOwner(configured:dataDirectory:)``): the
+    /// configured `node.name`, else `<hostname>:<data directory>`, stable across restarts and distinct for two
+    /// servers on one machine even when their ports are picked at run time.
+    package var importJobOwner: String
 
     package init(
         dataDirectory: String = "./muster-data", database: DatabaseConfiguration = .sqlite, http: HTTPServerConfiguration = .init(), provisionFailureLimit: Int = 30,
@@ -37,5 +41,6 @@ package struct MusterConfiguration: Sendable, Hashable {
         self.adminEmail = adminEmail
         self.adminPassword = adminPassword
         self.nodeName = nodeName ?? NodeName.default(httpPort: http.port)
+        self.importJobOwner = NodeName.importJobOwner(configured: nodeName, dataDirectory: dataDirectory)
     }
 }

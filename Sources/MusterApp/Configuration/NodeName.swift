@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -30,6 +32,15 @@ package enum NodeName {
         var host = hostname()
         if host.isEmpty || problem(host) != nil { host = "muster" }
         return String(host.prefix(maximumLength - suffix.count)) + suffix
+    }
+
+    /// The owner of this node's import jobs: the configured name, else `<hostname>:<data directory>` (absolute).
+    /// Unlike the default name, it does not depend on a port that may be picked at run time: a node interrupts
+    /// the jobs it finds under its own owner at start, so two live servers must never share one.
+    package static func importJobOwner(configured: String?, dataDirectory: String) -> String {
+        if let configured { return configured }
+        let host = hostname()
+        return "\(host.isEmpty ? "muster" : host):\(URL(fileURLWithPath: dataDirectory).standardizedFileURL.path)"
     }
 
     /// The machine's hostname (`gethostname`: no name lookup).
