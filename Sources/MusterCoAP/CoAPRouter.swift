@@ -20,6 +20,8 @@ package struct CoAPRouter: Sendable {
     let deviceAPI: DeviceAPIService
     let notifier: CoAPNotifier
     let state: CoAPEndpointState
+    /// Bounds each endpoint's new requests per second (``CoAPServerConfiguration/peerRequestsPerSecond``).
+    let peerLimiter: CoAPPeerRequestLimiter
     let logger: Logger
     /// The time in milliseconds on a monotonic clock, for the exchange lifetime.
     let now: @Sendable () -> Int64
@@ -45,6 +47,8 @@ package struct CoAPRouter: Sendable {
         self.deviceAPI = deviceAPI
         self.notifier = notifier
         self.state = CoAPEndpointState(configuration: configuration)
+        self.peerLimiter = CoAPPeerRequestLimiter(
+            requestsPerSecond: configuration.peerRequestsPerSecond, peerLimit: configuration.maxPeers)
         self.logger = logger
         self.now = now ?? Self.monotonicMilliseconds
     }
@@ -83,7 +87,15 @@ package struct CoAPRouter: Sendable {
         case .answered(let bytes):
             return bytes
         case .new:
-            var response = await respond(to: message, from: peer)
+            var response: CoAPMessage?
+            if let retryAfter = peerLimiter.admit(peer, now: now()) {
+                response = message.makeResponse(
+                    code: .tooManyRequests,
+                    diagnostic: "too many requests from this endpoint: at most \(peerLimiter.requestsPerSecond) per second")
+                response?.maxAge = retryAfter
+            } else {
+                response = await respond(to: message, from: peer)
+            }
             if message.type == .nonConfirmable {
                 response?.messageID = state.nextMessageID()  // a NON response has its own Message ID (RFC 7252 §5.2.3)
             }

@@ -2,7 +2,7 @@
 ///
 /// Read from configuration by the composition root (keys under `coap.`: `host`, `port`, `maxDatagramSize`,
 /// `exchangeCacheSize`, `maxPeers`, `exchangeLifetimeSeconds`, `maxObservers`, `maxBodySize`,
-/// `maxConcurrentRequests`, `confirmableNotifications`).
+/// `maxConcurrentRequests`, `peerRequestsPerSecond`, `confirmableNotifications`).
 package struct CoAPServerConfiguration: Sendable, Hashable {
     /// The bind address.
     package var host: String
@@ -24,6 +24,9 @@ package struct CoAPServerConfiguration: Sendable, Hashable {
     package var maxBlockTransfers: Int
     /// The most datagrams handled concurrently; more are dropped (the client retransmits).
     package var maxConcurrentRequests: Int
+    /// The most new requests one endpoint (address and port) may make per second; more are answered 4.29 Too Many
+    /// Requests with Max-Age. 0 = no limit.
+    package var peerRequestsPerSecond: Int
     /// Whether notifications are sent confirmable (the default) or non-confirmable.
     package var confirmableNotifications: Bool
 
@@ -39,6 +42,7 @@ package struct CoAPServerConfiguration: Sendable, Hashable {
         maxBodySize: Int = 64 * 1024,
         maxBlockTransfers: Int = 256,
         maxConcurrentRequests: Int = 1024,
+        peerRequestsPerSecond: Int = 200,
         confirmableNotifications: Bool = true
     ) {
         self.host = host
@@ -51,6 +55,7 @@ package struct CoAPServerConfiguration: Sendable, Hashable {
         self.maxBodySize = maxBodySize
         self.maxBlockTransfers = max(1, maxBlockTransfers)
         self.maxConcurrentRequests = max(1, maxConcurrentRequests)
+        self.peerRequestsPerSecond = max(0, peerRequestsPerSecond)
         self.confirmableNotifications = confirmableNotifications
     }
 }

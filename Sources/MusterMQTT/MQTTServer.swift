@@ -36,7 +36,8 @@ package struct MQTTServer: Service {
         let maximumPacketSize = configuration.maximumPacketSize
         let tls = self.tls
         let sessions = MQTTSessionRegistry()
-        let unauthenticated = MQTTUnauthenticatedSessions(limit: configuration.maximumUnauthenticatedSessions)
+        let unauthenticated = MQTTConnectionSlots(limit: configuration.maximumUnauthenticatedSessions)
+        let connections = MQTTConnectionSlots(limit: configuration.maximumConnections)
         let configuration = self.configuration
         let services = self.services
         let clock = self.clock
@@ -46,7 +47,20 @@ package struct MQTTServer: Service {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                let (admitted, refused) = connections.enterCountingRefusals()
+                guard admitted else {
+                    if refused == 1 {
+                        logger.warning(
+                            "mqtt: the listener holds its maximum of connections; new ones are closed",
+                            metadata: ["maxConnections": "\(configuration.maximumConnections)"])
+                    }
+                    return channel.close()
+                }
+                if refused > 0 {
+                    logger.notice("mqtt: accepting connections again", metadata: ["refused": "\(refused)"])
+                }
+                channel.closeFuture.whenComplete { _ in connections.leave() }
+                return channel.eventLoop.makeCompletedFuture {
                     let peer = tls.map { _ in PeerCertificates() }
                     if let tls, let peer { try channel.pipeline.syncOperations.addHandler(tls.makeHandler(recordingInto: peer)) }
                     let version = MQTTConnectionVersion()

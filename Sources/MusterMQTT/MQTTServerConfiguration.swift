@@ -16,6 +16,9 @@ package struct MQTTServerConfiguration: Sendable, Hashable {
     /// The most connections of one listener that are not (yet) an authenticated device session: waiting for
     /// CONNECT, being authenticated, or provisioning. Connections beyond it are closed at once.
     package var maximumUnauthenticatedSessions: Int
+    /// The most connections of one listener, authenticated devices included. Connections beyond it are closed as
+    /// soon as they are accepted.
+    package var maximumConnections: Int
     /// The Receive Maximum announced in CONNACK (MQTT 5).
     package var receiveMaximum: UInt16
     /// The Topic Alias Maximum announced in CONNACK (MQTT 5).
@@ -27,6 +30,7 @@ package struct MQTTServerConfiguration: Sendable, Hashable {
         host: String = "0.0.0.0", port: Int = 1883, maximumPacketSize: Int = 65_536,
         provisionSessionTimeoutMilliseconds: Int64 = 60_000, connectTimeoutMilliseconds: Int64 = 10_000,
         provisionRequestTimeoutMilliseconds: Int64 = 30_000, maximumUnauthenticatedSessions: Int = 10_000,
+        maximumConnections: Int = 50_000,
         receiveMaximum: UInt16 = 100, topicAliasMaximum: UInt16 = 16, timerResolutionMilliseconds: Int64 = 250
     ) {
         self.host = host
@@ -36,6 +40,7 @@ package struct MQTTServerConfiguration: Sendable, Hashable {
         self.connectTimeoutMilliseconds = connectTimeoutMilliseconds
         self.provisionRequestTimeoutMilliseconds = provisionRequestTimeoutMilliseconds
         self.maximumUnauthenticatedSessions = max(1, maximumUnauthenticatedSessions)
+        self.maximumConnections = max(1, maximumConnections)
         self.receiveMaximum = receiveMaximum
         self.topicAliasMaximum = topicAliasMaximum
         self.timerResolutionMilliseconds = timerResolutionMilliseconds

@@ -52,7 +52,7 @@ final class MQTTSessionHandler: ChannelInboundHandler {
     private let logger: Logger
     private let sessions: MQTTSessionRegistry
     private let peer: PeerCertificates?
-    private let unauthenticated: MQTTUnauthenticatedSessions
+    private let unauthenticated: MQTTConnectionSlots
     /// The connection holds a place among the listener's unauthenticated sessions.
     private var countedUnauthenticated = false
     private var machine: StateMachine
@@ -83,7 +83,7 @@ final class MQTTSessionHandler: ChannelInboundHandler {
     ///   - unauthenticated: The listener's count of connections that are not an authenticated device session.
     init(
         configuration: MQTTServerConfiguration, services: MQTTServices, clock: any WallClock, logger: Logger,
-        sessions: MQTTSessionRegistry, peer: PeerCertificates?, unauthenticated: MQTTUnauthenticatedSessions
+        sessions: MQTTSessionRegistry, peer: PeerCertificates?, unauthenticated: MQTTConnectionSlots
     ) {
         self.configuration = configuration
         self.services = services

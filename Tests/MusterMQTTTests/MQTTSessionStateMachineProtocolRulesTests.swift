@@ -94,7 +94,7 @@ import Testing
     }
 
     @Test func unauthenticatedSessionsAreBounded() {
-        let sessions = MQTTUnauthenticatedSessions(limit: 2)
+        let sessions = MQTTConnectionSlots(limit: 2)
         #expect(sessions.enter() && sessions.enter())
         #expect(!sessions.enter())
         sessions.leave()

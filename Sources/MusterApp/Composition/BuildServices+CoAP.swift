@@ -9,7 +9,8 @@ import ServiceLifecycle
 /// - `host` (string, default: `http.host`, else `0.0.0.0`)
 /// - `maxDatagramSize` (int, default 1152), `exchangeCacheSize` (per peer, default 256), `maxPeers` (default
 ///   10000), `exchangeLifetimeSeconds` (default 247), `maxObservers` (default 10000), `maxBodySize` (Block1,
-///   default 65536), `maxConcurrentRequests` (default 1024), `confirmableNotifications` (bool, default true).
+///   default 65536), `maxConcurrentRequests` (default 1024), `peerRequestsPerSecond` (new requests per client
+///   endpoint per second, default 200, 0 = no limit), `confirmableNotifications` (bool, default true).
 func coapServices(_ dependencies: TransportDependencies) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
     let config = dependencies.config.scoped(to: "coap")
     let defaults = CoAPServerConfiguration()
@@ -23,6 +24,7 @@ func coapServices(_ dependencies: TransportDependencies) throws -> [ServiceGroup
         maxObservers: config.int(forKey: "maxObservers", default: defaults.maxObservers),
         maxBodySize: config.int(forKey: "maxBodySize", default: defaults.maxBodySize),
         maxConcurrentRequests: config.int(forKey: "maxConcurrentRequests", default: defaults.maxConcurrentRequests),
+        peerRequestsPerSecond: config.int(forKey: "peerRequestsPerSecond", default: defaults.peerRequestsPerSecond),
         confirmableNotifications: config.bool(forKey: "confirmableNotifications", default: true)
     )
     let notifier = CoAPNotifier(hub: dependencies.attributeChanges, sessions: dependencies.sessions)

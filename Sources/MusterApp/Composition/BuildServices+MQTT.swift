@@ -87,6 +87,10 @@ extension MQTTServerConfiguration {
     /// - `mqtt.maxUnauthenticatedSessions` (int, optional, default: 10000): the most connections per listener that
     ///   are not an authenticated device session (waiting for CONNECT, authenticating, provisioning); more are closed
     ///   at once.
+    /// - `mqtt.maxConnections` (int, optional, default: 50000): the most connections per listener, devices included;
+    ///   more are closed as soon as they are accepted (the process's open-file limit must be above it).
+    /// - `mqtt.connectTimeout` (int seconds, optional, default: 10): how long a new connection may take to send
+    ///   CONNECT before it is closed.
     /// - TLS keys: see ``MQTTTLSSettings``.
     ///
     /// - Throws: ``ConfigurationError`` for values out of range.
@@ -111,9 +115,19 @@ extension MQTTServerConfiguration {
         guard (1...1_000_000).contains(maxUnauthenticated) else {
             throw ConfigurationError.outOfRange(key: "mqtt.maxUnauthenticatedSessions", value: maxUnauthenticated, range: 1...1_000_000)
         }
+        let maxConnections = mqtt.int(forKey: "maxConnections", default: 50_000)
+        guard (1...10_000_000).contains(maxConnections) else {
+            throw ConfigurationError.outOfRange(key: "mqtt.maxConnections", value: maxConnections, range: 1...10_000_000)
+        }
+        let connectTimeout = mqtt.int(forKey: "connectTimeout", default: 10)
+        guard (1...3600).contains(connectTimeout) else {
+            throw ConfigurationError.outOfRange(key: "mqtt.connectTimeout", value: connectTimeout, range: 1...3600)
+        }
         self.init(
             host: host, port: port, maximumPacketSize: maxPacketSize, provisionSessionTimeoutMilliseconds: Int64(timeout) * 1000,
-            provisionRequestTimeoutMilliseconds: Int64(requestTimeout) * 1000, maximumUnauthenticatedSessions: maxUnauthenticated
+            connectTimeoutMilliseconds: Int64(connectTimeout) * 1000,
+            provisionRequestTimeoutMilliseconds: Int64(requestTimeout) * 1000, maximumUnauthenticatedSessions: maxUnauthenticated,
+            maximumConnections: maxConnections
         )
     }
 }

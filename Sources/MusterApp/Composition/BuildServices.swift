@@ -92,8 +92,15 @@ package func buildServices(
     let listeners = ListenerAnnouncements()
     let http = Application(
         router: buildRouter(services: services, configuration: configuration.http),
-        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.http.idleTimeoutSeconds)))),
-        configuration: .init(address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "Muster"),
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: [
+                    RequestHeadTimeoutHandler(timeout: .seconds(Int64(configuration.http.headerTimeoutSeconds)))
+                ],
+                idleTimeout: .seconds(Int64(configuration.http.idleTimeoutSeconds)))),
+        configuration: .init(
+            address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "Muster",
+            availableConnectionsDelegate: .maximum(configuration.http.maxConnections, logger: logger)),
         onServerRunning: { channel in
             listeners.announce(ListenerAddress(name: "http", host: configuration.http.host, port: channel.localAddress?.port ?? 0))
         },

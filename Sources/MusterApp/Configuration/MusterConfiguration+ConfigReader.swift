@@ -41,6 +41,10 @@ extension MusterConfiguration {
     /// - `http.maxBodySize` (int, optional, default: 1048576): largest JSON request body in bytes.
     /// - `http.idleTimeout` (int, optional, default: 60): seconds a connection may read nothing before it is closed
     ///   (`MUSTER_HTTP_IDLE_TIMEOUT`).
+    /// - `http.headerTimeout` (int, optional, default: 30): seconds a connection may take to send a whole request
+    ///   head, from its opening or its last response (slowloris); 1–3600.
+    /// - `http.maxConnections` (int, optional, default: 4096): connections the HTTP listener holds at once; more wait
+    ///   in the kernel's accept queue until one closes.
     /// - `provision.failureLimit` (int, optional, default: 30; 0 = off): failed provisioning attempts per
     ///   source per minute before it is refused (`MUSTER_PROVISION_FAILURE_LIMIT`).
     /// - `provision.profileCacheMilliseconds` (int, optional, default: 1000; 0 = off): how long a cached provisioning
@@ -74,6 +78,14 @@ extension MusterConfiguration {
         let idleTimeout = http.int(forKey: "idleTimeout", default: 60)
         guard (1...3600).contains(idleTimeout) else {
             throw ConfigurationError.outOfRange(key: "http.idleTimeout", value: idleTimeout, range: 1...3600)
+        }
+        let headerTimeout = http.int(forKey: "headerTimeout", default: 30)
+        guard (1...3600).contains(headerTimeout) else {
+            throw ConfigurationError.outOfRange(key: "http.headerTimeout", value: headerTimeout, range: 1...3600)
+        }
+        let maxConnections = http.int(forKey: "maxConnections", default: 4096)
+        guard (1...1_000_000).contains(maxConnections) else {
+            throw ConfigurationError.outOfRange(key: "http.maxConnections", value: maxConnections, range: 1...1_000_000)
         }
         let maxImportRequest = config.int(forKey: "import.maxRequestSize", default: 16 << 20)
         guard (1024...(1 << 31)).contains(maxImportRequest) else {
@@ -110,7 +122,8 @@ extension MusterConfiguration {
             http: HTTPServerConfiguration(
                 host: http.string(forKey: "host", default: "0.0.0.0"), port: port, maxBodySize: maxBody,
                 maxImportRequestSize: maxImportRequest, maxImportFileSize: maxImportFile,
-                importDirectory: dataDirectory + "/imports", idleTimeoutSeconds: idleTimeout
+                importDirectory: dataDirectory + "/imports", idleTimeoutSeconds: idleTimeout,
+                headerTimeoutSeconds: headerTimeout, maxConnections: maxConnections
             ),
             provisionFailureLimit: limit,
             loginLimits: LoginRateLimiter.Configuration(

@@ -16,10 +16,16 @@ package struct HTTPServerConfiguration: Sendable, Hashable {
     /// Seconds a connection may stay without reading anything (an idle keep-alive connection, or a client that
     /// opened a connection and sends nothing, as a slowloris attack does) before it is closed.
     package var idleTimeoutSeconds: Int
+    /// Seconds a connection may take to send a whole request head, counted from its opening or its last response
+    /// (a client trickling header bytes resets the idle timeout, not this one); ``RequestHeadTimeoutHandler``.
+    package var headerTimeoutSeconds: Int
+    /// The most connections the listener holds at once; more wait in the kernel's accept queue until one closes.
+    package var maxConnections: Int
 
     package init(
         host: String = "0.0.0.0", port: Int = 8080, maxBodySize: Int = 1 << 20, maxImportRequestSize: Int = 16 << 20,
-        maxImportFileSize: Int = 4 << 30, importDirectory: String = "./muster-data/imports", idleTimeoutSeconds: Int = 60
+        maxImportFileSize: Int = 4 << 30, importDirectory: String = "./muster-data/imports", idleTimeoutSeconds: Int = 60,
+        headerTimeoutSeconds: Int = 30, maxConnections: Int = 4096
     ) {
         self.host = host
         self.port = port
@@ -28,5 +34,7 @@ package struct HTTPServerConfiguration: Sendable, Hashable {
         self.maxImportFileSize = maxImportFileSize
         self.importDirectory = importDirectory
         self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.headerTimeoutSeconds = headerTimeoutSeconds
+        self.maxConnections = maxConnections
     }
 }

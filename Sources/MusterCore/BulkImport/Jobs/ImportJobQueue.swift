@@ -123,13 +123,26 @@ package final class ImportJobQueue: Sendable {
         }
     }
 
-    /// Runs `body` to its end even when the calling task is cancelled (at shutdown the upkeep loops are cancelled
-    /// in their sleep): a cancelled PostgreSQL statement makes PostgresNIO close its connection mid-query (a full
-    /// test run once stopped on PostgresNIO's state machine in such a close). The task is awaited at once, so it
-    /// never outlives the caller.
+    /// Runs `body` to its end when the calling task is cancelled while it runs (at shutdown the upkeep loops are
+    /// cancelled): a cancelled PostgreSQL statement makes PostgresNIO close its connection mid-query (a full test
+    /// run once stopped on PostgresNIO's state machine in such a close). But not for ever: a statement stuck on a
+    /// connection the database dropped would hold the node's shutdown past its bound, so `body` is cancelled
+    /// ``cancellationGrace`` after its caller. The task is awaited, so it never outlives the caller.
     private static func uncancelled(_ body: @escaping @Sendable () async -> Void) async {
-        await Task { await body() }.value
+        let task = Task { await body() }
+        await withTaskCancellationHandler {
+            await task.value
+        } onCancel: {
+            Task {
+                try? await Task.sleep(for: cancellationGrace)
+                task.cancel()
+            }
+        }
     }
+
+    /// How long an upkeep statement may go on after the node's shutdown cancelled its loop (within the 2 s that
+    /// ServiceLifecycle gives cancelled services).
+    private static let cancellationGrace: Duration = .milliseconds(800)
 
     private func reap(ownedHere: Bool) async {
         do {
