@@ -116,48 +116,17 @@ final class PostgresProvisionBatcher: Sendable {
     private let writeLimit: Duration = .seconds(25)
 
     /// `work`'s outcomes, or `count` "unavailable" failures when it has not finished within `limit`, or `count`
-    /// cancellation errors as soon as the caller is cancelled (the node shuts down: its requests are being closed,
-    /// and a write stuck on a dropped connection must not hold the shutdown past its bound). The work then goes on
-    /// unobserved: whatever it commits is found by the device's next request, as a re-send.
+    /// cancellation errors as soon as the caller is cancelled (``withDeadline(_:onTimeout:_:)``: the work then goes
+    /// on unobserved; whatever it commits is found by the device's next request, as a re-send).
     private static func bounded(
         _ limit: Duration, count: Int, _ work: @escaping @Sendable () async -> [Outcome]
     ) async -> [Outcome] {
-        struct Slot {
-            var outcomes: [Outcome]?
-            var continuation: CheckedContinuation<[Outcome], Never>?
-        }
-        let slot = Mutex(Slot())
-        // The first answer wins; it resumes the caller if the caller already waits.
-        let answer: @Sendable ([Outcome]) -> Bool = { outcomes in
-            let (first, continuation) = slot.withLock { slot -> (Bool, CheckedContinuation<[Outcome], Never>?) in
-                guard slot.outcomes == nil else { return (false, nil) }
-                slot.outcomes = outcomes
-                defer { slot.continuation = nil }
-                return (true, slot.continuation)
-            }
-            continuation?.resume(returning: outcomes)
-            return first
-        }
-        let timer = Task {
-            try? await Task.sleep(for: limit)
-            guard !Task.isCancelled else { return }
-            _ = answer(Array(repeating: .failure(PostgresStoreError.timedOut(seconds: limit.components.seconds)), count: count))
-        }
-        Task {
-            let outcomes = await work()
-            if answer(outcomes) { timer.cancel() }
-        }
-        return await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<[Outcome], Never>) in
-                let ready = slot.withLock { slot -> [Outcome]? in
-                    if let outcomes = slot.outcomes { return outcomes }
-                    slot.continuation = continuation
-                    return nil
-                }
-                if let ready { continuation.resume(returning: ready) }
-            }
-        } onCancel: {
-            if answer(Array(repeating: .failure(CancellationError()), count: count)) { timer.cancel() }
+        do {
+            return try await withDeadline(
+                limit, onTimeout: { PostgresStoreError.timedOut(seconds: limit.components.seconds) }
+            ) { await work() }
+        } catch {
+            return Array(repeating: .failure(error), count: count)
         }
     }
 

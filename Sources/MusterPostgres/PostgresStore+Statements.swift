@@ -25,7 +25,7 @@ extension PostgresStore {
         _ query: PostgresQuery, onViolation translate: (PostgresConstraint) -> T?, otherwise result: T
     ) async throws -> T {
         do {
-            try await client.query(query, logger: logger)
+            try await bounded { [client, logger] in _ = try await client.query(query, logger: logger) }
             return result
         } catch {
             if let constraint = PostgresConstraint(error), let result = translate(constraint) { return result }
@@ -57,15 +57,32 @@ extension PostgresStore {
     func rows<T>(
         _ query: PostgresQuery, on connection: PostgresConnection? = nil, _ decode: (PostgresRow) throws -> T
     ) async throws -> [T] {
-        let sequence =
-            if let connection {
-                try await connection.query(query, logger: logger)
-            } else {
-                try await client.query(query, logger: logger)
-            }
-        var result: [T] = []
-        for try await row in sequence { result.append(try decode(row)) }
-        return result
+        if let connection {
+            var result: [T] = []
+            for try await row in try await connection.query(query, logger: logger) { result.append(try decode(row)) }
+            return result
+        }
+        let rows = try await bounded { [client, logger] in
+            var rows: [PostgresRow] = []
+            for try await row in try await client.query(query, logger: logger) { rows.append(row) }
+            return rows
+        }
+        return try rows.map(decode)
+    }
+
+    /// `operation` waited for at most ``operationLimit`` (``withDeadline(_:onTimeout:_:)``): after it the caller
+    /// gets ``PostgresStoreError/timedOut(seconds:)`` (503), and a cancelled caller is answered at once.
+    func bounded<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        let limit = operationLimit
+        let logger = logger
+        return try await withDeadline(
+            limit,
+            onTimeout: {
+                logger.warning(
+                    "postgres: a statement got no answer in time; the request is refused (503) and the statement left",
+                    metadata: ["limit": "\(limit.map { "\($0)" } ?? "none")"])
+                return PostgresStoreError.timedOut(seconds: limit?.components.seconds ?? 0)
+            }, operation)
     }
 
     /// How many rows `query` returned (a write's `RETURNING 1`: how many rows it changed).

@@ -20,12 +20,19 @@ package final class PostgresStore: Sendable {
     /// The limiters' failure counts on this database, shared by every node (not a port of `MusterStore`: SQLite
     /// counts in memory).
     package let failureCounts: PostgresFailureCountStore
+    /// How long the statement helpers wait for one operation (``withDeadline(_:onTimeout:_:)``): the statement
+    /// timeout and 5 s more, so that only a statement PostgresNIO left unanswered reaches it.
+    let operationLimit: Duration?
     private let runner: Task<Void, Never>
 
-    private init(client: PostgresClient, url: PostgresDatabaseURL, groupCommitLimit: Int, logger: Logger) {
+    private init(
+        client: PostgresClient, url: PostgresDatabaseURL, groupCommitLimit: Int, operationLimit: Duration?,
+        logger: Logger
+    ) {
         self.client = client
         self.url = url
         self.logger = logger
+        self.operationLimit = operationLimit
         failureCounts = PostgresFailureCountStore(client: client, logger: logger)
         provisionBatcher =
             groupCommitLimit > 1
@@ -44,7 +51,8 @@ package final class PostgresStore: Sendable {
     ) async throws -> PostgresStore {
         let store = PostgresStore(
             client: PostgresClient(configuration: try url.clientConfiguration(options), backgroundLogger: logger),
-            url: url, groupCommitLimit: groupCommitLimit, logger: logger)
+            url: url, groupCommitLimit: groupCommitLimit,
+            operationLimit: options.statementTimeout.map { $0 + .seconds(5) }, logger: logger)
         do {
             try await store.check(options: options, timeout: timeout, logger: logger)
             let applied = try await PostgresMigrations.migrate(store.client, logger: logger)

@@ -4,6 +4,7 @@ succeeded and is stored, or got a clear 503; nothing is half-written; the server
 The server runs on a PostgreSQL cluster of this test's own (tests/compat/postgres_cluster.py), stopped with
 `pg_ctl -m fast` (which ends the server's connections in the middle of their transactions) while four clients
 provision new devices over HTTP as fast as they can."""
+import os
 import secrets
 import tempfile
 import threading
@@ -29,7 +30,7 @@ def postgres_server():
     cluster.start()
     server = MusterServer(server_binary(), Path(tempfile.mkdtemp(prefix="muster-compat-pg-outage-")),
                           log_dir() / "server-pg-outage.log",
-                          extra_args=("--database", cluster.url, "--provision-failure-limit", "0"))
+                          extra_args=("--database", cluster.url, "--provision-failure-limit", "0", "--log-level", os.environ.get("OUTAGE_LOG_LEVEL", "info")))  # debug/trace to diagnose
     try:
         server.start()
     except RuntimeError as e:
@@ -96,8 +97,11 @@ def test_postgres_stopped_and_started_under_provisioning_load(postgres_server, r
         stop.set()
         for t in threads:
             t.join(60)
+    sessions = "" if recovered else cluster.psql(
+        "postgres", "SELECT pid, application_name, state, wait_event_type, wait_event, backend_xid, "
+        "now() - xact_start, left(query, 120) FROM pg_stat_activity WHERE datname IS NOT NULL ORDER BY pid")
     assert recovered, f"no provisioning succeeded within {RECOVERY_TIMEOUT:.0f} s of PostgreSQL's restart\n" \
-                      + server.tail()
+                      + f"sessions:\n{sessions}\n" + server.tail()
 
     succeeded = [r for r in results if r[3] == 200]
     refused = [r for r in results if r[3] != 200]
