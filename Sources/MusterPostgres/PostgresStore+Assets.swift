@@ -61,16 +61,18 @@ extension PostgresStore {
         let statement = filter.prefixed("SELECT \(EntityRows.assetColumns("d.")) FROM assets AS d WHERE ")
         statement.append(" ORDER BY \(order)")
         page.appendLimit(to: statement)
-        return try await snapshot { connection in
-            let total = try await scalar(Int.self, count.query, on: connection) ?? 0
-            return page.page(try await rows(statement.query, on: connection, EntityRows.decodeAsset), total: total)
+        let countQuery = count.query
+        let statementQuery = statement.query
+        return try await snapshot { [self] connection in
+            let total = try await scalar(Int.self, countQuery, on: connection) ?? 0
+            return page.page(try await rows(statementQuery, on: connection, EntityRows.decodeAsset), total: total)
         }
     }
 
     /// Deletes the asset `id` of `tenantId` with its attributes and time series, in one transaction.
     /// - Returns: `false` when `tenantId` has no such asset.
     package func deleteAsset(id: UUID, tenantId: UUID) async throws -> Bool {
-        try await transaction { connection in
+        try await transaction { [self] connection in
             let deleted = try await rowCount(
                 "DELETE FROM assets WHERE tenant_id = \(tenantId) AND id = \(id) RETURNING 1", on: connection
             )

@@ -13,7 +13,7 @@ extension PostgresStore: AuditStore {
     /// round trips.
     package func appendAuditEntries(_ entries: [AuditEntry]) async throws {
         guard !entries.isEmpty else { return }
-        try await transaction { connection in
+        try await transaction { [self] connection in
             for start in stride(from: 0, to: entries.count, by: Self.auditChunk) {
                 let chunk = entries[start..<min(start + Self.auditChunk, entries.count)]
                 let statement = SQLBuilder("INSERT INTO audit_log (\(Self.auditColumns)) VALUES ")
@@ -54,9 +54,11 @@ extension PostgresStore: AuditStore {
         let select = conditions.prefixed("SELECT \(Self.auditColumns) ")
         select.append(" ORDER BY time DESC, id DESC")
         page.appendLimit(to: select)
-        return try await snapshot { connection in
-            let total = try await scalar(Int.self, count.query, on: connection) ?? 0
-            return page.page(try await rows(select.query, on: connection, Self.decodeAuditEntry), total: total)
+        let countQuery = count.query
+        let selectQuery = select.query
+        return try await snapshot { [self] connection in
+            let total = try await scalar(Int.self, countQuery, on: connection) ?? 0
+            return page.page(try await rows(selectQuery, on: connection, Self.decodeAuditEntry), total: total)
         }
     }
 

@@ -12,7 +12,7 @@ extension PostgresStore: DeviceStore {
     /// - Returns: `.saved`; `.nameTaken` or `.credentialsTaken` when a constraint refused it; `.notFound` when
     ///   the device's profile is not one of its tenant's. Nothing is written unless `.saved`.
     package func insertDevice(_ device: Device, credentials: DeviceCredentials) async throws -> EntityWrite {
-        try await transaction(onViolation: Self.entityWrite) { connection in
+        try await transaction(onViolation: Self.entityWrite) { [self] connection in
             try await Self.insert(device, credentials: credentials, on: connection, logger: logger)
             return .saved
         }
@@ -23,7 +23,7 @@ extension PostgresStore: DeviceStore {
     /// - Returns: `.notFound` when the tenant has no such device (at that version) or no such profile,
     ///   `.nameTaken` when the new name is another device's.
     package func updateDevice(_ device: Device) async throws -> EntityWrite {
-        try await transaction(onViolation: Self.entityWrite) { connection in
+        try await transaction(onViolation: Self.entityWrite) { [self] connection in
             let updated = try await rowCount(
                 """
                 UPDATE devices SET name = \(device.name), search_text = \(SearchText.fold(device.name)),
@@ -77,9 +77,11 @@ extension PostgresStore: DeviceStore {
                 AND a.key = \(statement.bind(WellKnownAttribute.provisionState))
             ORDER BY \(order)
             """)
-        return try await snapshot { connection in
-            let total = try await scalar(Int.self, count.query, on: connection) ?? 0
-            let listings = try await rows(statement.query, on: connection) { row in
+        let countQuery = count.query
+        let statementQuery = statement.query
+        return try await snapshot { [self] connection in
+            let total = try await scalar(Int.self, countQuery, on: connection) ?? 0
+            let listings = try await rows(statementQuery, on: connection) { row in
                 let (entity, credentialsType, tag, bool, string, long, double, json) = try Self.decodeListing(row)
                 let device = try EntityRows.device(entity)
                 let state: String? =
@@ -101,7 +103,7 @@ extension PostgresStore: DeviceStore {
     /// time series, in one transaction.
     /// - Returns: `false` when `tenantId` has no such device.
     package func deleteDevice(id: UUID, tenantId: UUID) async throws -> Bool {
-        try await transaction { connection in
+        try await transaction { [self] connection in
             let deleted = try await rowCount(
                 "DELETE FROM devices WHERE tenant_id = \(tenantId) AND id = \(id) RETURNING 1", on: connection
             )

@@ -38,9 +38,11 @@ extension PostgresStore: DirectoryStore {
         let select = filter.prefixed("SELECT \(Self.tenantColumns) ")
         select.append(" ORDER BY \(page.ordering())")
         page.appendLimit(to: select)
-        return try await snapshot { connection in
-            let total = try await scalar(Int.self, count.query, on: connection) ?? 0
-            return page.page(try await rows(select.query, on: connection, Self.decodeTenant), total: total)
+        let countQuery = count.query
+        let selectQuery = select.query
+        return try await snapshot { [self] connection in
+            let total = try await scalar(Int.self, countQuery, on: connection) ?? 0
+            return page.page(try await rows(selectQuery, on: connection, Self.decodeTenant), total: total)
         }
     }
 

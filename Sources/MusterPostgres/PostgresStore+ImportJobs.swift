@@ -5,7 +5,7 @@ import PostgresNIO
 extension PostgresStore: ImportJobStore {
     package func createImportJob(_ job: ImportJob) async throws {
         let progress = job.progress
-        try await transaction { connection in
+        try await transaction { [self] connection in
             try await connection.query(
                 """
                 INSERT INTO import_jobs (\(unescaped: ImportJobRows.columns))
@@ -39,7 +39,7 @@ extension PostgresStore: ImportJobStore {
     }
 
     package func requestImportJobCancel(_ id: UUID, tenantId: UUID) async throws -> ImportJob? {
-        try await transaction { connection in
+        try await transaction { [self] connection in
             try await connection.query(
                 """
                 UPDATE import_jobs SET cancel_requested = true
@@ -56,7 +56,7 @@ extension PostgresStore: ImportJobStore {
     }
 
     package func recordImportCheckpoint(_ checkpoint: ImportJobCheckpoint) async throws {
-        try await transaction { connection in try await writeCheckpoint(checkpoint, on: connection) }
+        try await transaction { [self] connection in try await writeCheckpoint(checkpoint, on: connection) }
     }
 
     package func endImportJob(_ id: UUID, status: ImportJobStatus, failure: String?, at time: Int64) async throws

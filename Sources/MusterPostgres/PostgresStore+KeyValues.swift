@@ -29,7 +29,7 @@ extension PostgresStore: KeyValueStore {
     package func saveAttributes(entityId: UUID, scope: MusterCore.AttributeScope, _ attributes: [Attribute]) async throws {
         guard !attributes.isEmpty else { return }
         let scopeCode = TypedValueColumns.code(scope)
-        try await transaction { connection in
+        try await transaction { [self] connection in
             for attribute in attributes {
                 let value = TypedValueColumns(attribute.value)
                 try await connection.query(
@@ -63,7 +63,7 @@ extension PostgresStore: KeyValueStore {
     /// forward, in one transaction.
     package func saveTimeseries(entityId: UUID, _ points: [TimeseriesPoint]) async throws {
         guard !points.isEmpty else { return }
-        try await transaction { connection in try await saveTimeseries(entityId: entityId, points, on: connection) }
+        try await transaction { [self] connection in try await saveTimeseries(entityId: entityId, points, on: connection) }
     }
 
     /// Writes `points` on `connection`, inside its transaction.
@@ -113,7 +113,7 @@ extension PostgresStore: KeyValueStore {
     ) async throws -> [TimeseriesPoint] {
         guard !keys.isEmpty, limit > 0, startTs <= endTs else { return [] }
         let direction = ascending ? "ASC" : "DESC"
-        return try await snapshot { connection in
+        return try await snapshot { [self] connection in
             var points: [TimeseriesPoint] = []
             for key in keys {
                 points += try await rows(

@@ -14,7 +14,7 @@ extension PostgresStore: ProfileStore {
             case .provisionKey: .provisionKeyTaken
             default: nil
             }
-        }) { connection in
+        }) { [self] connection in
             if profile.isDefault {
                 try await lockDefault(of: profile.tenantId, kind: .device, on: connection)
                 try await connection.query(
@@ -90,7 +90,7 @@ extension PostgresStore: ProfileStore {
     /// Makes `id` the only default device profile of `tenantId`.
     /// - Returns: `false` (changing nothing) when `tenantId` has no profile `id`.
     package func setDefaultDeviceProfile(id: UUID, tenantId: UUID) async throws -> Bool {
-        try await transaction { connection in
+        try await transaction { [self] connection in
             try await lockDefault(of: tenantId, kind: .device, on: connection)
             try await connection.query(
                 """
@@ -118,7 +118,7 @@ extension PostgresStore: ProfileStore {
     /// - Returns: `.saved` or `.nameTaken`; nothing is written unless `.saved`.
     /// - Throws: ``PostgresStoreError/idOwnedByAnotherTenant(table:)`` when the id is another tenant's profile.
     package func saveAssetProfile(_ profile: AssetProfile) async throws -> ProfileWrite {
-        try await transaction(onViolation: { $0 == .assetProfileName ? ProfileWrite.nameTaken : nil }) { connection in
+        try await transaction(onViolation: { $0 == .assetProfileName ? ProfileWrite.nameTaken : nil }) { [self] connection in
             if profile.isDefault {
                 try await lockDefault(of: profile.tenantId, kind: .asset, on: connection)
                 try await connection.query(
@@ -223,9 +223,11 @@ extension PostgresStore: ProfileStore {
         let select = filter.prefixed("SELECT \(columns) ")
         select.append(" ORDER BY \(page.ordering(type: type))")
         page.appendLimit(to: select)
-        return try await snapshot { connection in
-            let total = try await scalar(Int.self, count.query, on: connection) ?? 0
-            return page.page(try await rows(select.query, on: connection, decode), total: total)
+        let countQuery = count.query
+        let selectQuery = select.query
+        return try await snapshot { [self] connection in
+            let total = try await scalar(Int.self, countQuery, on: connection) ?? 0
+            return page.page(try await rows(selectQuery, on: connection, decode), total: total)
         }
     }
 

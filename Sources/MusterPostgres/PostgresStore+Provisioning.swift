@@ -60,7 +60,7 @@ extension PostgresStore: ProvisioningStore {
     /// - Returns: `.created`, or `.nameTaken` / `.credentialsTaken` with nothing written.
     package func createProvisionedDevice(_ plan: ProvisionedDevicePlan) async throws -> ProvisionedDeviceCreation {
         if let provisionBatcher { return try await provisionBatcher.submit(plan) }
-        return try await transaction(onViolation: Self.creation) { connection in
+        return try await transaction(onViolation: Self.creation) { [self] connection in
             try await Self.insert(plan, on: connection, logger: logger)
             return .created
         }
@@ -93,7 +93,7 @@ extension PostgresStore: ProvisioningStore {
     package func markProvisioned(deviceId: UUID, at timestamp: Int64) async throws -> ProvisionMark {
         let scope = TypedValueColumns.code(.server)
         let key = WellKnownAttribute.provisionState
-        return try await transaction { connection in
+        return try await transaction { [self] connection in
             let marked = try await rowCount(
                 """
                 INSERT INTO attributes (entity_id, scope, key, value_type, str_v, last_update_ts)

@@ -9,10 +9,12 @@ extension PostgresStore {
     ///   - body: The transaction.
     func transaction<T: Sendable>(
         onViolation translate: (PostgresConstraint) -> T? = { _ in nil },
-        _ body: (PostgresConnection) async throws -> T
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         do {
-            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            return try await bounded { [client, logger] in
+                try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            }
         } catch {
             if let constraint = PostgresConstraint(error), let result = translate(constraint) { return result }
             throw Self.unwrapped(error)
@@ -35,9 +37,9 @@ extension PostgresStore {
 
     /// Runs the reads of `body` on one `REPEATABLE READ` snapshot, so that several statements agree (a page's total
     /// and its rows), as one SQLite read transaction does.
-    func snapshot<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    func snapshot<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         do {
-            return try await client.withConnection { connection in
+            return try await bounded { [client, logger] in try await client.withConnection { connection in
                 try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
                 do {
                     let result = try await body(connection)
@@ -47,7 +49,7 @@ extension PostgresStore {
                     _ = try? await connection.query("ROLLBACK", logger: logger)
                     throw error
                 }
-            }
+            } }
         } catch {
             throw Self.unwrapped(error)
         }
