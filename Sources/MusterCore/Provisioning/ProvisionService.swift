@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Where a provisioning request came from.
 package struct ProvisionContext: Sendable, Hashable {
@@ -23,17 +24,22 @@ package struct ProvisionService: Sendable {
     let profileCache: ProvisionProfileCache
     let certificateVerifier: (any CertificateChainVerifier)?
     let sessions: (any DeviceSessionRevoker)?
+    /// Where a failed store call is logged with its cause (the driver's code and message, never a bound value).
+    let logger: Logger
 
     /// - Parameters:
     ///   - certificateVerifier: Checks that a presented certificate is signed by a chain profile's CA when the client
     ///     did not include the CA in its chain; `nil` matches chain profiles by the presented certificates only.
     ///   - sessions: Told to close the sessions of an existing device whose credentials certificate-chain
     ///     provisioning replaced.
+    ///   - logger: Where a failed store call is logged with its cause (the answer only says "unavailable" or "full").
     package init(
         store: any ProvisioningStore, clock: any WallClock, limiter: ProvisionRateLimiter, audit: any AuditSink,
         profileCache: ProvisionProfileCache = ProvisionProfileCache(ttlMilliseconds: 0),
-        certificateVerifier: (any CertificateChainVerifier)? = nil, sessions: (any DeviceSessionRevoker)? = nil
+        certificateVerifier: (any CertificateChainVerifier)? = nil, sessions: (any DeviceSessionRevoker)? = nil,
+        logger: Logger = Logger(label: "muster.provisioning")
     ) {
+        self.logger = logger
         self.store = store
         self.clock = clock
         self.limiter = limiter
@@ -279,7 +285,12 @@ package struct ProvisionService: Sendable {
 
     func storeCall<T>(_ body: () async throws -> T) async throws(ProvisionError) -> T {
         do { return try await body() } catch {
-            throw .failure(.storageFailure((error as? any StoreFailureReporting)?.storeFailure))
+            let store = error as? any StoreFailureReporting
+            logger.error("provisioning store call failed", metadata: [
+                "failure": "\(store?.storeFailure.map { "\($0)" } ?? "bug")",
+                "cause": "\(store?.storeDiagnostic ?? String(String(reflecting: type(of: error)).prefix(200)))",
+            ])
+            throw .failure(.storageFailure(store?.storeFailure))
         }
     }
 
