@@ -39,7 +39,7 @@ import Testing
             }
             let error = try #require(failure as? any StoreFailureReporting, "no write was refused")
             #expect(error.storeFailure == .full)
-            #expect(error.storeDiagnostic.contains("full"))
+            #expect(error.storeDiagnostic.hasPrefix("SQLite error 13 (SQLITE_FULL): "))
             // All or nothing: the refused provisioning left no device, credentials or state behind.
             #expect(try await store.count("devices") == created)
             #expect(try await store.count("device_credentials") == created)

@@ -244,6 +244,12 @@ def test_full_disk_refuses_clearly_and_recovers_by_itself(full_disk_server, run_
     if reply.status_code == 200 and reply.json()["status"] == "SUCCESS":
         answered[f"http-full-{run_id}"] = reply.json()["credentialsValue"]
     assert_insufficient_storage(reply)
+    # The log names the cause with the answer's request id, and never the secret.
+    request_id = reply.headers["X-Request-Id"]
+    cause = lambda: [line for line in log.read_text(errors="replace").splitlines()
+                     if "provisioning store call failed" in line and request_id in line]
+    assert wait_for(cause, timeout=5), server.tail()
+    assert "SQLITE_FULL" in cause()[0] and profile["secret"] not in log.read_text(errors="replace"), cause()
 
     answer = mqtt_provision(server, profile, f"mqtt-full-{run_id}")
     assert answer["status"] == "FAILURE" and "disk is full" in answer["errorMsg"], answer
@@ -265,8 +271,7 @@ def test_full_disk_refuses_clearly_and_recovers_by_itself(full_disk_server, run_
     assert requests.get(f"{base}/api/health", timeout=TIMEOUT).status_code == 200
     assert stored_count(base, headers, f"reporter-{run_id}") == 1
     assert stored_count(base, headers, f"bulk-full-{run_id}") == 0
-    text = log.read_text(errors="replace")
-    assert "SQLITE_FULL" in text or "disk is full" in text, server.tail()
+    assert "import spool: could not write the upload: No space left on device" in log.read_text(errors="replace")
 
     # 3. Space freed: the same requests succeed, without a restart.
     filler.unlink()
