@@ -1,7 +1,8 @@
 """A full disk under the embedded server (SQLite) during imports and provisioning (issue 14, faults).
 
 The data directory lives on a small tmpfs made by the test (root is needed to mount it; the suite runs as root), filled
-to its last byte by a filler file. While it is full: both import paths, provisioning over HTTP, MQTT and CoAP, and
+to its last byte by a filler file, first while four clients provision over HTTP (each answer is SUCCESS or 507), then
+with the server idle. While it is full: both import paths, provisioning over HTTP, MQTT and CoAP, and
 HTTP telemetry are refused clearly (HTTP 507 with ThingsBoard's error body; MQTT FAILURE naming the full disk; CoAP
 5.03 with a diagnostic and Max-Age), and the server keeps answering reads. An import job whose disk fills while it
 runs ends FAILED naming the full disk, with its committed rows equal to the rows stored. Once the filler is deleted
@@ -17,7 +18,7 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
-import time
+import threading
 from contextlib import closing
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from muster_compat import wait_for
 
 TIMEOUT = 15.0
 FS_SIZE = "48m"
+LOAD_WORKERS = 4
 BATCH = 10_000  # the import's rows per transaction (BulkImporter.Configuration.batchSize)
 COLUMNS = [{"type": "NAME"}, {"type": "TYPE"}, {"type": "SERVER_ATTRIBUTE", "key": "serial"}]
 MAPPING = {"columns": COLUMNS, "delimiter": ",", "update": False, "header": True}
@@ -234,7 +236,51 @@ def test_full_disk_refuses_clearly_and_recovers_by_itself(full_disk_server, run_
     assert 0 < job["created"] < 3 * BATCH, job
     assert not list((data_dir / "imports").glob("*.csv")), list((data_dir / "imports").iterdir())
 
-    # 2. The disk full to its last byte.
+    # 2. The disk fills under a provisioning load: every answer is SUCCESS or a clear 507, never a 500 or a dropped
+    # connection.
+    filler.unlink()
+    truncate_wal(data_dir)
+    results: list[tuple[str, int | None, object]] = []  # (name, HTTP status or None, body or exception)
+    stop = threading.Event()
+
+    def provision_load(worker: int) -> None:
+        session = requests.Session()
+        i = 0
+        while not stop.is_set():
+            name = f"load-{run_id}-{worker}-{i}"
+            i += 1
+            try:
+                r = session.post(f"{base}/api/v1/provision", timeout=TIMEOUT, json={
+                    "deviceName": name, "provisionDeviceKey": profile["key"],
+                    "provisionDeviceSecret": profile["secret"]})
+                results.append((name, r.status_code, r.json() if r.headers.get("content-type", "").startswith(
+                    "application/json") else r.text))
+            except requests.RequestException as e:
+                results.append((name, None, repr(e)))
+
+    workers = [threading.Thread(target=provision_load, args=(w,), daemon=True) for w in range(LOAD_WORKERS)]
+    for w in workers:
+        w.start()
+    try:
+        assert wait_for(lambda: len(results) >= 20, timeout=30), results
+        filler = fill(mount)
+        filled = len(results)
+        assert wait_for(lambda: any(r[1] == 507 for r in results[filled:]), timeout=60), results[-5:]
+    finally:
+        stop.set()
+        for w in workers:
+            w.join(TIMEOUT + 5)
+    refused = []
+    for name, status, body in results:
+        assert status in (200, 507), (name, status, body)
+        if status == 200:
+            assert body["status"] == "SUCCESS" and body["credentialsValue"], (name, body)
+            answered[name] = body["credentialsValue"]
+        else:
+            assert body["status"] == 507 and "disk is full" in body["message"], (name, body)
+            refused.append(name)
+
+    # 3. The disk full to its last byte, each transport and import path in turn.
     filler.unlink()
     truncate_wal(data_dir)
     filler = fill(mount)
@@ -273,7 +319,7 @@ def test_full_disk_refuses_clearly_and_recovers_by_itself(full_disk_server, run_
     assert stored_count(base, headers, f"bulk-full-{run_id}") == 0
     assert "import spool: could not write the upload: No space left on device" in log.read_text(errors="replace")
 
-    # 3. Space freed: the same requests succeed, without a restart.
+    # 4. Space freed: the same requests succeed, without a restart.
     filler.unlink()
     assert integrity(data_dir) == "ok"
 
@@ -300,5 +346,11 @@ def test_full_disk_refuses_clearly_and_recovers_by_itself(full_disk_server, run_
     for name, credentials in answered.items():
         reply = http_provision(base, profile, name)
         assert reply.status_code == 200 and reply.json()["credentialsValue"] == credentials, (name, reply.text)
+    # A refused provisioning stored nothing, and succeeds when sent again: one device per name.
+    for name in refused:
+        reply = http_provision(base, profile, name)
+        assert reply.status_code == 200 and reply.json()["status"] == "SUCCESS", (name, reply.text)
+    assert stored_count(base, headers, f"load-{run_id}") == len(results)
     assert integrity(data_dir) == "ok"
-    print(f"mid-job disk full after {job['created']} committed rows: {job['failure']}")
+    print(f"mid-job disk full after {job['created']} committed rows: {job['failure']}; provisioning load while "
+          f"filling: {len(results) - len(refused)} SUCCESS, {len(refused)} refused with 507")
