@@ -23,6 +23,10 @@ package enum ProvisionResponse {
         case .failure(.invalidCredentials(let error)):
             // The credentials the device asked for are refused: say why, with ThingsBoard's validation message.
             return "{\"errorMsg\":\(JSONValue.quoted(error.thingsBoardMessage)),\"status\":\"FAILURE\"}"
+        case .failure(.storageFailure(let condition?)):
+            // HTTP and CoAP answer a store condition with 503/507 and 5.03; MQTT has only this answer, so its text
+            // says what happened and that a retry may succeed.
+            return "{\"errorMsg\":\"Failed to provision device: \(message(condition))\",\"status\":\"FAILURE\"}"
         case .failure: return #"{"errorMsg":"Failed to provision device!","status":"FAILURE"}"#
         case .rateLimited(let seconds):
             return "{\"errorMsg\":\"Too many failed provisioning attempts; retry in \(seconds) s\",\"status\":\"FAILURE\"}"
@@ -31,6 +35,16 @@ package enum ProvisionResponse {
 }
 
 extension ProvisionResponse {
+    /// What a store condition means for the device, in FAILURE's `errorMsg`: nothing was stored; retry.
+    package static func message(_ condition: StoreFailure) -> String {
+        switch condition {
+        case .busy: "the database is busy; nothing was stored; retry shortly"
+        case .full: "the server's disk is full; nothing was stored; retry later"
+        case .io: "the database could not be read or written; nothing was stored; retry later"
+        case .unavailable: "the database is unavailable; nothing was stored; retry later"
+        }
+    }
+
     /// The answer in `format`: JSON text, or `ProvisionDeviceResponseMsg` (1 status, 2 credentialsType,
     /// 3 credentialsValue; only the status on failure).
     package static func encode(_ result: Result<CredentialsMaterial, ProvisionError>, format: ProvisionPayloadFormat) -> [UInt8] {

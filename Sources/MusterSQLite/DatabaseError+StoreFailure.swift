@@ -16,6 +16,21 @@ extension DatabaseError: MusterCore.StoreFailureReporting {
     /// `SQLite error <extended code> (<primary code name>): <message>`; GRDB's message holds SQLite's text and
     /// never the statement's arguments.
     public var storeDiagnostic: String {
-        "SQLite error \(extendedResultCode.rawValue) (\(resultCode)): \(message ?? "no message")"
+        "SQLite error \(extendedResultCode.rawValue) (\(primaryName)): \(message ?? "no message")"
+    }
+
+    /// The primary code's name for the codes that are conditions (`SQLITE_FULL`), else its number.
+    private var primaryName: String {
+        switch resultCode {
+        case .SQLITE_BUSY: "SQLITE_BUSY"
+        case .SQLITE_LOCKED: "SQLITE_LOCKED"
+        case .SQLITE_FULL: "SQLITE_FULL"
+        case .SQLITE_IOERR: "SQLITE_IOERR"
+        case .SQLITE_CANTOPEN: "SQLITE_CANTOPEN"
+        case .SQLITE_READONLY: "SQLITE_READONLY"
+        case .SQLITE_CORRUPT: "SQLITE_CORRUPT"
+        case .SQLITE_NOTADB: "SQLITE_NOTADB"
+        default: "primary code \(resultCode.rawValue)"
+        }
     }
 }

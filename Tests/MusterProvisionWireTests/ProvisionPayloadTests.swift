@@ -47,4 +47,17 @@ import Testing
         #expect(String(decoding: ProvisionResponse.encode(.failure(.notFound(.unknownKey)), format: .json), as: UTF8.self)
             == #"{"errorMsg":"Provision data was not found!","status":"NOT_FOUND"}"#)
     }
+
+    /// A store condition (a full disk, a lost database) is FAILURE with an `errorMsg` that says so, since MQTT has
+    /// no other way to tell the device; a store failure without a condition (a bug) keeps ThingsBoard's text.
+    @Test func storeConditionsNameTheirCauseInFailure() {
+        func json(_ error: ProvisionError) -> String {
+            String(decoding: ProvisionResponse.encode(.failure(error), format: .json), as: UTF8.self)
+        }
+        #expect(json(.failure(.storageFailure(.full)))
+            == #"{"errorMsg":"Failed to provision device: the server's disk is full; nothing was stored; retry later","status":"FAILURE"}"#)
+        #expect(json(.failure(.storageFailure(.unavailable))).contains("the database is unavailable"))
+        #expect(json(.failure(.storageFailure(nil))) == #"{"errorMsg":"Failed to provision device!","status":"FAILURE"}"#)
+        #expect(ProvisionResponse.encode(.failure(.failure(.storageFailure(.full))), format: .protobuf) == [0x08, 0x03])
+    }
 }

@@ -82,7 +82,7 @@ package func buildServices(
         telemetry: TelemetryService(devices: store, values: store, clock: clock, events: cluster.bus),
         provisioning: ProvisionService(
             store: store, clock: clock, limiter: limiter, audit: recorder, profileCache: profileCache,
-            certificateVerifier: X509ChainVerifier(), sessions: revoker
+            certificateVerifier: X509ChainVerifier(), sessions: revoker, logger: logger
         ),
         deviceAPI: DeviceAPIService(devices: store, values: store, clock: clock),
         audit: store, importer: importer, importJobs: importJobs, clock: clock,

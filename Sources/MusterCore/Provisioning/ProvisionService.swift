@@ -1,14 +1,19 @@
 import Foundation
+import Logging
 
 /// Where a provisioning request came from.
 package struct ProvisionContext: Sendable, Hashable {
     package var transport: ProvisionTransport
     /// The peer's IP address (without port), used for rate limiting and the audit log.
     package var sourceAddress: String
+    /// The id of the request in the transport's log (HTTP's `hb.request.id`, also sent back in `X-Request-Id`),
+    /// when it has one: the log line of a failed store call carries it.
+    package var requestId: String?
 
-    package init(transport: ProvisionTransport, sourceAddress: String) {
+    package init(transport: ProvisionTransport, sourceAddress: String, requestId: String? = nil) {
         self.transport = transport
         self.sourceAddress = sourceAddress
+        self.requestId = requestId
     }
 }
 
@@ -23,17 +28,22 @@ package struct ProvisionService: Sendable {
     let profileCache: ProvisionProfileCache
     let certificateVerifier: (any CertificateChainVerifier)?
     let sessions: (any DeviceSessionRevoker)?
+    /// Where a failed store call is logged with its cause (the driver's code and message, never a bound value).
+    let logger: Logger
 
     /// - Parameters:
     ///   - certificateVerifier: Checks that a presented certificate is signed by a chain profile's CA when the client
     ///     did not include the CA in its chain; `nil` matches chain profiles by the presented certificates only.
     ///   - sessions: Told to close the sessions of an existing device whose credentials certificate-chain
     ///     provisioning replaced.
+    ///   - logger: Where a failed store call is logged with its cause (the answer only says "unavailable" or "full").
     package init(
         store: any ProvisioningStore, clock: any WallClock, limiter: ProvisionRateLimiter, audit: any AuditSink,
         profileCache: ProvisionProfileCache = ProvisionProfileCache(ttlMilliseconds: 0),
-        certificateVerifier: (any CertificateChainVerifier)? = nil, sessions: (any DeviceSessionRevoker)? = nil
+        certificateVerifier: (any CertificateChainVerifier)? = nil, sessions: (any DeviceSessionRevoker)? = nil,
+        logger: Logger = Logger(label: "muster.provisioning")
     ) {
+        self.logger = logger
         self.store = store
         self.clock = clock
         self.limiter = limiter
@@ -67,15 +77,26 @@ package struct ProvisionService: Sendable {
             record(.rateLimited, reason: "RATE_LIMITED", trail: trail, context: context, now: now)
             throw .rateLimited(retryAfterSeconds: retryAfter)
         }
-        do throws(ProvisionError) {
-            let credentials = try await decide(request, now: now, trail: &trail)
+        // The context is the task's while the algorithm runs, so that a failed store call is logged with it.
+        let outcome = await Self.$serving.withValue(context) { () async -> Result<CredentialsMaterial, ProvisionError> in
+            do throws(ProvisionError) {
+                return .success(try await decide(request, now: now, trail: &trail))
+            } catch {
+                return .failure(error)
+            }
+        }
+        switch outcome {
+        case .success(let credentials):
             record(.success, reason: "PROVISIONED", trail: trail, context: context, now: now)
             return credentials
-        } catch {
+        case .failure(let error):
             await recordFailure(error, key: request.provisionDeviceKey, trail: trail, context: context, now: now)
             throw error
         }
     }
+
+    /// The attempt the current task serves, for the log line of a failed store call.
+    @TaskLocal static var serving: ProvisionContext?
 
     /// Counts a failed attempt against its source and key, and audits it with its precise reason. A failure of the
     /// store is audited but not counted: a database outage is not a guess, and must not lock devices out.
@@ -279,7 +300,18 @@ package struct ProvisionService: Sendable {
 
     func storeCall<T>(_ body: () async throws -> T) async throws(ProvisionError) -> T {
         do { return try await body() } catch {
-            throw .failure(.storageFailure((error as? any StoreFailureReporting)?.storeFailure))
+            let store = error as? any StoreFailureReporting
+            var metadata: Logger.Metadata = [
+                "failure": "\(store?.storeFailure.map { "\($0)" } ?? "bug")",
+                "cause": "\(store?.storeDiagnostic ?? String(reflecting: type(of: error)))",
+            ]
+            if let serving = Self.serving {
+                metadata["transport"] = "\(serving.transport.rawValue)"
+                metadata["source"] = "\(serving.sourceAddress)"
+                if let requestId = serving.requestId { metadata["hb.request.id"] = "\(requestId)" }
+            }
+            logger.error("provisioning store call failed", metadata: metadata)
+            throw .failure(.storageFailure(store?.storeFailure))
         }
     }
 

@@ -26,6 +26,9 @@ struct ErrorMiddleware: RouterMiddleware {
                 ]
                 if let store = error as? any StoreFailureReporting {
                     metadata["cause"] = "\(store.storeDiagnostic)"
+                } else if let answer = error as? ThingsBoardError {
+                    // A route's own 5xx (a store condition it mapped itself, say): its message, not a dump of it.
+                    metadata["cause"] = "\(answer.message)"
                 } else {
                     metadata["cause"] = "\(String(String(describing: error).prefix(500)))"
                 }

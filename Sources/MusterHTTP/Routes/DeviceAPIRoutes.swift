@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import MusterCore
 import MusterProvisionWire
 
@@ -12,7 +13,9 @@ struct DeviceAPIRoutes {
     func register(on router: Router<MusterRequestContext>) {
         router.post("/api/v1/provision") { request, context in
             let attempt = try await provisioning.attempt(
-                context: ProvisionContext(transport: .http, sourceAddress: context.sourceAddress),
+                context: ProvisionContext(
+                    transport: .http, sourceAddress: context.sourceAddress,
+                    requestId: context.logger[metadataKey: "hb.request.id"].map { "\($0)" }),
                 payload: { try await JSONBody.bytes(of: request, limit: bodyLimit) },
                 decode: ProvisionPayload.decodeJSON
             )

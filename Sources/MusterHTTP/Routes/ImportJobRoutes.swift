@@ -3,6 +3,14 @@ import Hummingbird
 import MusterCore
 import NIOCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The import job API: `POST /api/imports` (multipart upload, streamed to a spool file), `GET /api/imports[/{id}]`,
 /// `GET /api/imports/{id}/errors.csv`, `DELETE /api/imports/{id}` (cancel).
 struct ImportJobRoutes {
@@ -77,17 +85,26 @@ struct ImportJobRoutes {
         guard let contentType = request.headers[.contentType], let boundary = MultipartReader.boundary(contentType: contentType) else {
             throw RequestError.invalidBody("expected multipart/form-data with a 'mapping' part and a 'file' part")
         }
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw SpoolWriteError("create the spool directory", error: error)
+        }
         let spoolPath = "\(directory)/upload-\(UUID().uuidString.lowercased()).csv"
-        _ = FileManager.default.createFile(atPath: spoolPath, contents: nil)
+        let descriptor = open(spoolPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw SpoolWriteError("create the upload file", code: errno) }
         var keepSpool = false
+        // A failed upload (a full disk, say) leaves no partial file behind.
         defer { if !keepSpool { try? FileManager.default.removeItem(atPath: spoolPath) } }
-        guard let spool = FileHandle(forWritingAtPath: spoolPath) else { throw RequestError.invalidBody("could not store the upload") }
+        let spool = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         var reader = MultipartReader(boundary: boundary)
         var current: String?
         var mappingBytes: [UInt8] = []
         var fileBytes = 0
         var sawFile = false
+        // A write that failed (a full disk): the rest of the body is still read (within the size limit) and
+        // dropped, so that the client, still sending, reads the 507 instead of a reset connection.
+        var spoolFailure: SpoolWriteError?
         do {
             defer { try? spool.close() }
             for try await buffer in request.body {
@@ -102,7 +119,14 @@ struct ImportJobRoutes {
                     case .partData(let bytes) where current == "file":
                         fileBytes += bytes.count
                         guard fileBytes <= maxFileSize else { throw RequestError.bodyTooLarge(limit: maxFileSize) }
-                        try spool.write(contentsOf: bytes)
+                        guard spoolFailure == nil else { break }
+                        do {
+                            try spool.write(contentsOf: bytes)
+                        } catch {
+                            spoolFailure = SpoolWriteError("write the upload", error: error)
+                            // Gives the space back at once; the file itself goes when the request ends.
+                            try? spool.truncate(atOffset: 0)
+                        }
                     case .partData, .partEnd:
                         break
                     }
@@ -112,6 +136,7 @@ struct ImportJobRoutes {
         } catch let failure as MultipartReader.Failure {
             throw RequestError.invalidBody("malformed multipart body (\(failure))")
         }
+        if let spoolFailure { throw spoolFailure }
         guard !mappingBytes.isEmpty else { throw RequestError.invalidBody("missing the 'mapping' part") }
         guard sawFile else { throw RequestError.invalidBody("missing the 'file' part") }
         let dto: ImportMappingDTO

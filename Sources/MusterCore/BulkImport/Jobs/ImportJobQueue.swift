@@ -191,17 +191,38 @@ package final class ImportJobQueue: Sendable {
             case .unavailable: condition = "an unavailable database"
             case nil: condition = "a storage error"
             }
-            await record(id, failure: "the import stopped on \(condition); rows committed before it stay")
+            // The upload goes first: on a full disk its space is what lets the failure be written.
+            submission.cleanup()
+            await record(id, failure: "the import stopped on \(condition); rows committed before it stay", retrying: true)
         }
     }
 
-    /// Marks the job failed; when even that write fails, the reaper of some node will mark it interrupted once
-    /// its heartbeat is stale (this node stops refreshing it as soon as the job is released).
-    private func record(_ id: UUID, failure: String) async {
-        do {
-            try await registry.fail(id, reason: failure)
-        } catch {
-            logger.error("import job end not recorded", metadata: ["job": "\(id)", "error": "\(error)"])
+    /// Marks the job failed. With `retrying`, a write refused by a condition of the store (a full disk, a lost
+    /// database) is tried again, at most every 5 s, until it is written or the node stops: the job stays this
+    /// node's meanwhile, so no reaper calls it interrupted. When the write fails for good, the reaper of some node
+    /// marks the job interrupted once its heartbeat is stale (this node stops refreshing it once it is released).
+    private func record(_ id: UUID, failure: String, retrying: Bool = false) async {
+        var delay = Duration.milliseconds(250)
+        var logged = false
+        while true {
+            do {
+                try await registry.fail(id, reason: failure)
+                if logged { logger.notice("import job end recorded", metadata: ["job": "\(id)"]) }
+                return
+            } catch {
+                let condition = (error as? any StoreFailureReporting)?.storeFailure
+                let cause = (error as? any StoreFailureReporting)?.storeDiagnostic ?? "\(error)"
+                guard retrying, condition != nil, !isStopping else {
+                    logger.error("import job end not recorded", metadata: ["job": "\(id)", "error": "\(cause)"])
+                    return
+                }
+                if !logged {
+                    logger.warning("import job end not recorded yet, retrying", metadata: ["job": "\(id)", "error": "\(cause)"])
+                    logged = true
+                }
+            }
+            do { try await Task.sleep(for: delay) } catch { return }
+            delay = min(delay * 2, .seconds(5))
         }
     }
 }
