@@ -117,7 +117,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
-            resources: [.copy("Console/Assets")],
+            resources: [.copy("Console/Assets"), .copy("OpenAPI/openapi.json")],
             swiftSettings: swiftSettings
         ),
         .target(
