@@ -27,7 +27,7 @@ ROUTES = [*sorted((REPO / "Sources" / "MusterHTTP" / "Routes").glob("*.swift")),
 # The console's HTML and files are not part of the API.
 CONSOLE_PATHS = {"/", "/index.html", "/console/**"}
 
-# Bounded: test cases per operation and the whole run's wall time (the run takes about 2 minutes on 2 cores).
+# Bounded: test cases per operation and the whole run's wall time (about a minute on 2 cores).
 MAX_EXAMPLES = 50
 SCHEMATHESIS_TIMEOUT_S = 300
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
