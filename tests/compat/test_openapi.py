@@ -224,6 +224,14 @@ def schemathesis_config(ids: dict[str, list[str]], sysadmin_token: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def interpreter_fault_only(report: str) -> bool:
+    """Whether the run's only problem is CPython 3.11's `SystemError: AST constructor recursion depth mismatch`,
+    raised inside Hypothesis while schemathesis generates an example (seen once in about 100 000 test cases): a
+    fault of the tool's interpreter, not an answer of the server. Any failed check, or any other error, is not."""
+    return ("AST constructor recursion depth mismatch" in report and "Failures:" not in report
+            and re.search(r"Errors:\s*\n\s*\S+ Runtime Error: 1\s*\n\s*\n", report) is not None)
+
+
 def test_schemathesis_finds_every_answer_documented_and_no_server_error(api_server, admin_token, sysadmin_token,
                                                                         tmp_path):
     st = Path(sys.executable).parent / "st"
@@ -242,14 +250,19 @@ def test_schemathesis_finds_every_answer_documented_and_no_server_error(api_serv
            "--workers", "2", "--request-timeout", "20", "--suppress-health-check", "all",
            "--no-color", "--output-truncate", "false"]
     started = time.monotonic()
-    try:
-        run = subprocess.run(cmd, capture_output=True, text=True, timeout=SCHEMATHESIS_TIMEOUT_S, cwd=tmp_path)
-    except subprocess.TimeoutExpired as e:
-        pytest.fail(f"schemathesis did not finish within {SCHEMATHESIS_TIMEOUT_S} s\n{e.stdout or ''}", pytrace=False)
+    for attempt in range(2):
+        try:
+            run = subprocess.run(cmd, capture_output=True, text=True, timeout=SCHEMATHESIS_TIMEOUT_S, cwd=tmp_path)
+        except subprocess.TimeoutExpired as e:
+            pytest.fail(f"schemathesis did not finish within {SCHEMATHESIS_TIMEOUT_S} s\n{e.stdout or ''}",
+                        pytrace=False)
+        report = run.stdout + run.stderr
+        (log_dir() / f"schemathesis{'-retry' if attempt else ''}.txt").write_text(report)
+        print(report)
+        if not (run.returncode != 0 and interpreter_fault_only(report)):
+            break
+        print("== schemathesis stopped on CPython's AST recursion fault (no check failed): running it once more")
     elapsed = time.monotonic() - started
-    report = run.stdout + run.stderr
-    (log_dir() / "schemathesis.txt").write_text(report)
-    print(report)
     assert run.returncode == 0, f"schemathesis failed after {elapsed:.0f} s (exit {run.returncode}):\n{report}"
     # Every operation but `GET /api/openapi.json` itself (which schemathesis leaves out) was tested.
     operations = sum(len(item) for item in json.loads(DOCUMENT.read_text())["paths"].values())
