@@ -119,7 +119,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ],
-            resources: [.copy("Console/Assets")],
+            resources: [.copy("Console/Assets"), .copy("OpenAPI/openapi.json")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -47,6 +47,7 @@ package func buildRouter(services: MusterHTTPServices, configuration: HTTPServer
     DeviceAPIRoutes(provisioning: services.provisioning, deviceAPI: services.deviceAPI, bodyLimit: limit).register(on: router)
     AuthRoutes(auth: services.auth, bodyLimit: limit).register(on: router)
     HealthRoutes(health: services.health).register(on: router)
+    OpenAPIRoutes().register(on: router)
     // The trivial JSON route benchmarks compare against: it reads and parses a JSON body, and answers.
     router.post("/api/health") { request, _ in
         let body = try await JSONBody.bytes(of: request, limit: limit)

@@ -42,7 +42,12 @@ package struct Page<Element: Sendable>: Sendable {
     }
 
     package var totalPages: Int { pageSize > 0 ? (totalElements + pageSize - 1) / pageSize : 0 }
-    package var hasNext: Bool { (page + 1) * pageSize < totalElements }
+    /// Whether rows follow this page; `false` for a page past every row, however large its number (no overflow).
+    package var hasNext: Bool {
+        let (next, overflowed) = page.addingReportingOverflow(1)
+        let (end, tooFar) = next.multipliedReportingOverflow(by: pageSize)
+        return !overflowed && !tooFar && end < totalElements
+    }
 
     package func map<Other: Sendable>(_ transform: (Element) throws -> Other) rethrows -> Page<Other> {
         Page<Other>(data: try data.map(transform), totalElements: totalElements, pageSize: pageSize, page: page)
