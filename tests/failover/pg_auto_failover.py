@@ -18,6 +18,7 @@ primary) so that a test sees a failover within seconds; `FAST_HEALTH_CHECKS` lis
 
 Every step is bounded in time; a step that times out raises FormationError with the formation's state and log tails.
 """
+import argparse
 import glob
 import json
 import os
@@ -100,21 +101,26 @@ class PgAutoFailover:
         self.as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
         if os.geteuid() == 0:
             shutil.chown(self.dir, "postgres", "postgres")
-        # pg_autoctl keeps its configuration, state and pid files under the XDG directories: all in the temp dir.
-        self.env = {
-            "PATH": f"{self.bin}:/usr/bin:/bin",
-            "HOME": str(self.dir),
-            "XDG_CONFIG_HOME": str(self.dir / "config"),
-            "XDG_DATA_HOME": str(self.dir / "share"),
-            "XDG_RUNTIME_DIR": str(self.dir / "run"),
-            "PG_REGRESS_SOCK_DIR": str(self.dir),  # unix sockets in the temp dir too
-            "PGHOST": str(self.dir),
-            "LANG": "C.UTF-8",
-        }
+        self.env = self._environment(self.dir)
         self.processes: dict[str, subprocess.Popen] = {}
         self.uri = ""  # as `pg_autoctl show uri --formation default` prints it (no user, no password)
         self.monitor_uri = ""
         self.timings: dict[str, float] = {}  # start()'s phases, seconds
+
+    @staticmethod
+    def _environment(directory: Path) -> dict[str, str]:
+        # pg_autoctl keeps its configuration, state and pid files under the XDG directories, and the nodes their
+        # unix sockets in PG_REGRESS_SOCK_DIR / PGHOST: all in the temp dir.
+        return {
+            "PATH": f"/usr/lib/postgresql/{PG_MAJOR}/bin:/usr/bin:/bin",
+            "HOME": str(directory),
+            "XDG_CONFIG_HOME": str(directory / "config"),
+            "XDG_DATA_HOME": str(directory / "share"),
+            "XDG_RUNTIME_DIR": str(directory / "run"),
+            "PG_REGRESS_SOCK_DIR": str(directory),
+            "PGHOST": str(directory),
+            "LANG": "C.UTF-8",
+        }
 
     # -- paths and commands ------------------------------------------------------------------------------------
 
@@ -163,6 +169,9 @@ class PgAutoFailover:
         common = ["--pgctl", pgctl, "--hostname", "127.0.0.1", "--auth", "trust", "--no-ssl"]
         self.autoctl("create", "monitor", "--pgdata", str(self.pgdata("monitor")), "--pgport",
                      str(self.monitor_port), *common, timeout=120)
+        # pg_autoctl's nodes listen on '*' unless told; `create monitor` has no --listen.
+        self.autoctl("config", "set", "--pgdata", str(self.pgdata("monitor")), "postgresql.listen_addresses",
+                     "127.0.0.1")
         if self.fast:
             with open(self.pgdata("monitor") / "postgresql.conf", "a") as conf:
                 conf.write("".join(f"{k} = {v}\n" for k, v in FAST_HEALTH_CHECKS.items()))
@@ -178,7 +187,7 @@ class PgAutoFailover:
                                        "monitor").strip()
         for name in ("node1", "node2"):
             self.autoctl("create", "postgres", "--pgdata", str(self.pgdata(name)), "--pgport", str(self.ports[name]),
-                         "--name", name, "--pghost", str(self.dir), "--dbname", APP_DATABASE, "--monitor", self.monitor_uri,
+                         "--name", name, "--pghost", str(self.dir), "--listen", "127.0.0.1", "--dbname", APP_DATABASE, "--monitor", self.monitor_uri,
                          "--replication-quorum", "true", "--candidate-priority", "50", *common,
                          timeout=max(1.0, deadline - time.monotonic()))
             if self.fast:
@@ -201,7 +210,28 @@ class PgAutoFailover:
         # up; when it is lost, the monitor moves the primary to wait_primary, which drops synchronous replication.
         self.uri = self.autoctl("show", "uri", "--pgdata", str(self.pgdata("monitor")), "--formation",
                                 "default").strip()
+        (self.dir / "harness.json").write_text(json.dumps(self.summary(), indent=2))
         return time.monotonic() - began
+
+    def summary(self) -> dict:
+        """What another process needs to use (or `attach` to) the running formation."""
+        return {"dir": str(self.dir), "url": self.url, "uri": self.uri, "monitor_uri": self.monitor_uri,
+                "hosts": [f"{h}:{p}" for h, p in self.hosts], "ports": self.ports,
+                "monitor_port": self.monitor_port, "fast": self.fast, "timings": self.timings}
+
+    @classmethod
+    def attach(cls, directory: str) -> "PgAutoFailover":
+        """The formation another process started (its `harness.json`), to fail over, kill or remove it."""
+        saved = json.loads((Path(directory) / "harness.json").read_text())
+        self = cls.__new__(cls)
+        self.bin = Path(f"/usr/lib/postgresql/{PG_MAJOR}/bin")
+        self.dir = Path(saved["dir"])
+        self.fast, self.ports, self.monitor_port = saved["fast"], saved["ports"], saved["monitor_port"]
+        self.uri, self.monitor_uri, self.timings = saved["uri"], saved["monitor_uri"], saved["timings"]
+        self.as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        self.env = cls._environment(self.dir)
+        self.processes = {}
+        return self
 
     def _monitor_ready(self) -> bool:
         try:
@@ -335,20 +365,29 @@ class PgAutoFailover:
         return time.monotonic() - began
 
     def _kill_group(self, name: str) -> None:
+        """SIGKILL to the node's process group: runuser, the pg_autoctl keeper and the Postgres it runs."""
         proc = self.processes.pop(name, None)
-        if proc is None:
-            return
+        if proc is not None:
+            group = proc.pid
+        else:  # attached: the group of the node's postmaster (the keeper's)
+            try:
+                group = os.getpgid(self.postmaster_pid(name))
+            except (OSError, ValueError):
+                return
+            if group == os.getpgid(0):
+                return
         try:
-            os.killpg(proc.pid, signal.SIGKILL)
+            os.killpg(group, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        proc.wait(timeout=10)
+        if proc is not None:
+            proc.wait(timeout=10)
 
     # -- teardown ----------------------------------------------------------------------------------------------
 
     def stop(self) -> None:
         """Kills every process of the formation (keepers, postmasters and their backends) at once."""
-        for name in list(self.processes):
+        for name in ("monitor", "node1", "node2"):
             self._kill_group(name)
         # Postgres started by a keeper runs in the keeper's session; kill what is left by pid (postmaster.pid) and
         # any other process whose command line names this formation's directory.
@@ -387,3 +426,43 @@ class PgAutoFailover:
                 tail = log.read_text(errors="replace").splitlines()[-25:]
                 lines.append(f"--- {name}.log (last {len(tail)} lines)\n" + "\n".join(tail))
         return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    """Command line for shell scripts (scripts/lib/pg-auto-failover.sh):
+    up -> prints summary() as JSON, the formation keeps running; down DIR; failover DIR; kill-primary DIR;
+    primary DIR (prints the port); rejoin DIR NODE. Timed commands print the seconds."""
+    parser = argparse.ArgumentParser(prog="pg_auto_failover.py")
+    parser.add_argument("command", choices=["up", "down", "failover", "kill-primary", "primary", "rejoin"])
+    parser.add_argument("dir", nargs="?")
+    parser.add_argument("node", nargs="?")
+    parser.add_argument("--timeout", type=float, default=180)
+    args = parser.parse_args(argv)
+    if args.command == "up":
+        formation = PgAutoFailover()
+        try:
+            formation.start(timeout=args.timeout)
+        except BaseException:
+            formation.remove()
+            raise
+        print(json.dumps(formation.summary()))
+        return 0
+    if not args.dir:
+        parser.error(f"{args.command} needs the formation's directory")
+    formation = PgAutoFailover.attach(args.dir)
+    if args.command == "down":
+        formation.remove()
+    elif args.command == "failover":
+        print(f"{formation.perform_failover():.2f}")
+    elif args.command == "kill-primary":
+        print(f"{formation.kill_primary():.2f}")
+    elif args.command == "primary":
+        print(formation.current_primary())
+    elif args.command == "rejoin":
+        print(f"{formation.rejoin(args.node):.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+    sys.exit(main(sys.argv[1:]))
