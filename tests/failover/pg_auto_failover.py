@@ -413,11 +413,17 @@ class PgAutoFailover:
         self.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
 
+    def events(self, count: int = 30) -> str:
+        """The monitor's last state changes (`pg_autoctl show events`), oldest first: why a switch took its time."""
+        return self.autoctl("show", "events", "--pgdata", str(self.pgdata("monitor")), "--count", str(count),
+                            timeout=15)
+
     def describe(self) -> str:
         """The monitor's view and the tail of each keeper's log, for a failure message."""
         lines = []
         try:
             lines.append(self.autoctl("show", "state", "--pgdata", str(self.pgdata("monitor")), timeout=10))
+            lines.append(self.events(15))
         except Exception as e:  # noqa: BLE001 - best effort in an error message
             lines.append(f"(show state failed: {e})")
         for name in ("monitor", "node1", "node2"):
