@@ -27,7 +27,7 @@ trap cleanup EXIT
 muster_start_provisioning "$work/data" "$work/server.log"
 mqtt="$(muster_port mqtt)"
 coap="$(muster_port coap)"
-echo "== muster $("$MUSTER_BIN" --version 2>/dev/null || echo '') pid $MUSTER_PID at $MUSTER_BASE, MQTT $mqtt, CoAP $coap (SQLite in $work/data)"
+echo "== muster pid $MUSTER_PID at $MUSTER_BASE, MQTT $mqtt, CoAP $coap (SQLite in $work/data)"
 
 status=0
 timeout $((DURATION + 120)) python3 scripts/lib/soak-load.py --duration "$DURATION" --pid "$MUSTER_PID" \

@@ -67,11 +67,11 @@ class Recorder:
             return len(items), sum(1 for s in items if not s[2])
 
 
-def p99(latencies):
+def percentile(latencies, fraction):
     if not latencies:
         return None
     ordered = sorted(latencies)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
 
 
 class Paced:
@@ -220,6 +220,26 @@ def coap_option(delta, value):
     return bytes([d << 4 | l]) + dx + lx + value
 
 
+def coap_extended(data, index, nibble):
+    """An option's delta or length from its 4-bit nibble and extended bytes (RFC 7252 §3.1); the index after them."""
+    if nibble == 13:
+        return data[index] + 13, index + 1
+    if nibble == 14:
+        return struct.unpack("!H", data[index:index + 2])[0] + 269, index + 2
+    return nibble, index
+
+
+def coap_payload(data):
+    """The payload of a CoAP message: what follows the 0xFF marker after the token and the options."""
+    index = 4 + (data[0] & 0x0F)
+    while index < len(data) and data[index] != 0xFF:
+        header = data[index]
+        _, index = coap_extended(data, index + 1, header >> 4)
+        length, index = coap_extended(data, index, header & 0x0F)
+        index += length
+    return data[index + 1:] if index < len(data) else b""
+
+
 class CoAP:
     def __init__(self, port):
         self.address = ("127.0.0.1", port)
@@ -252,8 +272,7 @@ class CoAP:
                 continue
             if kind == 0:  # separate confirmable response: acknowledge it
                 self.sock.sendto(bytes([0x60, 0]) + data[2:4], self.address)
-            body = data.split(b"\xff", 1)[1] if b"\xff" in data[4:] else b""
-            return (code >> 5, code & 0x1F), body
+            return (code >> 5, code & 0x1F), coap_payload(data)
         raise OSError("no CoAP response within the timeout")
 
 
@@ -457,19 +476,21 @@ KINDS = list(RATES) + ["import"]
 
 def report(label, load, pid, window_start, window_end):
     figures = resources(pid)
-    figures["p99_ms"], figures["requests"], figures["failed"] = {}, {}, {}
+    figures["p50_ms"], figures["p99_ms"], figures["requests"], figures["failed"] = {}, {}, {}, {}
     for kind in KINDS:
         samples = load.recorder.window(kind, window_start, window_end)
-        latency = p99([s[1] for s in samples if s[2]])
-        figures["p99_ms"][kind] = None if latency is None else round(latency * 1000, 1)
+        for name, fraction in (("p50_ms", 0.5), ("p99_ms", 0.99)):
+            latency = percentile([s[1] for s in samples if s[2]], fraction)
+            figures[name][kind] = None if latency is None else round(latency * 1000, 1)
         figures["requests"][kind] = len(samples)
         figures["failed"][kind] = sum(1 for s in samples if not s[2])
     seconds = window_end - window_start
     print(f"== {label} (window of {seconds:.0f} s): RSS {figures['rss_mib']} MiB, peak RSS (VmHWM) "
           f"{figures['peak_mib']} MiB, open fds {figures['fds']}")
     for kind in KINDS:
-        latency = figures["p99_ms"][kind]
-        print(f"   {kind:15} p99 {'-' if latency is None else f'{latency:8.1f} ms'}   "
+        latency, median = figures["p99_ms"][kind], figures["p50_ms"][kind]
+        print(f"   {kind:15} p99 {'-' if latency is None else f'{latency:8.1f} ms'}  "
+              f"(p50 {'-' if median is None else f'{median:7.1f} ms'})  "
               f"{figures['requests'][kind]:6} requests ({figures['requests'][kind] / seconds:6.1f}/s), "
               f"{figures['failed'][kind]} failed")
     sys.stdout.flush()
