@@ -24,6 +24,10 @@ if ! swift build -c release --scratch-path .build-fuzz --product muster-fuzz \
 fi
 binary="$PWD/.build-fuzz/release/muster-fuzz"
 
+# Swift's own backtracer trips AddressSanitizer after a fatalError (a stack-buffer-underflow in CrashHandlerLinux.cpp
+# that hides the real report); libFuzzer and ASan print the stack of a finding themselves.
+export SWIFT_BACKTRACE=enable=no
+
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 status=0
