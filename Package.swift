@@ -170,7 +170,7 @@ let package = Package(
         .executableTarget(
             name: "muster-fuzz",
             dependencies: [
-                "MusterCoAPCodec", "MusterCore", "MusterMQTTCodec", "MusterProvisionWire",
+                "MusterCoAPCodec", "MusterCore", "MusterHTTP", "MusterMQTTCodec", "MusterPKI", "MusterProvisionWire",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "fuzz/Sources",

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing (libFuzzer, Swift's -sanitize=fuzzer with AddressSanitizer) of the parsers that read bytes
-# from the network or a file: the MQTT packet decoder, the CoAP message decoder, the CSV scanner, the JSON parser and
-# the provisioning request reader (one target each, fuzz/Sources/FuzzTargets.swift).
+# from the network or a file: the MQTT packet decoder, the CoAP message decoder, the CSV scanner, the JSON parser, the
+# provisioning request reader, the import upload's multipart reader, the CoAP Block1 assembler, the X.509 chain reader
+# (DER chains from TLS clients, PEM from admins and devices), the telemetry/attributes payload reader and the import
+# row planner (CSV cells to names, credentials and typed values) (one target each, fuzz/Sources/FuzzTargets.swift).
 #   scripts/fuzz.sh [seconds per target, default 60] [target ...]
 # Builds the targets in .build-fuzz (release, instrumented), replays each seed corpus (fuzz/corpus/TARGET, plus
 # fuzz/findings/TARGET: every finding becomes a regression input there), then fuzzes each target for the given time
@@ -12,7 +14,7 @@ cd "$(dirname "$0")/.."
 SECONDS_PER_TARGET="${1:-60}"
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(mqtt coap csv json provision)
+((${#targets[@]})) || targets=(mqtt coap csv json provision multipart block x509 telemetry import)
 
 echo "== building the fuzz targets (.build-fuzz, -sanitize=fuzzer,address)"
 if ! swift build -c release --scratch-path .build-fuzz --product muster-fuzz \
@@ -21,6 +23,10 @@ if ! swift build -c release --scratch-path .build-fuzz --product muster-fuzz \
     exit 1
 fi
 binary="$PWD/.build-fuzz/release/muster-fuzz"
+
+# Swift's own backtracer trips AddressSanitizer after a fatalError (a stack-buffer-underflow in CrashHandlerLinux.cpp
+# that hides the real report); libFuzzer and ASan print the stack of a finding themselves.
+export SWIFT_BACKTRACE=enable=no
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

@@ -8,7 +8,7 @@ import NIOCore
 /// input its parser accepts or refuses with an error; it traps (a finding) on a crash, a hang the fuzzer times out,
 /// or a broken invariant (a decoded message that does not survive its own re-encoding).
 enum FuzzTarget: String, CaseIterable {
-    case mqtt, coap, csv, json, provision
+    case mqtt, coap, csv, json, provision, multipart, block, x509, telemetry, `import`
 
     func run(_ bytes: UnsafeBufferPointer<UInt8>) {
         switch self {
@@ -17,6 +17,11 @@ enum FuzzTarget: String, CaseIterable {
         case .csv: Self.csv(bytes)
         case .json: Self.json(bytes)
         case .provision: Self.provision(bytes)
+        case .multipart: Self.multipartReader(bytes)
+        case .block: Self.blockAssembler(bytes)
+        case .x509: Self.x509Chains(bytes)
+        case .telemetry: Self.telemetryPayloads(bytes)
+        case .import: Self.importRows(bytes)
         }
     }
 

@@ -34,7 +34,9 @@ package struct MultipartReader {
     private var state = State.preamble
     private var buffer: [UInt8] = []
 
-    /// - Parameter boundary: The `boundary` parameter of the Content-Type.
+    /// - Parameters:
+    ///   - boundary: The `boundary` parameter of the Content-Type.
+    ///   - maxHeaderBytes: The largest header block of a part (before its blank line), however the body is chunked.
     package init(boundary: String, maxHeaderBytes: Int = 16 * 1024) {
         firstDelimiter = Array("--\(boundary)".utf8)
         delimiter = Array("\r\n--\(boundary)".utf8)
@@ -86,10 +88,13 @@ package struct MultipartReader {
             return true
         case .headers:
             let terminator: [UInt8] = [13, 10, 13, 10]
+            // The limit holds for the header block however the body is chunked: a terminator starting within it
+            // would be in a buffer this long.
             guard let end = find(terminator, in: buffer) else {
-                if buffer.count > maxHeaderBytes { throw .headersTooLarge(limit: maxHeaderBytes) }
+                if buffer.count >= maxHeaderBytes + terminator.count { throw .headersTooLarge(limit: maxHeaderBytes) }
                 return false
             }
+            guard end <= maxHeaderBytes else { throw .headersTooLarge(limit: maxHeaderBytes) }
             let text = String(decoding: buffer[..<end], as: UTF8.self)
             buffer.removeFirst(end + terminator.count)
             let (name, filename) = try Self.disposition(text)

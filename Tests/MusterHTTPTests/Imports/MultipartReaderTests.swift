@@ -37,6 +37,35 @@ import Testing
         ])
     }
 
+    /// Fuzz finding (fuzz/findings/multipart/crash-133bc424…): a header block over the limit was refused when it came
+    /// in small chunks but accepted when its blank line arrived in the same chunk. The limit now holds either way,
+    /// and a block of exactly the limit passes either way.
+    @Test(arguments: [1, 5, 64, 100_000])
+    func headerLimitDoesNotDependOnChunking(size: Int) throws {
+        func body(headerBytes: Int) -> [UInt8] {
+            let start = "Content-Disposition: form-data; name=\"file\""
+            let header = start + "; x=\"" + String(repeating: "h", count: headerBytes - start.utf8.count - 6) + "\""
+            let first = "--XyZ\r\nContent-Disposition: form-data; name=\"mapping\"\r\n\r\n{}\r\n"
+            return Array((first + "--XyZ\r\n" + header + "\r\n\r\nrow\r\n--XyZ--\r\n").utf8)
+        }
+        func read(_ bytes: [UInt8]) throws(MultipartReader.Failure) -> [MultipartReader.Event] {
+            var reader = MultipartReader(boundary: "XyZ", maxHeaderBytes: 200)
+            var events: [MultipartReader.Event] = []
+            var start = 0
+            while start < bytes.count {
+                let end = min(start + size, bytes.count)
+                events += try reader.feed(bytes[start..<end])
+                start = end
+            }
+            try reader.finish()
+            return events
+        }
+        #expect(throws: MultipartReader.Failure.headersTooLarge(limit: 200)) { try read(body(headerBytes: 201)) }
+        let events = try read(body(headerBytes: 200))
+        #expect(events.contains(.partStart(name: "file", filename: nil)))
+        #expect(events.last == .partEnd)
+    }
+
     @Test func boundaryFromContentType() {
         #expect(MultipartReader.boundary(contentType: "multipart/form-data; boundary=abc") == "abc")
         #expect(MultipartReader.boundary(contentType: "Multipart/Form-Data; charset=utf-8; boundary=\"a b\"") == "a b")
