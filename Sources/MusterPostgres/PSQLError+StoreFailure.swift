@@ -3,8 +3,8 @@ import PostgresNIO
 import _ConnectionPoolModule
 
 extension PSQLError: MusterCore.StoreFailureReporting {
-    /// A lost or refused connection, and the server shutting down or starting (class 08, 57P01-03) as
-    /// ``StoreFailure/unavailable``; a full disk (SQLSTATE 53100) as ``StoreFailure/full``; a serialization
+    /// A lost or refused connection, the server shutting down or starting (class 08, 57P01-03), and a write
+    /// refused as read-only (25006: the primary was demoted) as ``StoreFailure/unavailable``; a full disk (SQLSTATE 53100) as ``StoreFailure/full``; a serialization
     /// failure, deadlock, lock wait or statement timeout (40001, 40P01, 55P03, 57014) as ``StoreFailure/busy``, as
     /// SQLite's busy and locked codes; a disk I/O error (58030) as ``StoreFailure/io``. Every other error (a
     /// constraint nobody expected, a syntax error) is a bug.
@@ -17,6 +17,8 @@ extension PSQLError: MusterCore.StoreFailureReporting {
             case "53100": return .full
             case "40001", "40P01", "55P03", "57014": return .busy
             case "58030": return .io
+            // A write on a server that no longer accepts them: a primary demoted by a failover.
+            case "25006": return .unavailable
             // Class 08 (connection exception), and 57P01..57P03 (the server shutting down or starting).
             case let state? where state.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(state): return .unavailable
             default: return nil

@@ -30,12 +30,13 @@ package final class PostgresFailureCountStore: FailureCountStore {
         var lastPrune: Int64 = 0
     }
 
-    private let client: PostgresClient
+    private let primary: PostgresPrimary
+    private var client: PostgresClient { primary.client }
     private let logger: Logger
     private let local = Mutex(Local())
 
-    init(client: PostgresClient, logger: Logger) {
-        self.client = client
+    init(primary: PostgresPrimary, logger: Logger) {
+        self.primary = primary
         self.logger = logger
     }
 
@@ -153,11 +154,13 @@ package final class PostgresFailureCountStore: FailureCountStore {
 
     /// The rows of one statement, with the server's error (not PostgresNIO's wrapper) thrown.
     private func run<T>(_ query: PostgresQuery, _ decode: (PostgresRow) throws -> T) async throws -> [T] {
+        guard !primary.isSearching else { throw PostgresStoreError.noPrimary }
         do {
             var result: [T] = []
             for try await row in try await client.query(query, logger: logger) { result.append(try decode(row)) }
             return result
         } catch {
+            primary.observe(error)
             throw PostgresStore.unwrapped(error)
         }
     }

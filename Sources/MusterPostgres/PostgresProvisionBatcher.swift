@@ -47,14 +47,15 @@ final class PostgresProvisionBatcher: Sendable {
         var leaderActive = false
     }
 
-    private let client: PostgresClient
+    private let primary: PostgresPrimary
+    private var client: PostgresClient { primary.client }
     private let logger: Logger
     /// The most provisionings written together.
     let maximumBatchSize: Int
     private let state = Mutex(State())
 
-    init(client: PostgresClient, logger: Logger, maximumBatchSize: Int) {
-        self.client = client
+    init(primary: PostgresPrimary, logger: Logger, maximumBatchSize: Int) {
+        self.primary = primary
         self.logger = logger
         self.maximumBatchSize = max(1, maximumBatchSize)
     }
@@ -94,7 +95,14 @@ final class PostgresProvisionBatcher: Sendable {
         // a write that has not finished in `writeLimit` (a statement stuck on a connection the server dropped, seen
         // when PostgreSQL restarts under load) answers its batch "unavailable" and frees the next batch, instead of
         // holding every later provisioning behind it.
-        let outcomes = await Self.bounded(writeLimit, count: plans.count) { await self.write(plans) }
+        // While the primary is being looked for (a failover), nothing is sent: each is answered "unavailable".
+        let outcomes =
+            primary.isSearching
+            ? Array(repeating: .failure(PostgresStoreError.noPrimary), count: plans.count)
+            : await Self.bounded(writeLimit, count: plans.count, abandon: primary.abandonOnSearch) {
+                await self.write(plans)
+            }
+        for outcome in outcomes { if case .failure(let error) = outcome { primary.observe(error) } }
         for (follower, outcome) in zip(followers, outcomes.dropFirst()) {
             follower.continuation.resume(returning: .done(outcome))
         }
@@ -119,11 +127,13 @@ final class PostgresProvisionBatcher: Sendable {
     /// cancellation errors as soon as the caller is cancelled (``withDeadline(_:onTimeout:_:)``: the work then goes
     /// on unobserved; whatever it commits is found by the device's next request, as a re-send).
     private static func bounded(
-        _ limit: Duration, count: Int, _ work: @escaping @Sendable () async -> [Outcome]
+        _ limit: Duration, count: Int,
+        abandon: @escaping (@escaping @Sendable (any Error) -> Void) -> (@Sendable () -> Void),
+        _ work: @escaping @Sendable () async -> [Outcome]
     ) async -> [Outcome] {
         do {
             return try await withDeadline(
-                limit, onTimeout: { PostgresStoreError.timedOut(seconds: limit.components.seconds) }
+                limit, onTimeout: { PostgresStoreError.timedOut(seconds: limit.components.seconds) }, abandon: abandon
             ) { await work() }
         } catch {
             return Array(repeating: .failure(error), count: count)

@@ -2,11 +2,14 @@ import MusterCore
 import PostgresNIO
 
 extension PostgresStore: HealthCheckStore {
-    /// `SELECT 1` through the pool: a connection can be leased (or made) and the server answers.
+    /// `SELECT 1` through the primary's pool: a connection can be leased (or made) and the server answers; while
+    /// the primary is being looked for (a failover), not.
     package func checkHealth() async throws {
+        guard !primary.isSearching else { throw PostgresStoreError.noPrimary }
         do {
             try await client.query("SELECT 1", logger: logger)
         } catch {
+            primary.observe(error)
             throw Self.unwrapped(error)
         }
     }

@@ -17,7 +17,9 @@ extension PostgresStore: ImportStore {
     package func applyImport(_ batch: ImportBatch) async throws -> [ImportRowOutcome] {
         guard !batch.rows.isEmpty else { return [] }
         do {
-            return try await client.withConnection { connection in
+            // Bounded as every statement is (``bounded(_:)``): a batch caught by a failover on a connection the server
+            // closed would otherwise wait for ever; whatever it commits commits with its checkpoint.
+            return try await bounded { [self, client, logger] in try await client.withConnection { connection in
                 try await connection.query("BEGIN", logger: logger)
                 do {
                     // The planner's estimates for the staging tables cross JIT's thresholds; compiling the batch's
@@ -40,7 +42,7 @@ extension PostgresStore: ImportStore {
                     _ = try? await connection.query("ROLLBACK", logger: logger)
                     throw error
                 }
-            }
+            } }
         } catch {
             throw Self.unwrapped(error)
         }

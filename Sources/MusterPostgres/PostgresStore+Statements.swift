@@ -1,3 +1,4 @@
+import Logging
 import PostgresNIO
 
 extension PostgresStore {
@@ -74,17 +75,31 @@ extension PostgresStore {
 
     /// `operation` waited for at most ``operationLimit`` (``withDeadline(_:onTimeout:_:)``): after it the caller
     /// gets ``PostgresStoreError/timedOut(seconds:)`` (503), and a cancelled caller is answered at once.
+    /// While the primary of a multi-host URL is being looked for, it throws ``PostgresStoreError/noPrimary`` at
+    /// once (nothing is sent); an unavailable-class failure starts that search (``PostgresPrimary/observe(_:)``).
     func bounded<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        guard !primary.isSearching else { throw PostgresStoreError.noPrimary }
         let limit = operationLimit
         let logger = logger
-        return try await withDeadline(
+        do {
+            return try await deadlined(limit, logger: logger, operation)
+        } catch {
+            primary.observe(error)
+            throw error
+        }
+    }
+
+    private func deadlined<T: Sendable>(
+        _ limit: Duration?, logger: Logger, _ operation: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        try await withDeadline(
             limit,
             onTimeout: {
                 logger.warning(
                     "postgres: a statement got no answer in time; the request is refused (503) and the statement left",
                     metadata: ["limit": "\(limit.map { "\($0)" } ?? "none")"])
                 return PostgresStoreError.timedOut(seconds: limit?.components.seconds ?? 0)
-            }, operation)
+            }, abandon: primary.abandonOnSearch, operation)
     }
 
     /// How many rows `query` returned (a write's `RETURNING 1`: how many rows it changed).

@@ -11,7 +11,10 @@ import PostgresNIO
 /// 15 s; a restart of the server within it goes unnoticed), then fails with ``StoreFailure/unavailable``, and
 /// later requests fail at once until a connection succeeds again: the pool reconnects by itself.
 package final class PostgresStore: Sendable {
-    package let client: PostgresClient
+    /// The pools of the URL's hosts and which one accepts writes.
+    let primary: PostgresPrimary
+    /// The pool of the host that accepts writes.
+    package var client: PostgresClient { primary.client }
     package let url: PostgresDatabaseURL
     /// Where the store's queries log.
     let logger: Logger
@@ -26,18 +29,18 @@ package final class PostgresStore: Sendable {
     private let runner: Task<Void, Never>
 
     private init(
-        client: PostgresClient, url: PostgresDatabaseURL, groupCommitLimit: Int, operationLimit: Duration?,
+        primary: PostgresPrimary, url: PostgresDatabaseURL, groupCommitLimit: Int, operationLimit: Duration?,
         logger: Logger
     ) {
-        self.client = client
+        self.primary = primary
         self.url = url
         self.logger = logger
         self.operationLimit = operationLimit
-        failureCounts = PostgresFailureCountStore(client: client, logger: logger)
+        failureCounts = PostgresFailureCountStore(primary: primary, logger: logger)
         provisionBatcher =
             groupCommitLimit > 1
-            ? PostgresProvisionBatcher(client: client, logger: logger, maximumBatchSize: groupCommitLimit) : nil
-        runner = Task { await client.run() }
+            ? PostgresProvisionBatcher(primary: primary, logger: logger, maximumBatchSize: groupCommitLimit) : nil
+        runner = Task { await primary.run() }
     }
 
     /// Connects to `url`, checks that the database answers within `timeout`, and migrates its schema.
@@ -50,10 +53,10 @@ package final class PostgresStore: Sendable {
         groupCommitLimit: Int = 64, logger: Logger
     ) async throws -> PostgresStore {
         let store = PostgresStore(
-            client: PostgresClient(configuration: try url.clientConfiguration(options), backgroundLogger: logger),
-            url: url, groupCommitLimit: groupCommitLimit,
+            primary: try PostgresPrimary(url: url, options: options, logger: logger), url: url, groupCommitLimit: groupCommitLimit,
             operationLimit: options.statementTimeout.map { $0 + .seconds(5) }, logger: logger)
         do {
+            try await store.primary.locate(timeout: timeout)
             try await store.check(options: options, timeout: timeout, logger: logger)
             let applied = try await PostgresMigrations.migrate(store.client, logger: logger)
             logger.info(
@@ -77,7 +80,7 @@ package final class PostgresStore: Sendable {
     /// Opens one connection of its own and runs `SELECT 1` within `timeout`, so that a database that refuses the
     /// connection or the login is reported with the server's or the network's reason at once.
     private func check(options: PostgresStoreOptions, timeout: Duration, logger: Logger) async throws {
-        let configuration = try url.connectionConfiguration(options)
+        let configuration = try url.connectionConfiguration(options, endpoint: primary.current)
         let redacted = url.redacted
         try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {

@@ -16,6 +16,8 @@ package enum PostgresStoreError: Error, Equatable, Sendable {
     case deviceNotFound
     /// A write got no answer from the database within its bound (seconds); whether it committed is unknown.
     case timedOut(seconds: Int64)
+    /// No host of a multi-host URL accepts writes at the moment (a failover under way); nothing was sent.
+    case noPrimary
 }
 
 extension PostgresStoreError: CustomStringConvertible {
@@ -28,6 +30,7 @@ extension PostgresStoreError: CustomStringConvertible {
         case .idOwnedByAnotherTenant(let table): "the id is another tenant's row in \(table)"
         case .deviceNotFound: "no such device"
         case .timedOut(let seconds): "the database did not answer within \(seconds) s"
+        case .noPrimary: "no database host accepts writes at the moment (a failover is under way)"
         }
     }
 }
@@ -38,6 +41,7 @@ extension PostgresStoreError: StoreFailureReporting {
     package var storeFailure: StoreFailure? {
         if case .unreachable = self { return .unavailable }
         if case .timedOut = self { return .unavailable }
+        if case .noPrimary = self { return .unavailable }
         return nil
     }
 

@@ -23,19 +23,25 @@ package enum TestStoreKind: String, CaseIterable, Sendable {
             return MusterConfiguration(dataDirectory: directory)
         case .postgres:
             let url = try await PostgresTestCluster.makeDatabase()
-            return MusterConfiguration(dataDirectory: directory, database: .postgres(.init(url: url.text, poolSize: Self.poolSize)))
+            return MusterConfiguration(dataDirectory: directory, database: .postgres(.init(url: url.text, poolSize: Self.poolSize, connectTimeoutSeconds: Self.connectTimeoutSeconds)))
         }
     }
 
     /// The `database.url` setting of a new, empty store of this kind (none for SQLite).
     package func settings() async throws -> [String: String] {
         guard case .postgres = self else { return [:] }
-        return ["database.url": try await PostgresTestCluster.makeDatabase().text, "database.poolSize": "\(Self.poolSize)"]
+        return ["database.url": try await PostgresTestCluster.makeDatabase().text, "database.poolSize": "\(Self.poolSize)",
+            "database.connectTimeout": "\(Self.connectTimeoutSeconds)",
+        ]
     }
 
     /// Connections per store in tests: many servers and stores run at once on one test cluster, whose
     /// `max_connections` they must not exhaust (a pool waits for a connection the server refuses).
     private static let poolSize = 4
+
+    /// Seconds a test store's first connection may take: CI runs hundreds of tests at once on two cores, and a
+    /// connection that waits behind them for more than the production default of 10 s is load, not a failure.
+    package static let connectTimeoutSeconds = 60
 
     /// Runs `body` with a new, empty store of this kind, opened by the composition root's `openStore` exactly as
     /// the server opens it, closed (and its directory removed) afterwards.

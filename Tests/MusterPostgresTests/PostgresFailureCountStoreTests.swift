@@ -22,9 +22,9 @@ private let defaultLimits = FailureCounter.Limits(limit: 5, windowMilliseconds: 
 
     @Test func twoNodesOnOneDatabaseCountTogether() async throws {
         let url = try await PostgresTestCluster.makeDatabase()
-        let a = try await PostgresStore.open(url, options: .init(poolSize: 4), logger: logger)
+        let a = try await PostgresStore.open(url, options: .init(poolSize: 4), timeout: .seconds(60), logger: logger)
         defer { a.close() }
-        let b = try await PostgresStore.open(url, options: .init(poolSize: 4), logger: logger)
+        let b = try await PostgresStore.open(url, options: .init(poolSize: 4), timeout: .seconds(60), logger: logger)
         defer { b.close() }
         let scenarios: [(PostgresStore, PostgresStore, Int64) async throws -> Void] = [
             failuresSplitOverTwoNodesReachTheCoolingOffAtExactlyTheLimit,

@@ -38,7 +38,7 @@ import Testing
 
     @Test func aFreshDatabaseGetsTheWholeSchemaWithSQLitesConstraintNames() async throws {
         let url = try await PostgresTestCluster.makeDatabase()
-        let store = try await PostgresStore.open(url, logger: logger)
+        let store = try await PostgresStore.open(url, timeout: .seconds(60), logger: logger)
         defer { store.close() }
         let tables = try await names(store, "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public'")
         #expect(tables.isSuperset(of: [
@@ -69,7 +69,7 @@ import Testing
         let runs = try await withThrowingTaskGroup(of: [String].self) { group in
             for _ in 0..<4 {
                 group.addTask {
-                    let store = try await PostgresStore.open(url, logger: logger)
+                    let store = try await PostgresStore.open(url, timeout: .seconds(60), logger: logger)
                     defer { store.close() }
                     return try await PostgresMigrations.migrate(store.client, logger: logger)
                 }
@@ -77,7 +77,7 @@ import Testing
             return try await group.reduce(into: [[String]]()) { $0.append($1) }
         }
         #expect(runs.allSatisfy { $0.isEmpty }, "open() migrated already; a second migrate() finds nothing: \(runs)")
-        let store = try await PostgresStore.open(url, logger: logger)
+        let store = try await PostgresStore.open(url, timeout: .seconds(60), logger: logger)
         defer { store.close() }
         #expect(try await PostgresMigrations.migrate(store.client, logger: logger).isEmpty)
         let rows = try await ints(store, "SELECT count(*)::bigint FROM muster_migrations")
@@ -86,7 +86,7 @@ import Testing
 
     @Test func theDatabaseHoldsOneDefaultProfilePerTenantAndCountsDevices() async throws {
         let url = try await PostgresTestCluster.makeDatabase()
-        let store = try await PostgresStore.open(url, logger: logger)
+        let store = try await PostgresStore.open(url, timeout: .seconds(60), logger: logger)
         defer { store.close() }
         let tenant = UUID()
         func profile(_ id: UUID, _ name: String, isDefault: Bool) async throws {

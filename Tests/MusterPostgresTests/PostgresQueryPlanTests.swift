@@ -13,7 +13,7 @@ import Testing
     private let logger = Logger(label: "postgres-plan-test")
 
     @Test func everyPageOrderOfDevicesAndAssetsReadsAnIndex() async throws {
-        let store = try await PostgresStore.open(try await PostgresTestCluster.makeDatabase(), logger: logger)
+        let store = try await PostgresStore.open(try await PostgresTestCluster.makeDatabase(), timeout: .seconds(60), logger: logger)
         defer { store.close() }
         let (device, asset) = try await DeviceConformanceTests.seed(store)
         let tenant = DeviceConformanceTests.tenant.id

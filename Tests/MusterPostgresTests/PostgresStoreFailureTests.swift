@@ -22,7 +22,7 @@ import Testing
     }
 
     @Test func aLockNotAvailableIsBusyAlsoInsideATransaction() async throws {
-        let store = try await PostgresStore.open(try await PostgresTestCluster.makeDatabase(), logger: logger)
+        let store = try await PostgresStore.open(try await PostgresTestCluster.makeDatabase(), timeout: .seconds(60), logger: logger)
         defer { store.close() }
         let logger = self.logger
         try await store.client.query("INSERT INTO settings (name, value) VALUES ('k', 'v')", logger: logger)
@@ -66,7 +66,7 @@ import Testing
     }
 
     @Test func aConstraintViolationIsABugNotAFailure() async throws {
-        let store = try await PostgresStore.open(try await PostgresTestCluster.makeDatabase(), logger: logger)
+        let store = try await PostgresStore.open(try await PostgresTestCluster.makeDatabase(), timeout: .seconds(60), logger: logger)
         defer { store.close() }
         let tenant = Tenant(id: UUID(), title: "T", createdTime: 1)
         try await store.insertTenant(tenant)

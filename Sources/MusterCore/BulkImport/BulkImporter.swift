@@ -12,6 +12,9 @@ package struct BulkImporter: Sendable {
         package var maxErrorLines: Int
         /// The most data rows one import accepts.
         package var maxRows: Int
+        /// How long a job's batch is retried while the database is unavailable or busy (a failover, a restart)
+        /// before the job fails; 0 fails at once.
+        package var outageLimit: Duration = .seconds(60)
 
         package init(batchSize: Int = 10_000, maxErrorLines: Int = 1000, maxRows: Int = 50_000_000) {
             self.batchSize = batchSize
@@ -265,7 +268,22 @@ private struct ImportRun {
                 }
                 recorded = true
             }
-            outcomes = try await importer.store.applyImport(batch)
+            if recorded, let job {
+                switch try await applyRetrying(batch, job: job, rowsProcessed: progress.rowsProcessed) {
+                case .applied(let applied):
+                    outcomes = applied
+                case .committedEarlier(let stored):
+                    // Its answer was lost, but the batch and its checkpoint committed: the run takes the stored
+                    // counts and does not write the rows again. (Sessions whose credentials it replaced end when
+                    // they next authenticate, not now.)
+                    self.progress = stored.progress
+                    if stored.errorLines.count > errorLines.count { errorLines = stored.errorLines }
+                    jobErrorLines = stored.errorLines
+                    return
+                }
+            } else {
+                outcomes = try await importer.store.applyImport(batch)
+            }
         }
         if let job, !recorded {
             let tally = jobTally(outcomes)
@@ -290,6 +308,37 @@ private struct ImportRun {
             }
             // The batch's revocations together: one notification statement for the other nodes.
             if !revocations.isEmpty { await importer.sessions?.revoke(revocations) }
+        }
+    }
+
+    /// What became of a job's batch written through an outage.
+    private enum BatchWrite {
+        case applied([ImportRowOutcome])
+        /// The batch committed although its answer was lost: the job as stored after it.
+        case committedEarlier(ImportJob)
+    }
+
+    /// Applies a job's `batch`; while the database is unavailable or busy (a failover, a restart), the job pauses
+    /// and tries again every second, at most ``BulkImporter/Configuration/outageLimit``. Before each new try it
+    /// reads the job's stored checkpoint, which commits in the batch's transaction: when it already counts the
+    /// batch's rows (`rowsProcessed`), the batch committed and is not written again.
+    private func applyRetrying(_ batch: ImportBatch, job: ImportJobLink, rowsProcessed: Int) async throws -> BatchWrite {
+        let clock = ContinuousClock()
+        let deadline = clock.now + importer.configuration.outageLimit
+        while true {
+            do {
+                return .applied(try await importer.store.applyImport(batch))
+            } catch {
+                let failure = (error as? any StoreFailureReporting)?.storeFailure
+                guard failure == .unavailable || failure == .busy, clock.now < deadline else { throw error }
+            }
+            try await Task.sleep(for: .seconds(1))
+            // Whether the failed try committed after all; a read that fails too means "not yet known": try again.
+            if let stored = try? await job.store.importJob(job.id, tenantId: tenantId),
+                stored.progress.rowsProcessed >= rowsProcessed
+            {
+                return .committedEarlier(stored)
+            }
         }
     }
 

@@ -39,7 +39,7 @@ struct ConsoleAssets: Sendable {
 
     init() {
         var loaded: [String: Data] = [:]
-        if let directory = Bundle.module.resourceURL?.appendingPathComponent("Assets"),
+        if let directory = ResourceBundle.url?.appendingPathComponent("Assets"),
             let walker = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey])
         {
             let base = directory.standardizedFileURL.path

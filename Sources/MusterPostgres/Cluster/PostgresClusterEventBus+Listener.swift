@@ -72,7 +72,7 @@ extension PostgresClusterEventBus {
     /// One connection's life: returns or throws when it is lost.
     private func listenOnce(connectionId: Int, synchronized: inout Bool) async throws {
         let connection = try await PostgresConnection.connect(
-            configuration: listenConfiguration, id: connectionId, logger: logger)
+            configuration: try listenConfiguration, id: connectionId, logger: logger)
         do {
             try await connection.listen(on: Self.acknowledgementChannel) { acknowledgements in
                 try await connection.listen(on: Self.channel) { notifications in

@@ -40,8 +40,17 @@ package final class PostgresClusterEventBus: ClusterEventBus, Sendable {
         return "\(applicationNamePrefix) \(printable) \(suffix)"
     }
 
-    private let client: PostgresClient
-    let listenConfiguration: PostgresConnection.Configuration
+    private let primary: PostgresPrimary
+    private var client: PostgresClient { primary.client }
+    /// The listening connection's configuration for each host of the URL: it listens on the primary.
+    private let listenConfigurations: [PostgresConnection.Configuration]
+    /// The listening connection's configuration, on the host that accepts writes (LISTEN is refused on a standby).
+    var listenConfiguration: PostgresConnection.Configuration {
+        get throws {
+            guard !primary.isSearching else { throw PostgresStoreError.noPrimary }
+            return listenConfigurations[primary.current]
+        }
+    }
     let dispatcher: ClusterEventDispatcher
     /// This node, as the `origin` of what it sends.
     let nodeId = UUID()
@@ -71,12 +80,15 @@ package final class PostgresClusterEventBus: ClusterEventBus, Sendable {
         dispatcher: ClusterEventDispatcher, acknowledgementTimeout: Duration = .seconds(2),
         heartbeatInterval: Duration = .seconds(5), logger: Logger
     ) throws {
-        client = store.client
+        primary = store.primary
         instance = String(nodeId.uuidString.prefix(8)).lowercased()
-        applicationName = Self.applicationName(nodeName: nodeName, instance: instance)
-        var configuration = try store.url.connectionConfiguration(options)
-        configuration.options.additionalStartupParameters.append(("application_name", applicationName))
-        listenConfiguration = configuration
+        let applicationName = Self.applicationName(nodeName: nodeName, instance: instance)
+        self.applicationName = applicationName
+        listenConfigurations = try store.url.endpoints.indices.map { endpoint in
+            var configuration = try store.url.connectionConfiguration(options, endpoint: endpoint)
+            configuration.options.additionalStartupParameters.append(("application_name", applicationName))
+            return configuration
+        }
         self.dispatcher = dispatcher
         self.acknowledgementTimeout = acknowledgementTimeout
         self.heartbeatInterval = heartbeatInterval

@@ -13,8 +13,12 @@ import Synchronization
 ///     that a cancelled caller is answered at once).
 ///   - onTimeout: The error the caller gets after `limit`.
 ///   - operation: The work; it must not depend on the caller's task (it may outlive it).
+///   - abandon: Called once with a function that answers the caller at once with the error it is given (the
+///     operation goes on unobserved, as after the limit); it returns what undoes that registration, called when
+///     the wait ends. The store abandons the statements in flight when its primary goes away (``PostgresPrimary``).
 func withDeadline<T: Sendable>(
     _ limit: Duration?, onTimeout: @escaping @Sendable () -> any Error,
+    abandon: ((@escaping @Sendable (any Error) -> Void) -> (@Sendable () -> Void))? = nil,
     _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
     let slot = Mutex(DeadlineSlot<T>())
@@ -36,6 +40,8 @@ func withDeadline<T: Sendable>(
             _ = answer(.failure(onTimeout()))
         }
     }
+    let unregister = abandon? { error in if answer(.failure(error)) { timer?.cancel() } }
+    defer { unregister?() }
     Task {
         let result: Result<T, any Error>
         do { result = .success(try await operation()) } catch { result = .failure(error) }

@@ -33,9 +33,9 @@ import Testing
         var logger = Logger(label: "cluster-test")
         logger.logLevel = .warning
         let options = PostgresStoreOptions(poolSize: 2)
-        let storeA = try await PostgresStore.open(url, options: options, logger: logger)
+        let storeA = try await PostgresStore.open(url, options: options, timeout: .seconds(60), logger: logger)
         defer { storeA.close() }
-        let storeB = try await PostgresStore.open(url, options: options, logger: logger)
+        let storeB = try await PostgresStore.open(url, options: options, timeout: .seconds(60), logger: logger)
         defer { storeB.close() }
         let hubA = DeviceSessionHub()
         let hubB = DeviceSessionHub()
@@ -78,9 +78,9 @@ import Testing
         var logger = Logger(label: "cluster-test")
         logger.logLevel = .error
         let options = PostgresStoreOptions(poolSize: 2)
-        let storeA = try await PostgresStore.open(url, options: options, logger: logger)
+        let storeA = try await PostgresStore.open(url, options: options, timeout: .seconds(60), logger: logger)
         defer { storeA.close() }
-        let storeB = try await PostgresStore.open(url, options: options, logger: logger)
+        let storeB = try await PostgresStore.open(url, options: options, timeout: .seconds(60), logger: logger)
         defer { storeB.close() }
         var loggerA = logger
         if let logsA {

@@ -170,7 +170,12 @@ package final class ImportJobQueue: Sendable {
                 job: ImportJobLink(id: id, store: registry.store),
                 isCancelled: {
                     if self.isStopping { return true }
-                    return try await self.registry.isCancelRequested(id, tenantId: job.tenantId)
+                    do {
+                        return try await self.registry.isCancelRequested(id, tenantId: job.tenantId)
+                    } catch let error as any StoreFailureReporting where error.storeFailure != nil {
+                        // The database is away (a failover): not cancelled; the next batch waits for it.
+                        return false
+                    }
                 }
             )
             let shutdown = summary.cancelled && isStopping
