@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 # Debian packages the tests use (installed only when missing). `postgresql` gives the PostgreSQL store's tests
 # their server: they start a throw-away cluster of their own (initdb and pg_ctl as the package's `postgres` user).
-packages=(libsqlite3-dev curl postgresql)
+# pg_auto_failover (`pg-auto-failover-cli`, `postgresql-15-auto-failover`) runs the failover test's formation.
+packages=(libsqlite3-dev curl postgresql pg-auto-failover-cli postgresql-15-auto-failover)
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

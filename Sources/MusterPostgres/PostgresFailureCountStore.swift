@@ -156,9 +156,16 @@ package final class PostgresFailureCountStore: FailureCountStore {
     private func run<T>(_ query: PostgresQuery, _ decode: (PostgresRow) throws -> T) async throws -> [T] {
         guard !primary.isSearching else { throw PostgresStoreError.noPrimary }
         do {
-            var result: [T] = []
-            for try await row in try await client.query(query, logger: logger) { result.append(try decode(row)) }
-            return result
+            // Bounded, and abandoned when the primary goes away, as the store's statements are.
+            let rows = try await withDeadline(
+                .seconds(35), onTimeout: { PostgresStoreError.timedOut(seconds: 35) },
+                abandon: primary.abandonOnSearch
+            ) { [client, logger] in
+                var rows: [PostgresRow] = []
+                for try await row in try await client.query(query, logger: logger) { rows.append(row) }
+                return rows
+            }
+            return try rows.map(decode)
         } catch {
             primary.observe(error)
             throw PostgresStore.unwrapped(error)

@@ -196,11 +196,18 @@ final class PostgresProvisionBatcher: Sendable {
             )
             SELECT i.ord FROM input AS i JOIN dev ON dev.id = i.id
             """)
-        var created = Set<Int>()
-        for try await row in try await client.query(query.query, logger: logger) {
-            created.insert(Int(try row.decode(Int64.self)))
+        // In a transaction, not autocommit: the RETURNING rows arrive before an autocommit statement's commit is
+        // durable and acknowledged by the synchronous standby; only the answer to COMMIT says that it is. A
+        // connection ended by a failover between the two (the server's "canceling the wait for synchronous
+        // replication") must fail the batch, not answer its devices SUCCESS with a commit the new primary lacks.
+        let statement = query.query
+        return try await client.withTransaction(logger: logger) { [logger] connection in
+            var created = Set<Int>()
+            for try await row in try await connection.query(statement, logger: logger) {
+                created.insert(Int(try row.decode(Int64.self)))
+            }
+            return created
         }
-        return created
     }
 
     /// One transaction, one savepoint per plan: each plan's outcome as if it were written alone.

@@ -14,11 +14,11 @@ extension PostgresStore: DirectoryStore {
     /// Inserts `tenant`.
     /// - Throws: A `PSQLError` when its id is taken.
     package func insertTenant(_ tenant: Tenant) async throws {
-        try await client.query(
+        try await statement(
             """
             INSERT INTO tenants (id, title, search_text, created_time)
             VALUES (\(tenant.id), \(tenant.title), \(SearchText.fold(tenant.title)), \(tenant.createdTime))
-            """, logger: logger)
+            """)
     }
 
     /// The tenant with `id`.
@@ -71,7 +71,7 @@ extension PostgresStore: DirectoryStore {
 
     /// Replaces the password hash of `userId`; an unknown id changes nothing.
     package func updatePasswordHash(userId: UUID, hash: String) async throws {
-        try await client.query("UPDATE users SET password_hash = \(hash) WHERE id = \(userId)", logger: logger)
+        try await statement("UPDATE users SET password_hash = \(hash) WHERE id = \(userId)")
     }
 
     /// The stored value of setting `name`, inserting `makeValue()` first when there is none. Concurrent first
@@ -82,9 +82,8 @@ extension PostgresStore: DirectoryStore {
             return value
         }
         let candidate = makeValue()
-        try await client.query(
-            "INSERT INTO settings (name, value) VALUES (\(name), \(candidate)) ON CONFLICT (name) DO NOTHING",
-            logger: logger)
+        try await statement(
+            "INSERT INTO settings (name, value) VALUES (\(name), \(candidate)) ON CONFLICT (name) DO NOTHING")
         guard let value = try await scalar(String.self, "SELECT value FROM settings WHERE name = \(name)") else {
             throw PostgresStoreError.invalidStoredValue(table: "settings", column: "value")
         }

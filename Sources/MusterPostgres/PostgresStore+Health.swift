@@ -5,12 +5,6 @@ extension PostgresStore: HealthCheckStore {
     /// `SELECT 1` through the primary's pool: a connection can be leased (or made) and the server answers; while
     /// the primary is being looked for (a failover), not.
     package func checkHealth() async throws {
-        guard !primary.isSearching else { throw PostgresStoreError.noPrimary }
-        do {
-            try await client.query("SELECT 1", logger: logger)
-        } catch {
-            primary.observe(error)
-            throw Self.unwrapped(error)
-        }
+        try await statement("SELECT 1")
     }
 }

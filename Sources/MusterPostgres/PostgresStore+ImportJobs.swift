@@ -73,13 +73,11 @@ extension PostgresStore: ImportJobStore {
 
     package func touchImportJobs(_ ids: [UUID], at time: Int64) async throws {
         guard !ids.isEmpty else { return }
-        try await client.query(
+        try await statement(
             """
             UPDATE import_jobs SET heartbeat_time = greatest(\(time), heartbeat_time)
             WHERE id = ANY(\(ids)) AND status = 'RUNNING'
-            """,
-            logger: logger
-        )
+            """)
     }
 
     package func runningImportJobs(owner: String?, heartbeatBefore: Int64?) async throws -> [ImportJob] {

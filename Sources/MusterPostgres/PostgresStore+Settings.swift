@@ -4,8 +4,7 @@ import PostgresNIO
 extension PostgresStore {
     /// Sets the installation setting `name` to `value`, replacing what was stored (a rotated JWT signing key).
     package func replaceSetting(_ name: String, value: String) async throws {
-        try await client.query(
-            "INSERT INTO settings (name, value) VALUES (\(name), \(value)) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-            logger: logger)
+        try await statement(
+            "INSERT INTO settings (name, value) VALUES (\(name), \(value)) ON CONFLICT (name) DO UPDATE SET value = excluded.value")
     }
 }

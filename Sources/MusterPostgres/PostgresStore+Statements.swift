@@ -36,6 +36,16 @@ extension PostgresStore {
         }
     }
 
+    /// Runs one statement outside an explicit transaction and ignores its rows, bounded as every statement is
+    /// (``bounded(_:)``); throws the server's error.
+    func statement(_ query: PostgresQuery) async throws {
+        do {
+            try await bounded { [client, logger] in _ = try await client.query(query, logger: logger) }
+        } catch {
+            throw Self.unwrapped(error)
+        }
+    }
+
     /// Runs the reads of `body` on one `REPEATABLE READ` snapshot, so that several statements agree (a page's total
     /// and its rows), as one SQLite read transaction does.
     func snapshot<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
@@ -103,8 +113,14 @@ extension PostgresStore {
     }
 
     /// How many rows `query` returned (a write's `RETURNING 1`: how many rows it changed).
+    ///
+    /// Without a connection the statement runs in a transaction of its own, and counts only once its `COMMIT` is
+    /// answered: in autocommit, `RETURNING` rows arrive before the commit is durable (with a synchronous standby,
+    /// before the standby has it), and a connection the server ends at that moment (a failover) must not read as a
+    /// write that happened.
     func rowCount(_ query: PostgresQuery, on connection: PostgresConnection? = nil) async throws -> Int {
-        try await rows(query, on: connection) { _ in 0 }.count
+        if let connection { return try await rows(query, on: connection) { _ in 0 }.count }
+        return try await transaction { [self] connection in try await rows(query, on: connection) { _ in 0 }.count }
     }
 
     /// The first column of the first row of `query`, or `nil` when it has no row.

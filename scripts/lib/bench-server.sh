@@ -17,7 +17,8 @@
 # The functions do not rely on `set -e` (they return non-zero on failure, with the reason on stderr), so they also
 # behave inside `if`, `||` and `$(…)`.
 #
-# PostgreSQL: a script that takes `--database postgres` calls `bench_database_option "$@"` first, then
+# PostgreSQL: a script that takes `--database postgres` (or `pgaf`: a pg_auto_failover formation with a synchronous
+# standby, scripts/lib/pg-auto-failover.sh, the server on its multi-host URL) calls `bench_database_option "$@"` first, then
 # `bench_database_start` (after its EXIT trap, which calls bench_database_stop); muster_start then serves from a
 # fresh database of a throw-away cluster (scripts/lib/postgres-cluster.sh) with durable settings.
 #
@@ -48,12 +49,12 @@ bench_database_option() {
         case "$1" in
             --database) BENCH_DATABASE="${2:-}"; shift 2 || { echo "--database needs sqlite or postgres" >&2; return 1; } ;;
             --database=*) BENCH_DATABASE="${1#--database=}"; shift ;;
-            *) echo "unknown argument $1 (usage: $0 [--database sqlite|postgres])" >&2; return 1 ;;
+            *) echo "unknown argument $1 (usage: $0 [--database sqlite|postgres|pgaf])" >&2; return 1 ;;
         esac
     done
     case "$BENCH_DATABASE" in
-        sqlite | postgres) ;;
-        *) echo "--database must be sqlite or postgres, not $BENCH_DATABASE" >&2; return 1 ;;
+        sqlite | postgres | pgaf) ;;
+        *) echo "--database must be sqlite, postgres or pgaf, not $BENCH_DATABASE" >&2; return 1 ;;
     esac
 }
 
@@ -61,6 +62,15 @@ bench_database_option() {
 # (postgres_cluster_start, with BENCH_PG_SETTINGS) and creates an empty database in it; sets BENCH_DATABASE_URL
 # (muster_start serves from it) and BENCH_PG_BIN. Does nothing for sqlite.
 bench_database_start() {
+    if [ "${BENCH_DATABASE:-sqlite}" = pgaf ]; then
+        # A pg_auto_failover formation (monitor, primary, synchronous standby; pg_autoctl's durable defaults), the
+        # server given its multi-host URL.
+        source scripts/lib/pg-auto-failover.sh
+        pgaf_start || return 1
+        BENCH_DATABASE_URL="$MUSTER_TEST_PGAF_URL"
+        echo "   pg_auto_failover formation on $PGAF_HOSTS (synchronous standby)"
+        return 0
+    fi
     [ "${BENCH_DATABASE:-sqlite}" = postgres ] || return 0
     ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || bench_apt_install postgresql || return 1
     source scripts/lib/postgres-cluster.sh
@@ -75,6 +85,7 @@ bench_database_start() {
 # bench_database_stop — stops the cluster of bench_database_start, if any (for the EXIT trap).
 bench_database_stop() {
     BENCH_DATABASE_URL=""
+    if declare -F pgaf_stop >/dev/null; then pgaf_stop; fi
     if declare -F postgres_cluster_stop >/dev/null; then postgres_cluster_stop; fi
     return 0
 }

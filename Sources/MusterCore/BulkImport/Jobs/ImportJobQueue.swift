@@ -117,6 +117,7 @@ package final class ImportJobQueue: Sendable {
                 do {
                     try await body()
                 } catch {
+                    self.noteStoreFailure()
                     logger.warning("import job upkeep failed", metadata: ["error": "\(error)"])
                 }
             }
@@ -144,7 +145,23 @@ package final class ImportJobQueue: Sendable {
     /// ServiceLifecycle gives cancelled services).
     private static let cancellationGrace: Duration = .milliseconds(800)
 
+    /// When this node last saw the store fail (the heartbeat's or the reaper's statements), or `nil`.
+    private let lastStoreFailure = Mutex<ContinuousClock.Instant?>(nil)
+
+    /// Notes a failed upkeep statement's time.
+    private func noteStoreFailure() {
+        lastStoreFailure.withLock { $0 = .now }
+    }
+
     private func reap(ownedHere: Bool) async {
+        // After the store was away (a failover, a restart), every node's heartbeats are stale: give their owners the
+        // stale period to write them again before calling any job interrupted. The jobs themselves pause through an
+        // outage of up to a minute (`BulkImporter.Configuration.outageLimit`).
+        if !ownedHere, let failed = lastStoreFailure.withLock({ $0 }),
+            ContinuousClock.now - failed < .milliseconds(ImportJobRegistry.staleAfterMilliseconds)
+        {
+            return
+        }
         do {
             for job in try await registry.reap(ownedHere: ownedHere) {
                 logger.warning(
@@ -152,6 +169,7 @@ package final class ImportJobQueue: Sendable {
                     metadata: ["job": "\(job.id)", "owner": "\(job.owner)"])
             }
         } catch {
+            noteStoreFailure()
             logger.warning("import job reaper failed", metadata: ["error": "\(error)"])
         }
         sweepSpool(registry.runningHere)
