@@ -46,6 +46,8 @@ extension PostgresStore: AuditStore {
         if let outcome = filter.outcome { conditions.append(" AND outcome = \(conditions.bind(outcome.rawValue))") }
         if let profileId = filter.profileId { conditions.append(" AND profile_id = \(conditions.bind(profileId))") }
         if let deviceId = filter.deviceId { conditions.append(" AND device_id = \(conditions.bind(deviceId))") }
+        if let startTime = filter.startTime { conditions.append(" AND time >= \(conditions.bind(startTime))") }
+        if let endTime = filter.endTime { conditions.append(" AND time <= \(conditions.bind(endTime))") }
         if let text = link.textSearch, !text.isEmpty {
             // `\` is ILIKE's default escape character, as in SQLite's `ESCAPE '\'`.
             conditions.append(" AND device_name ILIKE \(conditions.bind(Self.likePrefix(text)))")

@@ -39,6 +39,14 @@ extension SQLiteStore {
             conditions.append("device_id = ?")
             arguments += [deviceId]
         }
+        if let startTime = filter.startTime {
+            conditions.append("time >= ?")
+            arguments += [startTime]
+        }
+        if let endTime = filter.endTime {
+            conditions.append("time <= ?")
+            arguments += [endTime]
+        }
         if let text = link.textSearch, !text.isEmpty {
             conditions.append("device_name LIKE ? ESCAPE '\\'")
             arguments += [Self.likePrefix(text)]

@@ -387,6 +387,20 @@ class PgAutoFailover:
 
     def stop(self) -> None:
         """Kills every process of the formation (keepers, postmasters and their backends) at once."""
+        # An immediate shutdown first (SIGQUIT: the postmaster ends its backends and workers, which a SIGKILL of the
+        # postmaster alone would leave running as orphans), bounded to 3 s.
+        quit_pids = []
+        for name in ("monitor", "node1", "node2"):
+            try:
+                pid = self.postmaster_pid(name)
+                os.kill(pid, signal.SIGQUIT)
+                quit_pids.append(pid)
+            except (OSError, ValueError):
+                pass
+        deadline = time.monotonic() + 3
+        while quit_pids and time.monotonic() < deadline:
+            quit_pids = [pid for pid in quit_pids if Path(f"/proc/{pid}").exists()]
+            time.sleep(0.1)
         for name in ("monitor", "node1", "node2"):
             self._kill_group(name)
         # Postgres started by a keeper runs in the keeper's session; kill what is left by pid (postmaster.pid) and

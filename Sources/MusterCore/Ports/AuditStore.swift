@@ -18,10 +18,19 @@ package struct AuditFilter: Sendable, Hashable {
     package var outcome: ProvisionOutcome?
     package var profileId: UUID?
     package var deviceId: UUID?
+    /// Entries at or after this time (epoch milliseconds).
+    package var startTime: Int64?
+    /// Entries at or before this time (epoch milliseconds).
+    package var endTime: Int64?
 
-    package init(outcome: ProvisionOutcome? = nil, profileId: UUID? = nil, deviceId: UUID? = nil) {
+    package init(
+        outcome: ProvisionOutcome? = nil, profileId: UUID? = nil, deviceId: UUID? = nil, startTime: Int64? = nil,
+        endTime: Int64? = nil
+    ) {
         self.outcome = outcome
         self.profileId = profileId
         self.deviceId = deviceId
+        self.startTime = startTime
+        self.endTime = endTime
     }
 }

@@ -87,7 +87,7 @@ package struct ProvisionService: Sendable {
         }
         switch outcome {
         case .success(let credentials):
-            record(.success, reason: "PROVISIONED", trail: trail, context: context, now: now)
+            record(.success, reason: trail.resent ? "RESENT" : "PROVISIONED", trail: trail, context: context, now: now)
             return credentials
         case .failure(let error):
             await recordFailure(error, key: request.provisionDeviceKey, trail: trail, context: context, now: now)
@@ -179,7 +179,9 @@ package struct ProvisionService: Sendable {
         trail.deviceName = name
         if let existing = try await storeCall({ try await store.provisioningSnapshot(tenantId: profile.tenantId, deviceName: name) }) {
             trail.deviceId = existing.device.id
-            return try resend(request, requested: requested, existing: existing, profile: profile)
+            let credentials = try resend(request, requested: requested, existing: existing, profile: profile)
+            trail.resent = true
+            return credentials
         }
         let material = requested ?? CredentialRules.randomAccessToken()
         let additionalInfo: JSONValue? = request.gateway ? .object(["gateway": .bool(true)]) : nil
@@ -190,7 +192,9 @@ package struct ProvisionService: Sendable {
         case .existing(let existing):
             // A concurrent request created it first: answer as a re-send of that one.
             trail.deviceId = existing.device.id
-            return try resend(request, requested: requested, existing: existing, profile: profile)
+            let credentials = try resend(request, requested: requested, existing: existing, profile: profile)
+            trail.resent = true
+            return credentials
         }
     }
 
@@ -243,7 +247,9 @@ package struct ProvisionService: Sendable {
         case .alreadySet(let state):
             var snapshot = existing
             snapshot.provisionState = state
-            return try resend(request, requested: nil, existing: snapshot, profile: profile)
+            let credentials = try resend(request, requested: nil, existing: snapshot, profile: profile)
+            trail.resent = true
+            return credentials
         }
     }
 
@@ -332,6 +338,9 @@ struct AuditTrailNote {
     var profile: DeviceProfile?
     var deviceName: String?
     var deviceId: UUID?
+    /// The request was answered with the credentials of a device provisioned before (a re-send): audited as
+    /// `RESENT`, not `PROVISIONED`, so that the devices that came online are countable.
+    var resent = false
 
     init(request: ProvisionRequest? = nil) {
         if let request, !request.deviceName.isEmpty { deviceName = request.deviceName }

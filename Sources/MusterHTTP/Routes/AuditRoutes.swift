@@ -1,7 +1,9 @@
 import Hummingbird
 import MusterCore
 
-/// `GET /api/audit/logs`: the audit log (provisioning attempts, device sessions the server closed), newest first.
+/// `GET /api/audit/logs`: the audit log (provisioning attempts, device sessions the server closed), newest first;
+/// filtered by `outcome`, `profileId`, `deviceId`, a device-name prefix (`textSearch`) and a time range (`startTime`,
+/// `endTime`: epoch milliseconds, both inclusive, as ThingsBoard's audit API).
 struct AuditRoutes {
     let audit: any AuditStore
 
@@ -9,7 +11,12 @@ struct AuditRoutes {
         router.get("/api/audit/logs") { request, context in
             let principal = try context.requirePrincipal()
             let tenantId = principal.authority == .systemAdmin ? nil : try principal.requireTenant()
-            var filter = AuditFilter(profileId: try request.queryUUID("profileId"), deviceId: try request.queryUUID("deviceId"))
+            var filter = AuditFilter(
+                profileId: try request.queryUUID("profileId"), deviceId: try request.queryUUID("deviceId"),
+                startTime: try Self.time(request, "startTime"), endTime: try Self.time(request, "endTime"))
+            if let start = filter.startTime, let end = filter.endTime, start > end {
+                throw RequestError.invalidParameter(name: "endTime", reason: "must not be before startTime")
+            }
             if let outcome = request.query("outcome"), !outcome.isEmpty {
                 guard let parsed = ProvisionOutcome(rawValue: outcome.uppercased()) else {
                     throw RequestError.invalidParameter(
@@ -21,5 +28,14 @@ struct AuditRoutes {
             let page = try await audit.auditEntries(tenantId: tenantId, filter: filter, try request.pageLink())
             return try JSONBody.response(PageDataDTO(page, AuditLogDTO.init))
         }
+    }
+
+    /// A time parameter in epoch milliseconds (ThingsBoard's `startTime`/`endTime`), or `nil` when absent or empty.
+    static func time(_ request: Request, _ name: String) throws -> Int64? {
+        guard let text = request.query(name), !text.isEmpty else { return nil }
+        guard let value = Int64(text), value >= 0 else {
+            throw RequestError.invalidParameter(name: name, reason: "must be a time in epoch milliseconds (0 or more)")
+        }
+        return value
     }
 }

@@ -68,6 +68,22 @@ import Testing
         #expect(try await auditEntries(fixture).map(\.reason) == ["PROVISIONED"])
     }
 
+    @Test func aReSendIsAuditedAsResentNotAsANewProvisioning() async throws {
+        let fixture = try await CoreFixture.make(failureLimit: 3)
+        let profile = try await fixture.makeProfile(.allowCreateNewDevices)
+        var calls = Calls()
+        var tokens: [String] = []
+        for _ in 0..<3 {
+            guard case .answered(.success(let credentials), _) = await attempt(fixture, request(profile, name: "r-1"), calls: &calls)
+            else { Issue.record("not provisioned"); return }
+            tokens.append(credentials.credentialsId)
+        }
+        #expect(Set(tokens).count == 1)
+        let entries = try await auditEntries(fixture)
+        #expect(entries.map(\.outcome) == [.success, .success, .success])
+        #expect(entries.map(\.reason).sorted() == ["PROVISIONED", "RESENT", "RESENT"])
+    }
+
     @Test func aRefusedSourceIsNeitherReadNorDecodedNorProvisionedNorAudited() async throws {
         let fixture = try await CoreFixture.make(failureLimit: 1)
         let profile = try await fixture.makeProfile(.allowCreateNewDevices)

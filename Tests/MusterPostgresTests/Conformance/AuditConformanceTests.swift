@@ -52,6 +52,33 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func aTimeRangeIsInclusiveAtBothEndsAndCombinesWithTheOtherFilters(_ kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let tenant = Fixed.id(1000)
+            let entries = (0..<6).map {
+                Self.entry($0, tenantId: tenant, outcome: $0.isMultiple(of: 2) ? .success : .notFound)
+            }
+            try await store.appendAuditEntries(entries)
+            let link = PageLink(pageSize: 10, page: 0)
+            let range = try await store.auditEntries(
+                tenantId: tenant, filter: AuditFilter(startTime: Fixed.now + 1, endTime: Fixed.now + 4), link)
+            #expect(range.data == [entries[4], entries[3], entries[2], entries[1]])
+            #expect(range.totalElements == 4)
+            let from = try await store.auditEntries(tenantId: tenant, filter: AuditFilter(startTime: Fixed.now + 5), link)
+            #expect(from.data == [entries[5]])
+            let until = try await store.auditEntries(tenantId: tenant, filter: AuditFilter(endTime: Fixed.now), link)
+            #expect(until.data == [entries[0]])
+            let failures = try await store.auditEntries(
+                tenantId: tenant, filter: AuditFilter(outcome: .notFound, startTime: Fixed.now + 2, endTime: Fixed.now + 5),
+                link)
+            #expect(failures.data == [entries[5], entries[3]])
+            let empty = try await store.auditEntries(
+                tenantId: tenant, filter: AuditFilter(startTime: Fixed.now + 100), link)
+            #expect(empty.data.isEmpty && empty.totalElements == 0)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func sameTimeEntriesAreOrderedByIdDescending(_ kind: StoreKind) async throws {
         try await kind.withStore { store in
             let entries = (1...3).map {
