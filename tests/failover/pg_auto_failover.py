@@ -410,17 +410,31 @@ class PgAutoFailover:
                 os.kill(self.postmaster_pid(name), signal.SIGKILL)
             except (OSError, ValueError):
                 pass
+        # Every process whose command line names this formation's directory, and their descendants (a postmaster's
+        # backends and workers do not name it), found before any is killed.
         mine = str(self.dir)
+        parents: dict[int, int] = {}
+        doomed: set[int] = set()
         for proc in glob.glob("/proc/[0-9]*/cmdline"):
+            pid = int(proc.split("/")[2])
             try:
                 cmdline = Path(proc).read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            except OSError:
+                stat = Path(f"/proc/{pid}/stat").read_text()
+                parents[pid] = int(stat.rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
                 continue
-            if mine in cmdline and int(proc.split("/")[2]) != os.getpid():
-                try:
-                    os.kill(int(proc.split("/")[2]), signal.SIGKILL)
-                except OSError:
-                    pass
+            if mine in cmdline and pid != os.getpid():
+                doomed.add(pid)
+        grew = True
+        while grew:
+            children = {pid for pid, parent in parents.items() if parent in doomed and pid not in doomed}
+            grew = bool(children)
+            doomed |= children
+        for pid in doomed:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
 
     def remove(self) -> None:
         """stop(), then deletes the temporary directory."""

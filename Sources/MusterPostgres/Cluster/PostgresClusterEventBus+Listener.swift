@@ -51,9 +51,9 @@ extension PostgresClusterEventBus {
         var attempt = 0
         while !Task.isCancelled {
             attempt += 1
-            var synchronized = false
+            let synchronized = SynchronizedFlag()
             do {
-                try await listenOnce(connectionId: attempt, synchronized: &synchronized)
+                try await listenOnce(connectionId: attempt, synchronized: synchronized)
             } catch {
                 if !Task.isCancelled {
                     logger.warning(
@@ -62,7 +62,7 @@ extension PostgresClusterEventBus {
                 }
             }
             stoppedListening()
-            if synchronized { delay = .milliseconds(100) }
+            if synchronized.isSet { delay = .milliseconds(100) }
             do { try await Task.sleep(for: delay) } catch { break }
             delay = min(delay * 2, .seconds(2))
         }
@@ -70,46 +70,66 @@ extension PostgresClusterEventBus {
     }
 
     /// One connection's life: returns or throws when it is lost.
-    private func listenOnce(connectionId: Int, synchronized: inout Bool) async throws {
+    ///
+    /// The session (LISTEN and the notifications) runs in a task of its own that this waits for through
+    /// ``withDeadline(_:onTimeout:abandon:_:)``: when the heartbeat finds the connection dead, or the node shuts down,
+    /// this returns at once and the session is left to end with its connection. PostgresNIO (1.33) can leave a
+    /// statement on a connection the server dropped (a killed primary) unanswered for ever, and the `UNLISTEN` and
+    /// close that end a session are statements too: waited for, they held the loop, and then the node's shutdown past
+    /// its bound.
+    private func listenOnce(connectionId: Int, synchronized: SynchronizedFlag) async throws {
         let connection = try await PostgresConnection.connect(
             configuration: try listenConfiguration, id: connectionId, logger: logger)
-        do {
-            try await connection.listen(on: Self.acknowledgementChannel) { acknowledgements in
-                try await connection.listen(on: Self.channel) { notifications in
-                    // LISTEN is in place: whatever changes from now on is heard, so what was missed before can be
-                    // read now.
-                    try await dispatcher.resynchronize()
-                    self.acknowledgements.withLock { $0.listening = true }
-                    synchronized = true
-                    logger.info(
-                        "cluster events: listening",
-                        metadata: ["connection": "\(connectionId)", "application_name": "\(applicationName)"])
-                    try await withThrowingTaskGroup(of: Void.self) { group in
-                        group.addTask {
-                            for try await notification in notifications {
-                                try await self.receive(notification.payload, on: connection)
-                            }
-                            throw ListenerError.closed
+        defer {
+            synchronized.abandon()
+            stoppedListening()
+            // Not awaited: a close of a connection PostgresNIO lost track of may not return either.
+            Task { try? await connection.close() }
+        }
+        try await withDeadline(
+            nil, onTimeout: { ListenerError.heartbeatUnanswered },
+            abandon: { lost in
+                let heartbeat = Task {
+                    do { try await self.heartbeat(connection) } catch { lost(error) }
+                }
+                return { heartbeat.cancel() }
+            }
+        ) {
+            try await self.session(on: connection, connectionId: connectionId, synchronized: synchronized)
+        }
+    }
+
+    /// `LISTEN` on both channels, resynchronize, then apply what arrives until the connection ends.
+    private func session(on connection: PostgresConnection, connectionId: Int, synchronized: SynchronizedFlag) async throws {
+        try await connection.listen(on: Self.acknowledgementChannel) { acknowledgements in
+            try await connection.listen(on: Self.channel) { notifications in
+                // LISTEN is in place: whatever changes from now on is heard, so what was missed before can be
+                // read now.
+                try await dispatcher.resynchronize()
+                // A session the loop gave up on (it went on unobserved) must not claim to listen.
+                guard synchronized.set() else { throw ListenerError.closed }
+                self.acknowledgements.withLock { $0.listening = true }
+                logger.info(
+                    "cluster events: listening",
+                    metadata: ["connection": "\(connectionId)", "application_name": "\(applicationName)"])
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        for try await notification in notifications {
+                            try await self.receive(notification.payload, on: connection)
                         }
-                        group.addTask {
-                            for try await notification in acknowledgements {
-                                self.receiveAcknowledgement(notification.payload)
-                            }
-                            throw ListenerError.closed
-                        }
-                        group.addTask { try await self.heartbeat(connection) }
-                        try await group.next()
-                        group.cancelAll()
+                        throw ListenerError.closed
                     }
+                    group.addTask {
+                        for try await notification in acknowledgements {
+                            self.receiveAcknowledgement(notification.payload)
+                        }
+                        throw ListenerError.closed
+                    }
+                    try await group.next()
+                    group.cancelAll()
                 }
             }
-        } catch {
-            stoppedListening()
-            try? await connection.close()
-            throw error
         }
-        stoppedListening()
-        try? await connection.close()
     }
 
     /// Applies one notification: another node's event goes to the dispatcher, then, when its publisher asked, the
@@ -144,26 +164,21 @@ extension PostgresClusterEventBus {
         completed?.resume()
     }
 
-    /// Checks the connection every ``heartbeatInterval``; throws when it does not answer within it.
+    /// Checks the connection every ``heartbeatInterval``; throws when it does not answer within it (the query is then
+    /// left unobserved, ``withDeadline(_:onTimeout:abandon:_:)``) or fails.
     private func heartbeat(_ connection: PostgresConnection) async throws {
+        let logger = logger
         while true {
             try await Task.sleep(for: heartbeatInterval)
-            let answered = try await withThrowingTaskGroup(of: Bool.self) { group in
-                group.addTask {
-                    try await connection.query("SELECT 1", logger: self.logger)
-                    return true
+            do {
+                try await withDeadline(heartbeatInterval, onTimeout: { ListenerError.heartbeatUnanswered }) {
+                    _ = try await connection.query("SELECT 1", logger: logger)
                 }
-                group.addTask {
-                    try await Task.sleep(for: self.heartbeatInterval)
-                    return false
-                }
-                let answered = try await group.next() ?? false
-                // A query stuck on a dead connection ends only when the connection is closed.
-                if !answered { try? await connection.close() }
-                group.cancelAll()
-                return answered
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                throw ListenerError.heartbeatUnanswered
             }
-            if !answered { throw ListenerError.heartbeatUnanswered }
         }
     }
 
@@ -217,4 +232,24 @@ extension PostgresClusterEventBus {
             continuation?.resume()
         }
     }
+}
+
+/// Whether one listening connection got as far as listening and resynchronizing (set by its session task, read by
+/// the loop).
+final class SynchronizedFlag: Sendable {
+    private let state = Mutex((set: false, abandoned: false))
+
+    var isSet: Bool { state.withLock { $0.set } }
+
+    /// Marks the session synchronized; `false` (nothing marked) once the loop abandoned it.
+    func set() -> Bool {
+        state.withLock { state in
+            guard !state.abandoned else { return false }
+            state.set = true
+            return true
+        }
+    }
+
+    /// The loop gave the session up.
+    func abandon() { state.withLock { $0.abandoned = true } }
 }
