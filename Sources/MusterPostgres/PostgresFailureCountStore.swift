@@ -154,20 +154,16 @@ package final class PostgresFailureCountStore: FailureCountStore {
 
     /// The rows of one statement, with the server's error (not PostgresNIO's wrapper) thrown.
     private func run<T>(_ query: PostgresQuery, _ decode: (PostgresRow) throws -> T) async throws -> [T] {
-        guard !primary.isSearching else { throw PostgresStoreError.noPrimary }
         do {
             // Bounded, and abandoned when the primary goes away, as the store's statements are.
-            let rows = try await withDeadline(
-                .seconds(35), onTimeout: { PostgresStoreError.timedOut(seconds: 35) },
-                abandon: primary.abandonOnSearch
-            ) { [client, logger] in
+            let rows = try await primary.bounded(.seconds(35), onTimeout: { PostgresStoreError.timedOut(seconds: 35) }) {
+                [client, logger] in
                 var rows: [PostgresRow] = []
                 for try await row in try await client.query(query, logger: logger) { rows.append(row) }
                 return rows
             }
             return try rows.map(decode)
         } catch {
-            primary.observe(error)
             throw PostgresStore.unwrapped(error)
         }
     }

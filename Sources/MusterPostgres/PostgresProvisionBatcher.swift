@@ -95,14 +95,18 @@ final class PostgresProvisionBatcher: Sendable {
         // a write that has not finished in `writeLimit` (a statement stuck on a connection the server dropped, seen
         // when PostgreSQL restarts under load) answers its batch "unavailable" and frees the next batch, instead of
         // holding every later provisioning behind it.
-        // While the primary is being looked for (a failover), nothing is sent: each is answered "unavailable".
-        let outcomes =
-            primary.isSearching
-            ? Array(repeating: .failure(PostgresStoreError.noPrimary), count: plans.count)
-            : await Self.bounded(writeLimit, count: plans.count, abandon: primary.abandonOnSearch) {
-                await self.write(plans)
-            }
-        for outcome in outcomes { if case .failure(let error) = outcome { primary.observe(error) } }
+        let outcomes: [Outcome]
+        do {
+            let limit = writeLimit
+            outcomes = try await primary.bounded(
+                limit, onTimeout: { PostgresStoreError.timedOut(seconds: limit.components.seconds) }
+            ) { await self.write(plans) }
+            // A plan's own failure may be the sign that the primary moved too.
+            for outcome in outcomes { if case .failure(let error) = outcome { primary.observe(error) } }
+        } catch {
+            // Not written in time, a search for the primary under way (nothing sent), or the caller cancelled.
+            outcomes = Array(repeating: .failure(error), count: plans.count)
+        }
         for (follower, outcome) in zip(followers, outcomes.dropFirst()) {
             follower.continuation.resume(returning: .done(outcome))
         }
@@ -117,29 +121,12 @@ final class PostgresProvisionBatcher: Sendable {
         return outcomes[0]
     }
 
-    /// Writes `plans`: in one statement, or one savepoint each when that fails.
-    /// - Returns: The outcome of each plan, in order.
     /// How long a batch's write may take before its provisionings are answered "unavailable": longer than the pool
     /// waits for a connection while the database is unreachable (about 15 s), far longer than a write takes.
     private let writeLimit: Duration = .seconds(25)
 
-    /// `work`'s outcomes, or `count` "unavailable" failures when it has not finished within `limit`, or `count`
-    /// cancellation errors as soon as the caller is cancelled (``withDeadline(_:onTimeout:_:)``: the work then goes
-    /// on unobserved; whatever it commits is found by the device's next request, as a re-send).
-    private static func bounded(
-        _ limit: Duration, count: Int,
-        abandon: @escaping (@escaping @Sendable (any Error) -> Void) -> (@Sendable () -> Void),
-        _ work: @escaping @Sendable () async -> [Outcome]
-    ) async -> [Outcome] {
-        do {
-            return try await withDeadline(
-                limit, onTimeout: { PostgresStoreError.timedOut(seconds: limit.components.seconds) }, abandon: abandon
-            ) { await work() }
-        } catch {
-            return Array(repeating: .failure(error), count: count)
-        }
-    }
-
+    /// Writes `plans`: in one statement, or one savepoint each when that fails.
+    /// - Returns: The outcome of each plan, in order.
     private func write(_ plans: [ProvisionedDevicePlan]) async -> [Outcome] {
         do {
             let created = try await insertAll(plans)

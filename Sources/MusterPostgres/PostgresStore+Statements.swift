@@ -1,4 +1,3 @@
-import Logging
 import PostgresNIO
 
 extension PostgresStore {
@@ -83,33 +82,21 @@ extension PostgresStore {
         return try rows.map(decode)
     }
 
-    /// `operation` waited for at most ``operationLimit`` (``withDeadline(_:onTimeout:_:)``): after it the caller
-    /// gets ``PostgresStoreError/timedOut(seconds:)`` (503), and a cancelled caller is answered at once.
-    /// While the primary of a multi-host URL is being looked for, it throws ``PostgresStoreError/noPrimary`` at
-    /// once (nothing is sent); an unavailable-class failure starts that search (``PostgresPrimary/observe(_:)``).
+    /// `operation` waited for at most ``operationLimit``: after it the caller gets
+    /// ``PostgresStoreError/timedOut(seconds:)`` (503), and a cancelled caller is answered at once. While the primary
+    /// of a multi-host URL is being looked for it throws ``PostgresStoreError/noPrimary`` at once, and an
+    /// unavailable-class failure starts that search (``PostgresPrimary/bounded(_:onTimeout:_:)``).
     func bounded<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
-        guard !primary.isSearching else { throw PostgresStoreError.noPrimary }
         let limit = operationLimit
         let logger = logger
-        do {
-            return try await deadlined(limit, logger: logger, operation)
-        } catch {
-            primary.observe(error)
-            throw error
-        }
-    }
-
-    private func deadlined<T: Sendable>(
-        _ limit: Duration?, logger: Logger, _ operation: @escaping @Sendable () async throws -> T
-    ) async throws -> T {
-        try await withDeadline(
+        return try await primary.bounded(
             limit,
             onTimeout: {
                 logger.warning(
                     "postgres: a statement got no answer in time; the request is refused (503) and the statement left",
                     metadata: ["limit": "\(limit.map { "\($0)" } ?? "none")"])
                 return PostgresStoreError.timedOut(seconds: limit?.components.seconds ?? 0)
-            }, abandon: primary.abandonOnSearch, operation)
+            }, operation)
     }
 
     /// How many rows `query` returned (a write's `RETURNING 1`: how many rows it changed).

@@ -104,9 +104,26 @@ package final class PostgresPrimary: Sendable {
         suspect((unwrapped as? any StoreFailureReporting)?.storeDiagnostic ?? "\(unwrapped)")
     }
 
+    /// Runs `operation` against the primary: refused at once (``PostgresStoreError/noPrimary``) while a search runs,
+    /// waited for at most `limit` (``withDeadline(_:onTimeout:abandon:_:)``: then `onTimeout()`), abandoned with
+    /// `noPrimary` when a search starts, and its unavailable-class failure starting one (``observe(_:)``). Every
+    /// statement of the store, the batcher and the limiters' counts goes through it.
+    func bounded<T: Sendable>(
+        _ limit: Duration?, onTimeout: @escaping @Sendable () -> any Error,
+        _ operation: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        guard !isSearching else { throw PostgresStoreError.noPrimary }
+        do {
+            return try await withDeadline(limit, onTimeout: onTimeout, abandon: abandonOnSearch, operation)
+        } catch {
+            observe(error)
+            throw error
+        }
+    }
+
     /// Registers `abandon`, called when a search starts (with several hosts only); returns what unregisters it.
-    /// Given to ``withDeadline(_:onTimeout:abandon:_:)`` by the store's statements.
-    func abandonOnSearch(_ abandon: @escaping @Sendable (any Error) -> Void) -> @Sendable () -> Void {
+    /// Given to ``withDeadline(_:onTimeout:abandon:_:)`` by ``bounded(_:onTimeout:_:)``.
+    private func abandonOnSearch(_ abandon: @escaping @Sendable (any Error) -> Void) -> @Sendable () -> Void {
         guard clients.count > 1 else { return {} }
         let token = state.withLock { state -> Int in
             state.nextInFlight += 1
@@ -119,19 +136,16 @@ package final class PostgresPrimary: Sendable {
     /// Starts a search for the primary unless one is under way.
     func suspect(_ reason: String) {
         guard clients.count > 1 else { return }
-        let starts = state.withLock { state -> Bool in
-            guard !state.searching else { return false }
-            state.searching = true
-            return true
-        }
-        guard starts else { return }
         // The statements in flight were sent to the host that went away: PostgresNIO may never answer one whose
         // connection the server closed under it, and whatever they commit is found by the request's re-send. Their
         // callers are answered "unavailable" now instead of after the statement bound.
-        let abandoned = state.withLock { state in
+        let abandoned = state.withLock { state -> [@Sendable () -> Void]? in
+            guard !state.searching else { return nil }
+            state.searching = true
             defer { state.inFlight.removeAll() }
             return Array(state.inFlight.values)
         }
+        guard let abandoned else { return }
         for abandon in abandoned { abandon() }
         logger.warning(
             "postgres: the primary may have moved; refusing statements (503) while looking for the host that accepts writes",
