@@ -17,12 +17,19 @@ package struct MusterHTTPServices: Sendable {
     package var clock: any WallClock
     /// This node's health for load balancers (`GET /api/health`).
     package var health: NodeHealth
+    /// Records admins' actions in the audit log.
+    package var auditor: AdminAuditor
+    /// What the limiters refuse now (the system administrator's console).
+    package var coolingOff: CoolingOffReport
 
     package init(
         auth: AuthService, tenants: TenantService, profiles: ProfileService, devices: DeviceService, assets: AssetService,
         telemetry: TelemetryService, provisioning: ProvisionService, deviceAPI: DeviceAPIService, audit: any AuditStore,
-        importer: BulkImporter, importJobs: ImportJobQueue, clock: any WallClock, health: NodeHealth
+        importer: BulkImporter, importJobs: ImportJobQueue, clock: any WallClock, health: NodeHealth,
+        auditor: AdminAuditor, coolingOff: CoolingOffReport
     ) {
+        self.auditor = auditor
+        self.coolingOff = coolingOff
         self.auth = auth
         self.tenants = tenants
         self.profiles = profiles
@@ -56,15 +63,16 @@ package func buildRouter(services: MusterHTTPServices, configuration: HTTPServer
     }
 
     let admin = router.group().add(middleware: AdminAuthMiddleware(auth: services.auth))
-    AccountRoutes(tenants: services.tenants, bodyLimit: limit).register(on: admin)
-    ProfileRoutes(profiles: services.profiles, bodyLimit: limit).register(on: admin)
-    DeviceRoutes(devices: services.devices, bodyLimit: limit).register(on: admin)
-    AssetRoutes(assets: services.assets, bodyLimit: limit).register(on: admin)
-    TelemetryRoutes(telemetry: services.telemetry, bodyLimit: limit).register(on: admin)
-    AuditRoutes(audit: services.audit).register(on: admin)
-    BulkImportRoutes(importer: services.importer, bodyLimit: configuration.maxImportRequestSize).register(on: admin)
+    let auditor = services.auditor
+    AccountRoutes(tenants: services.tenants, auditor: auditor, bodyLimit: limit).register(on: admin)
+    ProfileRoutes(profiles: services.profiles, auditor: auditor, bodyLimit: limit).register(on: admin)
+    DeviceRoutes(devices: services.devices, auditor: auditor, bodyLimit: limit).register(on: admin)
+    AssetRoutes(assets: services.assets, auditor: auditor, bodyLimit: limit).register(on: admin)
+    TelemetryRoutes(telemetry: services.telemetry, auditor: auditor, bodyLimit: limit).register(on: admin)
+    AuditRoutes(audit: services.audit, coolingOff: services.coolingOff, clock: services.clock).register(on: admin)
+    BulkImportRoutes(importer: services.importer, auditor: auditor, bodyLimit: configuration.maxImportRequestSize).register(on: admin)
     ImportJobRoutes(
-        jobs: services.importJobs, directory: configuration.importDirectory, maxFileSize: configuration.maxImportFileSize,
+        jobs: services.importJobs, auditor: auditor, directory: configuration.importDirectory, maxFileSize: configuration.maxImportFileSize,
         clock: services.clock
     ).register(on: admin)
     ConsoleRoutes().register(on: router)

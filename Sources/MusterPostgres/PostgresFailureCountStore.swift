@@ -65,6 +65,18 @@ package final class PostgresFailureCountStore: FailureCountStore {
         return blocked
     }
 
+    package func blocked(scopes: [FailureScope], now: Int64, limit: Int) async throws -> [CoolingOff] {
+        guard !scopes.isEmpty, limit > 0 else { return [] }
+        let statement = SQLBuilder()
+        statement.append("SELECT scope, name, blocked_until FROM failure_counts WHERE blocked_until > \(statement.bind(now))")
+        statement.append(" AND scope = ANY(\(statement.bind(scopes.map(\.rawValue))))")
+        statement.append(" ORDER BY blocked_until DESC, name DESC LIMIT \(statement.bind(Int64(limit)))")
+        return try await run(statement.query) { row -> CoolingOff? in
+            let (scope, name, until) = try row.decode((String, String, Int64).self)
+            return FailureScope(rawValue: scope).map { CoolingOff(scope: $0, name: name, until: until) }
+        }.compactMap { $0 }
+    }
+
     package func recordFailure(_ failures: [CountedFailure], now: Int64) async throws -> Set<FailureCountName> {
         guard !failures.isEmpty else { return [] }
         let ordered = failures.sorted { ($0.name.scope.rawValue, $0.name.name) < ($1.name.scope.rawValue, $1.name.name) }

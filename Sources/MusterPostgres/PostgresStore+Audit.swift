@@ -4,7 +4,8 @@ import PostgresNIO
 
 extension PostgresStore: AuditStore {
     private static let auditColumns = """
-        id, tenant_id, time, transport, source_address, profile_id, profile_name, device_id, device_name, outcome, reason, node
+        id, tenant_id, time, transport, source_address, profile_id, profile_name, device_id, device_name, outcome, reason, node,
+        action, actor, details
         """
 
     /// Appends `entries` in one transaction; an entry whose id is already stored is skipped, so a retried batch
@@ -25,7 +26,9 @@ extension PostgresStore: AuditStore {
                             + "\(statement.bind(entry.sourceAddress)), \(statement.bind(entry.profileId))::uuid, "
                             + "\(statement.bind(entry.profileName))::text, \(statement.bind(entry.deviceId))::uuid, "
                             + "\(statement.bind(entry.deviceName))::text, \(statement.bind(entry.outcome.rawValue)), "
-                            + "\(statement.bind(entry.reason)), \(statement.bind(entry.node))::text)")
+                            + "\(statement.bind(entry.reason)), \(statement.bind(entry.node))::text, "
+                            + "\(statement.bind(entry.action.rawValue)), \(statement.bind(entry.actor))::text, "
+                            + "\(statement.bind(entry.details))::text)")
                 }
                 statement.append(" ON CONFLICT (id) DO NOTHING")
                 try await connection.query(statement.query, logger: logger)
@@ -33,7 +36,7 @@ extension PostgresStore: AuditStore {
         }
     }
 
-    /// The most audit entries in one `INSERT` (12 parameters each, far below PostgreSQL's 65,535).
+    /// The most audit entries in one `INSERT` (15 parameters each, far below PostgreSQL's 65,535).
     static let auditChunk = 1000
 
     /// A page of audit entries, newest first, read with the `(tenant_id, time)` index (or `(time)` for every
@@ -48,6 +51,9 @@ extension PostgresStore: AuditStore {
         if let deviceId = filter.deviceId { conditions.append(" AND device_id = \(conditions.bind(deviceId))") }
         if let startTime = filter.startTime { conditions.append(" AND time >= \(conditions.bind(startTime))") }
         if let endTime = filter.endTime { conditions.append(" AND time <= \(conditions.bind(endTime))") }
+        if let action = filter.action { conditions.append(" AND action = \(conditions.bind(action.rawValue))") }
+        if let actor = filter.actor { conditions.append(" AND actor = \(conditions.bind(actor))") }
+        if filter.withoutTenant { conditions.append(" AND tenant_id IS NULL") }
         if let text = link.textSearch, !text.isEmpty {
             // `\` is ILIKE's default escape character, as in SQLite's `ESCAPE '\'`.
             conditions.append(" AND device_name ILIKE \(conditions.bind(Self.likePrefix(text)))")
@@ -75,17 +81,23 @@ extension PostgresStore: AuditStore {
     }
 
     private static func decodeAuditEntry(_ row: PostgresRow) throws -> AuditEntry {
-        let (id, tenantId, time, transport, sourceAddress, profileId, profileName, deviceId, deviceName, outcome, reason, node) =
-            try row.decode((UUID, UUID?, Int64, String, String, UUID?, String?, UUID?, String?, String, String, String?).self)
+        let (id, tenantId, time, transport, sourceAddress, profileId, profileName, deviceId, deviceName, outcome, reason, node,
+            action, actor, details) =
+            try row.decode(
+                (UUID, UUID?, Int64, String, String, UUID?, String?, UUID?, String?, String, String, String?, String,
+                    String?, String?).self)
         guard let transport = ProvisionTransport(rawValue: transport) else {
             throw PostgresStoreError.invalidStoredValue(table: "audit_log", column: "transport")
         }
         guard let outcome = ProvisionOutcome(rawValue: outcome) else {
             throw PostgresStoreError.invalidStoredValue(table: "audit_log", column: "outcome")
         }
+        guard let action = AuditAction(rawValue: action) else {
+            throw PostgresStoreError.invalidStoredValue(table: "audit_log", column: "action")
+        }
         return AuditEntry(
             id: id, tenantId: tenantId, time: time, transport: transport, sourceAddress: sourceAddress,
             profileId: profileId, profileName: profileName, deviceId: deviceId, deviceName: deviceName,
-            outcome: outcome, reason: reason, node: node)
+            outcome: outcome, reason: reason, node: node, action: action, actor: actor, details: details)
     }
 }

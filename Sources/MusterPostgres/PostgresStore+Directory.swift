@@ -69,6 +69,13 @@ extension PostgresStore: DirectoryStore {
         try await rows("SELECT \(unescaped: Self.userColumns) FROM users WHERE id = \(id)", Self.decodeUser).first
     }
 
+    /// The users of `tenantId` (`nil`: the system administrators), by e-mail, at most 1,000.
+    package func users(tenantId: UUID?) async throws -> [User] {
+        try await rows(
+            "SELECT \(unescaped: Self.userColumns) FROM users WHERE tenant_id IS NOT DISTINCT FROM \(tenantId)::uuid ORDER BY email LIMIT 1000",
+            Self.decodeUser)
+    }
+
     /// Replaces the password hash of `userId`; an unknown id changes nothing.
     package func updatePasswordHash(userId: UUID, hash: String) async throws {
         try await statement("UPDATE users SET password_hash = \(hash) WHERE id = \(userId)")

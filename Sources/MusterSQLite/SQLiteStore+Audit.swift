@@ -47,6 +47,15 @@ extension SQLiteStore {
             conditions.append("time <= ?")
             arguments += [endTime]
         }
+        if let action = filter.action {
+            conditions.append("action = ?")
+            arguments += [action.rawValue]
+        }
+        if let actor = filter.actor {
+            conditions.append("actor = ?")
+            arguments += [actor]
+        }
+        if filter.withoutTenant { conditions.append("tenant_id IS NULL") }
         if let text = link.textSearch, !text.isEmpty {
             conditions.append("device_name LIKE ? ESCAPE '\\'")
             arguments += [Self.likePrefix(text)]

@@ -72,6 +72,16 @@ extension SQLiteStore {
         }
     }
 
+    /// The users of `tenantId` (`nil`: the system administrators), by e-mail, at most 1,000.
+    package func users(tenantId: UUID?) async throws -> [User] {
+        try await dbPool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT \(UserRecord.columns) FROM users WHERE tenant_id IS ? ORDER BY email LIMIT 1000",
+                arguments: [tenantId]
+            ).map(UserRecord.decode)
+        }
+    }
+
     /// Replaces the password hash of `userId`; an unknown id changes nothing.
     package func updatePasswordHash(userId: UUID, hash: String) async throws {
         try await dbPool.write { db in

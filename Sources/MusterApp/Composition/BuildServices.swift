@@ -51,11 +51,9 @@ package func buildServices(
     }
     let recorder = AuditRecorder(store: store, node: configuration.nodeName, logger: logger)
     // On PostgreSQL the limiters count in the database, so that failures spread over several nodes add up.
+    let loginLimiter = LoginRateLimiter(configuration: configuration.loginLimits, shared: opened.failureCounts, logger: logger)
     let auth = AuthService(
-        store: store, signer: JWTSigningKey.signer(signingKey), clock: clock,
-        limiter: LoginRateLimiter(configuration: configuration.loginLimits, shared: opened.failureCounts, logger: logger),
-        audit: recorder
-    )
+        store: store, signer: JWTSigningKey.signer(signingKey), clock: clock, limiter: loginLimiter, audit: recorder)
     let limiter = ProvisionRateLimiter(
         configuration: .init(failuresPerSource: configuration.provisionFailureLimit), shared: opened.failureCounts,
         logger: logger)
@@ -86,7 +84,9 @@ package func buildServices(
         ),
         deviceAPI: DeviceAPIService(devices: store, values: store, clock: clock),
         audit: store, importer: importer, importJobs: importJobs, clock: clock,
-        health: NodeHealth(node: configuration.nodeName, store: store)
+        health: NodeHealth(node: configuration.nodeName, store: store),
+        auditor: AdminAuditor(sink: recorder, clock: clock),
+        coolingOff: CoolingOffReport(provisioning: limiter, logins: loginLimiter)
     )
 
     let listeners = ListenerAnnouncements()

@@ -107,4 +107,11 @@ extension TenantService {
         guard let user = try await directory.user(id: id) else { throw AdminError.notFound(.user, id) }
         return user
     }
+
+    /// The admins of tenant `id`, by e-mail (at most 1,000).
+    /// - Throws: ``AdminError/notFound(_:_:)`` for an unknown tenant.
+    package func users(tenantId id: UUID) async throws -> [User] {
+        _ = try await tenant(id: id)
+        return try await directory.users(tenantId: id)
+    }
 }

@@ -9,6 +9,8 @@ package enum ProvisionTransport: String, Sendable, Codable, CaseIterable {
 
 /// How a provisioning attempt ended, or (``sessionClosed``) that a transport closed a device session.
 package enum ProvisionOutcome: String, Sendable, Codable, CaseIterable {
+    /// A provisioning attempt succeeded (`PROVISIONED`, `RESENT`), an admin logged in (`LOGGED_IN`) or an admin
+    /// action was done (reason: the action's name).
     case success = "SUCCESS"
     case notFound = "NOT_FOUND"
     case failure = "FAILURE"
@@ -27,9 +29,10 @@ package enum ProvisionOutcome: String, Sendable, Codable, CaseIterable {
     case lockedOut = "LOCKED_OUT"
 }
 
-/// One provisioning attempt, one device session the server closed, or one failed or refused admin login, in the
-/// audit log. It never holds a secret, token or password. A login entry holds the user's id (when the account
-/// exists) in `deviceId` and the e-mail as typed in `deviceName`.
+/// One provisioning attempt, one device session the server closed, one admin login, or one admin action, in the audit
+/// log. It never holds a secret, token or password. A login entry holds the user's id (when the account exists) in
+/// `deviceId` and the e-mail as typed in `deviceName`; an admin action on a device or an asset holds the entity's id
+/// and name there (its ``action`` says which kind), on a profile only the profile's fields.
 package struct AuditEntry: Sendable, Hashable {
     package var id: UUID
     /// The tenant of the profile the key named; `nil` when the key matched no profile.
@@ -47,11 +50,18 @@ package struct AuditEntry: Sendable, Hashable {
     /// The node that served the attempt (`node.name`), set by ``AuditRecorder``; `nil` for entries written before
     /// nodes were named.
     package var node: String?
+    /// What was done (implied by the outcome for entries written before actions were recorded).
+    package var action: AuditAction
+    /// The admin who did it (their e-mail), or the e-mail typed at a login; `nil` for a device's attempt.
+    package var actor: String?
+    /// What changed, in plain words without any secret value: the fields of a profile, the file and counts of an
+    /// import.
+    package var details: String?
 
     package init(
         id: UUID, tenantId: UUID?, time: Int64, transport: ProvisionTransport, sourceAddress: String, profileId: UUID?,
         profileName: String?, deviceId: UUID?, deviceName: String?, outcome: ProvisionOutcome, reason: String,
-        node: String? = nil
+        node: String? = nil, action: AuditAction? = nil, actor: String? = nil, details: String? = nil
     ) {
         self.id = id
         self.tenantId = tenantId
@@ -65,6 +75,9 @@ package struct AuditEntry: Sendable, Hashable {
         self.outcome = outcome
         self.reason = reason
         self.node = node
+        self.action = action ?? AuditAction.implied(by: outcome)
+        self.actor = actor
+        self.details = details
     }
 }
 

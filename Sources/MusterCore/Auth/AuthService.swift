@@ -24,7 +24,7 @@ package struct AuthService: Sendable {
 
     /// - Parameters:
     ///   - limiter: Counts failed logins per account and source (off unless given).
-    ///   - audit: Receives an entry for each failed or refused login and each lockout.
+    ///   - audit: Receives an entry for each login, done, failed or refused, and each lockout.
     package init(
         store: any DirectoryStore, signer: JWTSigner, clock: any WallClock, configuration: Configuration = .init(),
         limiter: LoginRateLimiter = LoginRateLimiter(configuration: .off), audit: (any AuditSink)? = nil
@@ -60,15 +60,17 @@ package struct AuthService: Sendable {
             throw AuthError.invalidCredentials
         }
         await limiter.recordSuccess(account: email)
+        recordLogin(.success, reason: "LOGGED_IN", email: email, user: user, source: sourceAddress, now: now)
         return issue(for: user)
     }
 
-    /// Audits a failed or refused login: the account as typed (at most 256 characters) and the source, never the
-    /// password.
+    /// Audits a login, done, failed or refused: the account as typed (at most 256 characters) and the source, never
+    /// the password.
     private func recordLogin(_ outcome: ProvisionOutcome, reason: String, email: String, user: User?, source: String, now: Int64) {
         audit?.record(AuditEntry(
             id: UUID(), tenantId: user?.tenantId, time: now, transport: .http, sourceAddress: source, profileId: nil,
-            profileName: nil, deviceId: user?.id, deviceName: String(email.prefix(256)), outcome: outcome, reason: reason
+            profileName: nil, deviceId: user?.id, deviceName: String(email.prefix(256)), outcome: outcome, reason: reason,
+            action: .login, actor: String(email.prefix(256))
         ))
     }
 

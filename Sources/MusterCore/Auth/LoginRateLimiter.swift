@@ -118,6 +118,16 @@ package final class LoginRateLimiter: Sendable {
             retryAfterSeconds: FailureCounter.seconds(from: now, until: until))
     }
 
+    /// The accounts and sources refused at `now`, latest cooling-off end first, at most `limit`: on every node when
+    /// the counts are shared.
+    /// - Throws: A ``StoreFailureReporting`` error when the shared counts cannot be read.
+    package func coolingOff(now: Int64, limit: Int) async throws -> [CoolingOff] {
+        if let shared { return try await shared.blocked(scopes: [.loginAccount, .loginSource], now: now, limit: limit) }
+        let listed = accounts.blocked(now: now, limit: limit).map { CoolingOff(scope: .loginAccount, name: $0.name, until: $0.until) }
+            + sources.blocked(now: now, limit: limit).map { CoolingOff(scope: .loginSource, name: $0.name, until: $0.until) }
+        return Array(listed.sorted { $0.until > $1.until }.prefix(limit))
+    }
+
     /// Counts one failed login (with shared counts: one write for both names; a failure of the database is
     /// logged and not counted).
     /// - Returns: The locks this failure started (empty when none did).

@@ -22,11 +22,20 @@ package struct AuditFilter: Sendable, Hashable {
     package var startTime: Int64?
     /// Entries at or before this time (epoch milliseconds).
     package var endTime: Int64?
+    package var action: AuditAction?
+    /// The admin who acted (or the account typed at a login), compared exactly.
+    package var actor: String?
+    /// Only entries that belong to no tenant: attempts naming no known key, malformed requests, logins to unknown
+    /// accounts, the system administrator's actions. Only meaningful when every tenant is read.
+    package var withoutTenant: Bool
 
     package init(
         outcome: ProvisionOutcome? = nil, profileId: UUID? = nil, deviceId: UUID? = nil, startTime: Int64? = nil,
-        endTime: Int64? = nil
+        endTime: Int64? = nil, action: AuditAction? = nil, actor: String? = nil, withoutTenant: Bool = false
     ) {
+        self.action = action
+        self.actor = actor
+        self.withoutTenant = withoutTenant
         self.outcome = outcome
         self.profileId = profileId
         self.deviceId = deviceId

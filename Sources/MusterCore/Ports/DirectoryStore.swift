@@ -21,6 +21,8 @@ package protocol DirectoryStore: Sendable {
     func user(email: String) async throws -> User?
     /// The user with `id`.
     func user(id: UUID) async throws -> User?
+    /// The users of `tenantId` (`nil`: the system administrators), by e-mail, at most 1,000.
+    func users(tenantId: UUID?) async throws -> [User]
     /// Replaces the password hash of `userId`; an unknown id changes nothing.
     func updatePasswordHash(userId: UUID, hash: String) async throws
     /// The stored value of a named installation setting, storing `makeValue()` first if there is none

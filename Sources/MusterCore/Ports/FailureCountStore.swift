@@ -63,6 +63,10 @@ package protocol FailureCountStore: Sendable {
     /// - Throws: A ``StoreFailureReporting`` error when the database cannot answer.
     func blockedUntil(_ names: [FailureCountName], now: Int64) async throws -> [FailureCountName: Int64]
 
+    /// The names of `scopes` blocked at `now` on any node, latest cooling-off end first, at most `limit`.
+    /// - Throws: A ``StoreFailureReporting`` error when the database cannot answer.
+    func blocked(scopes: [FailureScope], now: Int64, limit: Int) async throws -> [CoolingOff]
+
     /// Counts one failure of each of `failures` (each name at most once), in one atomic write.
     /// - Returns: The names whose cooling-off this failure started (it reached the limit while the name was not
     ///   already blocked).
@@ -73,4 +77,19 @@ package protocol FailureCountStore: Sendable {
     /// Forgets the failures of `name` (a successful login), including a cooling-off.
     /// - Throws: A ``StoreFailureReporting`` error when the database cannot answer.
     func reset(_ name: FailureCountName) async throws
+}
+
+/// A name refused by a limiter until a time: what the system administrator's console lists as the cooling-off
+/// sources, keys and accounts.
+package struct CoolingOff: Sendable, Hashable {
+    package var scope: FailureScope
+    package var name: String
+    /// Milliseconds since the epoch.
+    package var until: Int64
+
+    package init(scope: FailureScope, name: String, until: Int64) {
+        self.scope = scope
+        self.name = name
+        self.until = until
+    }
 }

@@ -83,6 +83,17 @@ package final class ProvisionRateLimiter: Sendable {
         return FailureCounter.seconds(from: now, until: until)
     }
 
+    /// The sources and keys refused at `now`, latest cooling-off end first, at most `limit`: on every node when the
+    /// counts are shared.
+    /// - Throws: A ``StoreFailureReporting`` error when the shared counts cannot be read.
+    package func coolingOff(now: Int64, limit: Int) async throws -> [CoolingOff] {
+        guard configuration.failuresPerSource > 0 else { return [] }
+        if let shared { return try await shared.blocked(scopes: [.provisionSource, .provisionKey], now: now, limit: limit) }
+        let listed = sources.blocked(now: now, limit: limit).map { CoolingOff(scope: .provisionSource, name: $0.name, until: $0.until) }
+            + keys.blocked(now: now, limit: limit).map { CoolingOff(scope: .provisionKey, name: $0.name, until: $0.until) }
+        return Array(listed.sorted { $0.until > $1.until }.prefix(limit))
+    }
+
     /// Counts one failure of `source` and `key` (an empty key is not counted). With shared counts: one write
     /// for both; when the database cannot take it, the failure is logged and not counted.
     package func recordFailure(source: String, key: String, now: Int64) async {

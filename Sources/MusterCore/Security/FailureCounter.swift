@@ -44,6 +44,15 @@ package final class FailureCounter: Sendable {
         return until > now ? until : nil
     }
 
+    /// The names refused at `now`, each with the time until which it is refused, latest first, at most `limit`.
+    package func blocked(now: Int64, limit: Int) -> [(name: String, until: Int64)] {
+        guard limits.limit > 0 else { return [] }
+        let names = counters.withLock { counters in
+            counters.compactMap { $0.value.blockedUntil > now ? (name: $0.key, until: $0.value.blockedUntil) : nil }
+        }
+        return Array(names.sorted { ($0.until, $0.name) > ($1.until, $1.name) }.prefix(limit))
+    }
+
     /// Counts one failure of `name`.
     /// - Returns: `true` when this failure reached the limit and started a cooling-off period.
     @discardableResult

@@ -5,13 +5,17 @@ import MusterCore
 /// Assets.
 struct AssetRoutes {
     let assets: AssetService
+    let auditor: AdminAuditor
     let bodyLimit: Int
 
     func register(on router: RouterGroup<MusterRequestContext>) {
         router.post("/api/asset") { request, context in
             let tenantId = try context.requireTenant()
             let body = try await JSONBody.decode(AssetDTO.self, from: request, limit: bodyLimit)
-            return try JSONBody.response(AssetDTO(try await assets.save(try body.draft(), tenantId: tenantId)))
+            let draft = try body.draft()
+            let asset = try await assets.save(draft, tenantId: tenantId)
+            auditor.record(draft.id == nil ? .assetCreated : .assetUpdated, by: try context.actor(), on: .asset(asset))
+            return try JSONBody.response(AssetDTO(asset))
         }
         router.get("/api/asset/:id") { _, context in
             try JSONBody.response(AssetDTO(try await assets.asset(id: try context.uuidParameter("id"), tenantId: try context.requireTenant())))
@@ -21,7 +25,10 @@ struct AssetRoutes {
             return try JSONBody.response(AssetDTO(asset, info: true))
         }
         router.delete("/api/asset/:id") { _, context in
-            try await assets.delete(id: try context.uuidParameter("id"), tenantId: try context.requireTenant())
+            let (id, tenantId) = (try context.uuidParameter("id"), try context.requireTenant())
+            let asset = try await assets.asset(id: id, tenantId: tenantId)
+            try await assets.delete(id: id, tenantId: tenantId)
+            auditor.record(.assetDeleted, by: try context.actor(), on: .asset(asset))
             return JSONBody.empty()
         }
         router.get("/api/tenant/asset") { request, context in

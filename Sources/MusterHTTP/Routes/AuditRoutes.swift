@@ -1,16 +1,20 @@
 import Hummingbird
 import MusterCore
 
-/// `GET /api/audit/logs`: the audit log (provisioning attempts, device sessions the server closed), newest first;
-/// filtered by `outcome`, `profileId`, `deviceId`, a device-name prefix (`textSearch`) and a time range (`startTime`,
-/// `endTime`: epoch milliseconds, both inclusive, as ThingsBoard's audit API).
+/// `GET /api/audit/logs`: the audit log (provisioning attempts, device sessions the server closed, logins, admin
+/// actions), newest first; filtered by `outcome`, `action`, `actor`, `profileId`, `deviceId`, a device-name prefix
+/// (`textSearch`) and a time range (`startTime`, `endTime`: epoch milliseconds, both inclusive, as ThingsBoard's audit
+/// API); the system administrator may name a tenant (`tenantId`, or `none` for the entries of no tenant).
+/// `GET /api/audit/coolingOff` (system administrator): the sources, keys and accounts the limiters refuse now.
 struct AuditRoutes {
     let audit: any AuditStore
+    let coolingOff: CoolingOffReport
+    let clock: any WallClock
 
     func register(on router: RouterGroup<MusterRequestContext>) {
         router.get("/api/audit/logs") { request, context in
             let principal = try context.requirePrincipal()
-            let tenantId = principal.authority == .systemAdmin ? nil : try principal.requireTenant()
+            var tenantId = principal.authority == .systemAdmin ? nil : try principal.requireTenant()
             var filter = AuditFilter(
                 profileId: try request.queryUUID("profileId"), deviceId: try request.queryUUID("deviceId"),
                 startTime: try Self.time(request, "startTime"), endTime: try Self.time(request, "endTime"))
@@ -25,8 +29,29 @@ struct AuditRoutes {
                 }
                 filter.outcome = parsed
             }
+            if let action = request.query("action"), !action.isEmpty {
+                guard let parsed = AuditAction(rawValue: action.uppercased()) else {
+                    throw RequestError.invalidParameter(
+                        name: "action", reason: "must be one of \(AuditAction.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                filter.action = parsed
+            }
+            if let actor = request.query("actor"), !actor.isEmpty { filter.actor = actor }
+            if principal.authority == .systemAdmin, let tenant = request.query("tenantId"), !tenant.isEmpty {
+                if tenant.lowercased() == "none" {
+                    filter.withoutTenant = true
+                } else {
+                    tenantId = try request.queryUUID("tenantId")
+                }
+            }
             let page = try await audit.auditEntries(tenantId: tenantId, filter: filter, try request.pageLink())
             return try JSONBody.response(PageDataDTO(page, AuditLogDTO.init))
+        }
+        router.get("/api/audit/coolingOff") { _, context in
+            try context.requirePrincipal().requireSystemAdmin()
+            let now = clock.nowMilliseconds()
+            let listed = try await coolingOff.current(now: now, limit: 1000)
+            return try JSONBody.response(listed.map { CoolingOffDTO($0, now: now) })
         }
     }
 

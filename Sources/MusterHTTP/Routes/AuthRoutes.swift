@@ -25,6 +25,7 @@ struct AuthRoutes {
 /// The current user, tenants and users (system admin).
 struct AccountRoutes {
     let tenants: TenantService
+    let auditor: AdminAuditor
     let bodyLimit: Int
 
     func register(on router: RouterGroup<MusterRequestContext>) {
@@ -35,11 +36,26 @@ struct AccountRoutes {
             try context.requirePrincipal().requireSystemAdmin()
             let body = try await JSONBody.decode(TenantDTO.self, from: request, limit: bodyLimit)
             guard body.id == nil else { throw RequestError.invalidParameter(name: "id", reason: "changing tenants is not supported") }
-            return try JSONBody.response(TenantDTO(try await tenants.createTenant(title: body.title)))
+            let tenant = try await tenants.createTenant(title: body.title)
+            auditor.record(
+                .tenantCreated, by: try context.actor(),
+                on: .init(tenantId: tenant.id, entityId: tenant.id, entityName: tenant.title))
+            return try JSONBody.response(TenantDTO(tenant))
         }
         router.get("/api/tenant/:tenantId") { _, context in
             try context.requirePrincipal().requireSystemAdmin()
             return try JSONBody.response(TenantDTO(try await tenants.tenant(id: try context.uuidParameter("tenantId"))))
+        }
+        // ThingsBoard's list of a tenant's users (its admins here), paged in memory: a tenant has few.
+        router.get("/api/tenant/:tenantId/users") { request, context in
+            try context.requirePrincipal().requireSystemAdmin()
+            let users = try await tenants.users(tenantId: try context.uuidParameter("tenantId"))
+            let link = try request.pageLink()
+            let start = min(users.count, link.page * link.pageSize)
+            let page = Page(
+                data: Array(users[start..<min(users.count, start + link.pageSize)]), totalElements: users.count,
+                pageSize: link.pageSize, page: link.page)
+            return try JSONBody.response(PageDataDTO(page, UserDTO.init))
         }
         router.get("/api/tenants") { request, context in
             try context.requirePrincipal().requireSystemAdmin()
@@ -60,6 +76,10 @@ struct AccountRoutes {
                 email: body.email, authority: body.authority, tenantId: tenantId, firstName: body.firstName,
                 lastName: body.lastName, password: body.password
             )
+            auditor.record(
+                .userCreated, by: try context.actor(),
+                on: .init(tenantId: user.tenantId, entityId: user.id, entityName: user.email),
+                details: user.authority.rawValue)
             return try JSONBody.response(UserDTO(user))
         }
         router.post("/api/user/:userId/password") { request, context in

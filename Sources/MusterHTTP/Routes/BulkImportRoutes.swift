@@ -5,6 +5,7 @@ import MusterCore
 /// imported before the answer.
 struct BulkImportRoutes {
     let importer: BulkImporter
+    let auditor: AdminAuditor
     let bodyLimit: Int
 
     func register(on router: RouterGroup<MusterRequestContext>) {
@@ -32,6 +33,9 @@ struct BulkImportRoutes {
                 mapping: mapping, tenantId: tenantId, dryRun: body.mapping.dryRun ?? false,
                 source: InMemoryImportSource(Array(body.file.utf8))
             )
+            auditor.record(
+                .imported, by: try context.actor(), on: .init(tenantId: tenantId),
+                details: AdminAuditor.importDetails(entityType: entityType, summary: summary))
             return try JSONBody.response(BulkImportResultDTO(summary))
         } catch let error as ImportError {
             throw RequestError.invalidBody(error.description)

@@ -5,13 +5,25 @@ import MusterCore
 /// Devices and their credentials.
 struct DeviceRoutes {
     let devices: DeviceService
+    let auditor: AdminAuditor
     let bodyLimit: Int
 
     func register(on router: RouterGroup<MusterRequestContext>) {
         router.post("/api/device") { request, context in
             let tenantId = try context.requireTenant()
             let body = try await JSONBody.decode(DeviceDTO.self, from: request, limit: bodyLimit)
-            let device = try await devices.save(try body.draft(), accessToken: request.query("accessToken"), tenantId: tenantId)
+            let draft = try body.draft()
+            var previous: Device?
+            if let id = draft.id { previous = try? await devices.device(id: id, tenantId: tenantId) }
+            let device = try await devices.save(draft, accessToken: request.query("accessToken"), tenantId: tenantId)
+            if let previous {
+                let fields = AdminAuditor.changedFields(previous, device)
+                auditor.record(
+                    .deviceUpdated, by: try context.actor(), on: .device(device),
+                    details: fields.isEmpty ? "no field changed" : "changed: " + fields.joined(separator: ", "))
+            } else {
+                auditor.record(.deviceCreated, by: try context.actor(), on: .device(device))
+            }
             return try JSONBody.response(DeviceDTO(device))
         }
         router.post("/api/device-with-credentials") { request, context in
@@ -27,6 +39,7 @@ struct DeviceRoutes {
             }
             draft.id = nil
             let saved = try await devices.save(draft, credentials: try credentials.draft(), tenantId: tenantId)
+            auditor.record(.deviceCreated, by: try context.actor(), on: .device(saved), details: "with credentials")
             return try JSONBody.response(DeviceDTO(saved))
         }
         router.get("/api/device/:id") { _, context in
@@ -39,7 +52,10 @@ struct DeviceRoutes {
             return try JSONBody.response(DeviceDTO(info: DeviceListing(device: device, credentialsType: credentials?.type, provisionState: nil)))
         }
         router.delete("/api/device/:id") { _, context in
-            try await devices.delete(id: try context.uuidParameter("id"), tenantId: try context.requireTenant())
+            let (id, tenantId) = (try context.uuidParameter("id"), try context.requireTenant())
+            let device = try await devices.device(id: id, tenantId: tenantId)
+            try await devices.delete(id: id, tenantId: tenantId)
+            auditor.record(.deviceDeleted, by: try context.actor(), on: .device(device))
             return JSONBody.empty()
         }
         router.get("/api/tenant/device") { request, context in
@@ -56,7 +72,11 @@ struct DeviceRoutes {
             return try JSONBody.response(PageDataDTO(page, DeviceDTO.init(info:)))
         }
         router.get("/api/device/:id/credentials") { _, context in
-            let credentials = try await devices.credentials(deviceId: try context.uuidParameter("id"), tenantId: try context.requireTenant())
+            let (id, tenantId) = (try context.uuidParameter("id"), try context.requireTenant())
+            let device = try await devices.device(id: id, tenantId: tenantId)
+            let credentials = try await devices.credentials(deviceId: id, tenantId: tenantId)
+            auditor.record(
+                .credentialsRead, by: try context.actor(), on: .device(device), details: credentials.type.rawValue)
             return try JSONBody.response(CredentialsDTO(credentials))
         }
         router.post("/api/device/credentials") { request, context in
@@ -65,7 +85,11 @@ struct DeviceRoutes {
             guard let deviceId = try body.deviceId?.uuid(field: "deviceId") else {
                 throw AdminError.invalidField(field: "deviceId", reason: "must be specified")
             }
-            return try JSONBody.response(CredentialsDTO(try await devices.updateCredentials(deviceId: deviceId, try body.draft(), tenantId: tenantId)))
+            let device = try await devices.device(id: deviceId, tenantId: tenantId)
+            let credentials = try await devices.updateCredentials(deviceId: deviceId, try body.draft(), tenantId: tenantId)
+            auditor.record(
+                .credentialsUpdated, by: try context.actor(), on: .device(device), details: credentials.type.rawValue)
+            return try JSONBody.response(CredentialsDTO(credentials))
         }
     }
 

@@ -15,6 +15,7 @@ import Darwin
 /// `GET /api/imports/{id}/errors.csv`, `DELETE /api/imports/{id}` (cancel).
 struct ImportJobRoutes {
     let jobs: ImportJobQueue
+    let auditor: AdminAuditor
     let directory: String
     let maxFileSize: Int
     let clock: any WallClock
@@ -102,6 +103,7 @@ struct ImportJobRoutes {
         var mappingBytes: [UInt8] = []
         var fileBytes = 0
         var sawFile = false
+        var fileName: String?
         // A write that failed (a full disk): the rest of the body is still read (within the size limit) and
         // dropped, so that the client, still sending, reads the 507 instead of a reset connection.
         var spoolFailure: SpoolWriteError?
@@ -110,9 +112,12 @@ struct ImportJobRoutes {
             for try await buffer in request.body {
                 for event in try reader.feed(buffer.readableBytesView) {
                     switch event {
-                    case .partStart(let name, _):
+                    case .partStart(let name, let partFileName):
                         current = name
-                        if name == "file" { sawFile = true }
+                        if name == "file" {
+                            sawFile = true
+                            fileName = partFileName
+                        }
                     case .partData(let bytes) where current == "mapping":
                         mappingBytes += bytes
                         guard mappingBytes.count <= 64 * 1024 else { throw RequestError.invalidBody("the mapping part is larger than 64 KiB") }
@@ -163,9 +168,16 @@ struct ImportJobRoutes {
             try? FileManager.default.removeItem(atPath: filePath)
             throw error
         }
+        let (actor, uploadedName) = (try context.actor(), fileName)
         await jobs.submit(ImportJobQueue.Submission(
             job: job, mapping: mapping, source: source,
-            cleanup: { try? FileManager.default.removeItem(atPath: filePath) }
+            cleanup: { try? FileManager.default.removeItem(atPath: filePath) },
+            ended: { [auditor] ended in
+                auditor.record(
+                    .imported, by: actor, on: .init(tenantId: tenantId),
+                    details: AdminAuditor.importDetails(
+                        file: uploadedName, entityType: entityType, job: ended ?? job))
+            }
         ))
         return try JSONBody.response(ImportJobDTO(job, now: clock.nowMilliseconds()), status: .accepted)
     }

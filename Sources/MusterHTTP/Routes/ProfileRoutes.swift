@@ -4,24 +4,34 @@ import MusterCore
 /// Device and asset profiles.
 struct ProfileRoutes {
     let profiles: ProfileService
+    let auditor: AdminAuditor
     let bodyLimit: Int
 
     func register(on router: RouterGroup<MusterRequestContext>) {
         router.post("/api/deviceProfile") { request, context in
             let tenantId = try context.requireTenant()
             let body = try await JSONBody.decode(DeviceProfileDTO.self, from: request, limit: bodyLimit)
-            return try JSONBody.response(DeviceProfileDTO(try await profiles.saveDeviceProfile(try body.draft(), tenantId: tenantId)))
+            let draft = try body.draft()
+            var previous: DeviceProfile?
+            if let id = draft.id { previous = try? await profiles.deviceProfile(id: id, tenantId: tenantId) }
+            let saved = try await profiles.saveDeviceProfile(draft, tenantId: tenantId)
+            auditor.profileSaved(saved, previous: previous, by: try context.actor())
+            return try JSONBody.response(DeviceProfileDTO(saved))
         }
         router.get("/api/deviceProfile/:id") { _, context in
             let profile = try await profiles.deviceProfile(id: try context.uuidParameter("id"), tenantId: try context.requireTenant())
             return try JSONBody.response(DeviceProfileDTO(profile))
         }
         router.delete("/api/deviceProfile/:id") { _, context in
-            try await profiles.deleteDeviceProfile(id: try context.uuidParameter("id"), tenantId: try context.requireTenant())
+            let (id, tenantId) = (try context.uuidParameter("id"), try context.requireTenant())
+            let profile = try await profiles.deviceProfile(id: id, tenantId: tenantId)
+            try await profiles.deleteDeviceProfile(id: id, tenantId: tenantId)
+            auditor.record(.profileDeleted, by: try context.actor(), on: .profile(profile))
             return JSONBody.empty()
         }
         router.post("/api/deviceProfile/:id/default") { _, context in
             let profile = try await profiles.setDefaultDeviceProfile(id: try context.uuidParameter("id"), tenantId: try context.requireTenant())
+            auditor.record(.profileUpdated, by: try context.actor(), on: .profile(profile), details: "changed: default")
             return try JSONBody.response(DeviceProfileDTO(profile))
         }
         router.get("/api/deviceProfiles") { request, context in

@@ -5,6 +5,7 @@ import MusterCore
 /// `/api/plugins/telemetry/...`: attributes and time series of devices and assets.
 struct TelemetryRoutes {
     let telemetry: TelemetryService
+    let auditor: AdminAuditor
     let bodyLimit: Int
 
     func register(on router: RouterGroup<MusterRequestContext>) {
@@ -39,7 +40,11 @@ struct TelemetryRoutes {
         router.post("\(base)/timeseries/:scope") { request, context in
             let (kind, id) = try entity(context)
             let body = try await JSONBody.bytes(of: request, limit: bodyLimit)
-            try await telemetry.saveTelemetry(kind, id: id, body: body, tenantId: try context.requireTenant())
+            let tenantId = try context.requireTenant()
+            try await telemetry.saveTelemetry(kind, id: id, body: body, tenantId: tenantId)
+            auditor.record(
+                .timeseriesUpdated, by: try context.actor(), on: .init(tenantId: tenantId, entityId: id),
+                details: kind.rawValue)
             return JSONBody.empty()
         }
         router.get("\(base)/values/timeseries") { request, context in
@@ -89,7 +94,11 @@ struct TelemetryRoutes {
     private func saveAttributes(_ request: Request, _ context: MusterRequestContext, kind: EntityKind? = nil) async throws -> Response {
         let (entityKind, id) = try target(context, kind: kind)
         let body = try await JSONBody.bytes(of: request, limit: bodyLimit)
-        try await telemetry.saveAttributes(entityKind, id: id, scope: try scope(context), body: body, tenantId: try context.requireTenant())
+        let (scope, tenantId) = (try scope(context), try context.requireTenant())
+        try await telemetry.saveAttributes(entityKind, id: id, scope: scope, body: body, tenantId: tenantId)
+        auditor.record(
+            .attributesUpdated, by: try context.actor(), on: .init(tenantId: tenantId, entityId: id),
+            details: "\(entityKind.rawValue) \(scope.rawValue)")
         return JSONBody.empty()
     }
 
@@ -98,7 +107,11 @@ struct TelemetryRoutes {
         guard let keys = request.queryList("keys", "key"), !keys.isEmpty else {
             throw RequestError.invalidParameter(name: "keys", reason: "is required")
         }
-        try await telemetry.deleteAttributes(entityKind, id: id, scope: try scope(context), keys: keys, tenantId: try context.requireTenant())
+        let (scope, tenantId) = (try scope(context), try context.requireTenant())
+        try await telemetry.deleteAttributes(entityKind, id: id, scope: scope, keys: keys, tenantId: tenantId)
+        auditor.record(
+            .attributesDeleted, by: try context.actor(), on: .init(tenantId: tenantId, entityId: id),
+            details: "\(entityKind.rawValue) \(scope.rawValue): \(keys.joined(separator: ", "))")
         return JSONBody.empty()
     }
 

@@ -24,6 +24,11 @@ package struct MusterRequestContext: RequestContext {
         return principal
     }
 
+    /// The authenticated admin and the peer's address, as the audit records an admin action.
+    package func actor() throws -> AdminActor {
+        AdminActor(principal: try requirePrincipal(), sourceAddress: sourceAddress)
+    }
+
     /// The tenant of the authenticated tenant admin.
     package func requireTenant() throws -> UUID {
         try requirePrincipal().requireTenant()

@@ -35,18 +35,27 @@ struct AuditLogDTO: Encodable {
     var actionFailureDetails: String?
     var actionData: JSONValue
     var node: String?
+    /// Muster's own fields: what was done, by which admin, and what changed.
+    var action: String
+    var actor: String?
+    var details: String?
 
     init(_ entry: AuditEntry) {
         id = EntityIdDTO(.auditLog, entry.id)
         createdTime = entry.time
         tenantId = entry.tenantId.map { EntityIdDTO(.tenant, $0) }
-        let isLogin = [.loginFailed, .loginRefused, .lockedOut].contains(entry.outcome)
-        entityId = entry.deviceId.map { EntityIdDTO(isLogin ? .user : .device, $0) }
+        let isLogin = entry.action == .login
+        entityId = entry.deviceId.map { EntityIdDTO(Self.entityKind(entry.action), $0) }
         entityName = entry.deviceName
-        userName = entry.deviceName
+        userName = entry.actor ?? (isLogin ? entry.deviceName : nil)
+        action = entry.action.rawValue
+        actor = entry.actor
+        details = entry.details
         switch entry.outcome {
-        case .success:
+        case .success where entry.action == .provision:
             (actionType, actionStatus, actionFailureDetails) = ("PROVISION_SUCCESS", "SUCCESS", nil)
+        case .success:
+            (actionType, actionStatus, actionFailureDetails) = (entry.action.rawValue, "SUCCESS", nil)
         case .sessionClosed:
             // The server closed a device session (revocation, takeover): done as intended; why is in `reason`.
             (actionType, actionStatus, actionFailureDetails) = ("DEVICE_SESSION_CLOSED", "SUCCESS", nil)
@@ -64,7 +73,35 @@ struct AuditLogDTO: Encodable {
         if let profileId = entry.profileId { data["profileId"] = .string(profileId.lowercasedString) }
         if let profileName = entry.profileName { data["profileName"] = .string(profileName) }
         if let deviceName = entry.deviceName { data[isLogin ? "account" : "deviceName"] = .string(deviceName) }
+        if let details = entry.details { data["details"] = .string(details) }
         actionData = .object(data)
         node = entry.node
+    }
+
+    /// The kind of entity an action's `deviceId` names.
+    static func entityKind(_ action: AuditAction) -> EntityKind {
+        switch action {
+        case .login, .userCreated: .user
+        case .tenantCreated: .tenant
+        case .assetCreated, .assetUpdated, .assetDeleted: .asset
+        default: .device
+        }
+    }
+}
+
+/// A name a limiter refuses now (`GET /api/audit/coolingOff`).
+struct CoolingOffDTO: Encodable {
+    /// `PROVISION_SOURCE`, `PROVISION_KEY`, `LOGIN_ACCOUNT` or `LOGIN_SOURCE`.
+    var scope: String
+    var name: String
+    /// Epoch milliseconds.
+    var until: Int64
+    var retryAfterSeconds: Int
+
+    init(_ coolingOff: CoolingOff, now: Int64) {
+        scope = coolingOff.scope.rawValue
+        name = coolingOff.name
+        until = coolingOff.until
+        retryAfterSeconds = FailureCounter.seconds(from: now, until: coolingOff.until)
     }
 }

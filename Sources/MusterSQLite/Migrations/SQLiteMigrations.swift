@@ -26,6 +26,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("2026-12-08-import-jobs") { db in
             try db.execute(sql: importJobs)
         }
+        migrator.registerMigration("2026-12-09-audit-actions") { db in
+            try db.execute(sql: auditActions)
+        }
         return migrator
     }
 

@@ -8,18 +8,20 @@ enum AuditEntryRecord {
 
     /// The columns ``decode(_:)`` reads, in order.
     static let columns = """
-        id, tenant_id, time, transport, source_address, profile_id, profile_name, device_id, device_name, outcome, reason, node
+        id, tenant_id, time, transport, source_address, profile_id, profile_name, device_id, device_name, outcome, reason, node,
+        action, actor, details
         """
 
     /// Inserts an entry; one already stored (a retried batch) is left as it is.
     static let insertSQL = """
-        INSERT INTO audit_log (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
+        INSERT INTO audit_log (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
         """
 
     static func insertArguments(_ entry: AuditEntry) -> StatementArguments {
         [
             entry.id, entry.tenantId, entry.time, entry.transport.rawValue, entry.sourceAddress, entry.profileId,
             entry.profileName, entry.deviceId, entry.deviceName, entry.outcome.rawValue, entry.reason, entry.node,
+            entry.action.rawValue, entry.actor, entry.details,
         ]
     }
 
@@ -38,7 +40,10 @@ enum AuditEntryRecord {
             outcome: try StoredValue.enumCase(
                 ProvisionOutcome.self, row.decode(atIndex: 9), table: table, column: "outcome"),
             reason: try row.decode(atIndex: 10),
-            node: try row.decode(atIndex: 11)
+            node: try row.decode(atIndex: 11),
+            action: try StoredValue.enumCase(AuditAction.self, row.decode(atIndex: 12), table: table, column: "action"),
+            actor: try row.decode(atIndex: 13),
+            details: try row.decode(atIndex: 14)
         )
     }
 }

@@ -47,7 +47,10 @@ import Testing
         let failed = log.filter { $0.outcome == .loginFailed }
         let lockouts = log.filter { $0.outcome == .lockedOut }
         let refused = log.filter { $0.outcome == .loginRefused }
-        #expect(log.count == 6 && failed.count == 3 && lockouts.count == 1 && refused.count == 2)
+        let succeeded = log.filter { $0.outcome == .success }
+        #expect(log.count == 7 && failed.count == 3 && lockouts.count == 1 && refused.count == 2 && succeeded.count == 1)
+        #expect(succeeded.first?.reason == "LOGGED_IN" && succeeded.first?.sourceAddress == "192.0.2.8")
+        #expect(log.allSatisfy { $0.action == .login && $0.actor == $0.deviceName })
         #expect(failed.allSatisfy { $0.reason == "INVALID_PASSWORD" && $0.sourceAddress == "192.0.2.7" && $0.deviceName == "Admin@Example.com" })
         #expect(lockouts.allSatisfy { $0.reason == "ACCOUNT_LOCKED" && $0.sourceAddress == "192.0.2.7" })
         #expect(refused.allSatisfy { $0.reason == "ACCOUNT_LOCKED" && $0.sourceAddress == "192.0.2.8" && $0.deviceName == "admin@example.com" })

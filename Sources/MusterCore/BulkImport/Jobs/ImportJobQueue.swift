@@ -20,14 +20,19 @@ package final class ImportJobQueue: Sendable {
         package var source: any ImportSource
         /// Called when the job has ended, whatever the outcome (e.g. to delete the uploaded file).
         package var cleanup: @Sendable () -> Void
+        /// Called once the job's end is recorded, with the job as stored then (`nil` when it could not be read):
+        /// the audit of who imported what.
+        package var ended: @Sendable (ImportJob?) -> Void
 
         package init(
-            job: ImportJob, mapping: ImportMapping, source: any ImportSource, cleanup: @escaping @Sendable () -> Void
+            job: ImportJob, mapping: ImportMapping, source: any ImportSource, cleanup: @escaping @Sendable () -> Void,
+            ended: @escaping @Sendable (ImportJob?) -> Void = { _ in }
         ) {
             self.job = job
             self.mapping = mapping
             self.source = source
             self.cleanup = cleanup
+            self.ended = ended
         }
     }
 
@@ -218,6 +223,7 @@ package final class ImportJobQueue: Sendable {
             submission.cleanup()
             await record(id, failure: "the import stopped on \(condition); rows committed before it stay", retrying: true)
         }
+        submission.ended((try? await registry.job(id, tenantId: job.tenantId)) ?? nil)
     }
 
     /// Marks the job failed. With `retrying`, a write refused by a condition of the store (a full disk, a lost
