@@ -14,7 +14,8 @@ extension PostgresStore: ImportJobStore {
                     \(Int64(progress.errors)), \(Int64(progress.bytesProcessed)), \(Int64(progress.bytesTotal)),
                     \(JSONValue.serialized(strings: progress.createdProfiles)),
                     \(JSONValue.serialized(strings: job.errorLines)), \(job.failure), \(job.cancelRequested),
-                    \(job.owner), \(job.heartbeatTime), \(job.startTime), \(job.endTime))
+                    \(job.owner), \(job.heartbeatTime), \(job.startTime), \(job.endTime),
+                    \(progress.rowsTotal.map(Int64.init)))
                 """,
                 logger: logger
             )
@@ -127,6 +128,7 @@ extension PostgresStore: ImportJobStore {
             UPDATE import_jobs SET rows_processed = \(Int64(progress.rowsProcessed)), created = \(Int64(progress.created)),
                 updated = \(Int64(progress.updated)), errors = \(Int64(progress.errors)),
                 bytes_processed = \(Int64(progress.bytesProcessed)), bytes_total = \(Int64(progress.bytesTotal)),
+                rows_total = \(progress.rowsTotal.map(Int64.init)),
                 created_profiles = \(JSONValue.serialized(strings: progress.createdProfiles)),
                 error_lines = \(JSONValue.serialized(strings: checkpoint.errorLines)),
                 heartbeat_time = greatest(\(checkpoint.time), heartbeat_time + 1)

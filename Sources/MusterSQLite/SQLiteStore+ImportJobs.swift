@@ -7,7 +7,7 @@ extension SQLiteStore {
         try await dbPool.write { db in
             try db.execute(
                 sql:
-                    "INSERT INTO import_jobs (\(ImportJobRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO import_jobs (\(ImportJobRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 arguments: ImportJobRecord.insertArguments(job)
             )
         }

@@ -132,6 +132,7 @@ import Testing
             let real = try await upload(server, token: token, file: Self.file + "Broken,T,,,tok-a1b2c3d4\n", dryRun: false, update: false)
             #expect(real["created"] == .number("3"))
             #expect(real["errors"] == .number("1"))
+            #expect(real["rowsTotal"] == .number("4") && real["rowsProcessed"] == .number("4"))
             #expect(real["errorLines"] == .array([.string("Line 5: the same credentials as line 2")]))
             let id = try #require(real["id"]?.stringValue)
             let errors = try await server.send("GET", "/api/imports/\(id)/errors.csv", token: token)
@@ -156,7 +157,10 @@ import Testing
                 let job = try await server.send("GET", "/api/imports/\(id)", token: token).json()
                 #expect(job["status"] == .string("RUNNING"), "the job ended before it could be cancelled: \(job)")
                 guard job["status"] == .string("RUNNING") else { return }
+                // Progress is committed rows of the file's rows: the total is known from the first batch on.
                 if case .number(let rows)? = job["rowsProcessed"], let count = Int(rows), count > 0 {
+                    #expect(job["rowsTotal"] == .number("60000"), "\(job)")
+                    #expect(count < 60_000)
                     running = true
                     break
                 }

@@ -55,7 +55,7 @@ package struct BulkImporter: Sendable {
         mapping: ImportMapping, tenantId: UUID, dryRun: Bool, source: some ImportSource, job: ImportJobLink? = nil,
         isCancelled: @Sendable () async throws -> Bool = { false }
     ) async throws -> ImportSummary {
-        try await check(source, mapping: mapping)
+        let rowsTotal = try await check(source, mapping: mapping)
         let timestamp = clock.nowMilliseconds()
         let defaultProfile: ProfileReference
         switch mapping.entityType {
@@ -70,6 +70,9 @@ package struct BulkImporter: Sendable {
             importer: self, mapping: mapping, tenantId: tenantId, dryRun: dryRun, timestamp: timestamp,
             defaultProfile: defaultProfile, job: job, progress: ImportProgress(bytesTotal: source.byteCount)
         )
+        run.progress.rowsTotal = rowsTotal
+        // The job says at once how many rows the file holds, before its first batch commits.
+        if job != nil { try await run.recordProgress() }
         var scanner = CSVScanner(delimiter: mapping.delimiter)
         var records: [CSVRecord] = []
         var cancelled = false
@@ -93,7 +96,8 @@ package struct BulkImporter: Sendable {
     }
 
     /// The check pass: the whole file must be valid CSV and no row wider than the mapping.
-    private func check(_ source: some ImportSource, mapping: ImportMapping) async throws {
+    /// - Returns: The number of data rows (records without the header).
+    private func check(_ source: some ImportSource, mapping: ImportMapping) async throws -> Int {
         var scanner = CSVScanner(delimiter: mapping.delimiter)
         var rows = 0
         let columns = mapping.columns.count
@@ -112,6 +116,7 @@ package struct BulkImporter: Sendable {
             throw ImportError.brokenFile(error)
         }
         if rows == 0 || (mapping.header && rows == 1) { throw ImportError.emptyFile }
+        return mapping.header ? rows - 1 : rows
     }
 
     /// The profile called `name`, or `nil` when the tenant has none.
@@ -217,6 +222,14 @@ private struct ImportRun {
         self.csv = ImportErrorsCSV(delimiter: mapping.delimiter)
         self.progress = progress
         self.planner = ImportRowPlanner(mapping: mapping, timestamp: timestamp)
+    }
+
+    /// Records the job's progress as it stands, with no row: the file's row count once the check pass has it.
+    func recordProgress() async throws {
+        guard let job else { return }
+        try await job.store.recordImportCheckpoint(ImportJobCheckpoint(
+            jobId: job.id, progress: progress, errorLines: jobErrorLines, failedRows: [],
+            time: importer.clock.nowMilliseconds()))
     }
 
     /// Plans and applies one batch of records, and records the job's checkpoint with it; failures are reported in

@@ -7,6 +7,9 @@ package struct ImportProgress: Sendable, Hashable {
     package var errors = 0
     package var bytesProcessed = 0
     package var bytesTotal = 0
+    /// The data rows of the file, known once the check pass has read it whole; `nil` until then. Progress is
+    /// ``rowsProcessed`` (committed rows) out of this, never bytes read, which run ahead of the committed rows.
+    package var rowsTotal: Int?
     /// Profiles the import created because a TYPE named none.
     package var createdProfiles: [String] = []
 

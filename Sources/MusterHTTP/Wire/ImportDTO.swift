@@ -67,6 +67,9 @@ struct ImportJobDTO: Encodable {
     var createdProfiles: [String]
     var bytesProcessed: Int
     var bytesTotal: Int
+    /// The file's data rows, `null` until the check pass has read the whole file: progress is `rowsProcessed` of
+    /// this, never bytes (read ahead of the committed rows).
+    var rowsTotal: Int?
     var rowsPerSecond: Int
     var startTime: Int64
     var endTime: Int64?
@@ -86,6 +89,7 @@ struct ImportJobDTO: Encodable {
         createdProfiles = job.progress.createdProfiles
         bytesProcessed = job.progress.bytesProcessed
         bytesTotal = job.progress.bytesTotal
+        rowsTotal = job.progress.rowsTotal
         rowsPerSecond = job.rowsPerSecond(now: now)
         startTime = job.startTime
         endTime = job.endTime
@@ -109,6 +113,7 @@ struct ImportJobDTO: Encodable {
         try container.encode(createdProfiles, forKey: .createdProfiles)
         try container.encode(bytesProcessed, forKey: .bytesProcessed)
         try container.encode(bytesTotal, forKey: .bytesTotal)
+        try container.encode(rowsTotal, forKey: .rowsTotal)
         try container.encode(rowsPerSecond, forKey: .rowsPerSecond)
         try container.encode(startTime, forKey: .startTime)
         try container.encode(endTime, forKey: .endTime)
@@ -118,6 +123,6 @@ struct ImportJobDTO: Encodable {
 
     private enum CodingKeys: String, CodingKey {
         case id, entityType, dryRun, status, rowsProcessed, created, updated, errors, errorLines, createdProfiles
-        case bytesProcessed, bytesTotal, rowsPerSecond, startTime, endTime, failure, cancelRequested
+        case bytesProcessed, bytesTotal, rowsTotal, rowsPerSecond, startTime, endTime, failure, cancelRequested
     }
 }

@@ -12,4 +12,9 @@ extension PostgresMigrations {
         """,
         "CREATE INDEX idx_audit_log_tenant_action_time ON audit_log (tenant_id, action, time)",
     ]
+
+    /// `import_jobs.rows_total`: the data rows of a job's file, known after its check pass (as SQLite's migration).
+    static let importRowsTotal: [String] = [
+        "ALTER TABLE import_jobs ADD COLUMN rows_total bigint"
+    ]
 }

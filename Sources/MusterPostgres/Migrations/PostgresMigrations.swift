@@ -24,6 +24,7 @@ package enum PostgresMigrations {
         Migration(name: "2026-12-08-audit-node", statements: auditNode),
         Migration(name: "2026-12-08-import-jobs", statements: importJobs),
         Migration(name: "2026-12-09-audit-actions", statements: auditActions),
+        Migration(name: "2026-12-09-import-rows-total", statements: importRowsTotal),
     ]
 
     /// The advisory lock key of migrations (`hashtext('muster-migrations')` would do as well; a constant is

@@ -11,7 +11,7 @@ enum ImportJobRows {
     static let columns = """
         id, tenant_id, entity_type, dry_run, status, rows_processed, created, updated, errors, bytes_processed,
         bytes_total, created_profiles, error_lines, failure, cancel_requested, owner_node, heartbeat_time, start_time,
-        end_time
+        end_time, rows_total
         """
 
     static func decode(_ row: PostgresRow) throws -> ImportJob {
@@ -45,6 +45,7 @@ enum ImportJobRows {
         job.cancelRequested = try cells[14].decode(Bool.self)
         job.heartbeatTime = try cells[16].decode(Int64.self)
         job.endTime = try cells[18].decode(Int64?.self)
+        job.progress.rowsTotal = try cells[19].decode(Int64?.self).map(Int.init)
         return job
     }
 

@@ -29,6 +29,10 @@ enum SQLiteMigrations {
         migrator.registerMigration("2026-12-09-audit-actions") { db in
             try db.execute(sql: auditActions)
         }
+        // The data rows of a job's file, known after its check pass (NULL until then, and for earlier jobs).
+        migrator.registerMigration("2026-12-09-import-rows-total") { db in
+            try db.execute(sql: "ALTER TABLE import_jobs ADD COLUMN rows_total INTEGER")
+        }
         return migrator
     }
 

@@ -10,7 +10,7 @@ enum ImportJobRecord {
     static let columns = """
         id, tenant_id, entity_type, dry_run, status, rows_processed, created, updated, errors, bytes_processed,
         bytes_total, created_profiles, error_lines, failure, cancel_requested, owner_node, heartbeat_time, start_time,
-        end_time
+        end_time, rows_total
         """
 
     static func insertArguments(_ job: ImportJob) -> StatementArguments {
@@ -20,7 +20,7 @@ enum ImportJobRecord {
         ]
         arguments += [
             job.progress.bytesTotal, jsonText(job.progress.createdProfiles), jsonText(job.errorLines), job.failure,
-            job.cancelRequested, job.owner, job.heartbeatTime, job.startTime, job.endTime,
+            job.cancelRequested, job.owner, job.heartbeatTime, job.startTime, job.endTime, job.progress.rowsTotal,
         ]
         return arguments
     }
@@ -57,6 +57,7 @@ enum ImportJobRecord {
         job.cancelRequested = try row.decode(atIndex: 14)
         job.heartbeatTime = try row.decode(atIndex: 16)
         job.endTime = try row.decode(atIndex: 18)
+        job.progress.rowsTotal = try row.decode(atIndex: 19)
         return job
     }
 
@@ -68,12 +69,13 @@ enum ImportJobRecord {
         try db.execute(
             sql: """
                 UPDATE import_jobs SET rows_processed = ?, created = ?, updated = ?, errors = ?, bytes_processed = ?,
-                    bytes_total = ?, created_profiles = ?, error_lines = ?, heartbeat_time = max(?, heartbeat_time + 1)
+                    bytes_total = ?, rows_total = ?, created_profiles = ?, error_lines = ?,
+                    heartbeat_time = max(?, heartbeat_time + 1)
                 WHERE id = ? AND status = 'RUNNING'
                 """,
             arguments: [
                 progress.rowsProcessed, progress.created, progress.updated, progress.errors, progress.bytesProcessed,
-                progress.bytesTotal, jsonText(progress.createdProfiles), jsonText(checkpoint.errorLines),
+                progress.bytesTotal, progress.rowsTotal, jsonText(progress.createdProfiles), jsonText(checkpoint.errorLines),
                 checkpoint.time,
                 checkpoint.jobId,
             ]
