@@ -70,6 +70,7 @@ package func buildRouter(services: MusterHTTPServices, configuration: HTTPServer
     AssetRoutes(assets: services.assets, auditor: auditor, bodyLimit: limit).register(on: admin)
     TelemetryRoutes(telemetry: services.telemetry, auditor: auditor, bodyLimit: limit).register(on: admin)
     AuditRoutes(audit: services.audit, coolingOff: services.coolingOff, clock: services.clock).register(on: admin)
+    LiveRoutes(telemetry: services.telemetry, audit: services.audit).register(on: admin)
     BulkImportRoutes(importer: services.importer, auditor: auditor, bodyLimit: configuration.maxImportRequestSize).register(on: admin)
     ImportJobRoutes(
         jobs: services.importJobs, auditor: auditor, directory: configuration.importDirectory, maxFileSize: configuration.maxImportFileSize,

@@ -27,6 +27,7 @@ ARTIFACTS = HERE / ".artifacts"
 ADMIN_EMAIL = "tenant@muster.test"
 ADMIN_PASSWORD = "console-secret-123"
 LISTEN_RE = re.compile(r"http listening on (\S+):(\d+)")
+SYSADMIN_RE = re.compile(r"system administrator: (\S+) with password (\S+)")
 
 
 class MusterServer:
@@ -38,6 +39,8 @@ class MusterServer:
         self.proc: subprocess.Popen | None = None
         self.tail_lines: collections.deque[str] = collections.deque(maxlen=60)
         self.listening = threading.Event()
+        # The system administrator's login, printed once at the first start.
+        self.sysadmin: tuple[str, str] | None = None
 
     def start(self) -> None:
         env = dict(os.environ, MUSTER_ADMIN_EMAIL=ADMIN_EMAIL, MUSTER_ADMIN_PASSWORD=ADMIN_PASSWORD)
@@ -62,6 +65,9 @@ class MusterServer:
             self.tail_lines.append(line.rstrip("\n"))
             self.log.write(line)
             self.log.flush()
+            system = SYSADMIN_RE.search(line)
+            if system:
+                self.sysadmin = (system.group(1), system.group(2))
             match = LISTEN_RE.search(line)
             if match and not self.listening.is_set():
                 self.base_url = f"http://127.0.0.1:{int(match.group(2))}"

@@ -501,7 +501,7 @@ def test_audit_page_filters_by_name_and_time_and_exports_the_filtered_entries(co
     rows_css = "#audit-table tbody tr"
     wait(driver).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, rows_css)) == 2
                        and all(name in r.text for r in d.find_elements(By.CSS_SELECTOR, rows_css)))
-    reasons = sorted(r.find_elements(By.CSS_SELECTOR, "td")[6].text for r in driver.find_elements(By.CSS_SELECTOR, rows_css))
+    reasons = sorted(r.find_elements(By.CSS_SELECTOR, "td")[7].text for r in driver.find_elements(By.CSS_SELECTOR, rows_css))
     assert reasons == ["PROVISIONED", "RESENT"], reasons
 
     # Export CSV: the blob the page hands to the download link is captured and read back.

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import MusterCore
 
@@ -13,37 +14,7 @@ struct AuditRoutes {
 
     func register(on router: RouterGroup<MusterRequestContext>) {
         router.get("/api/audit/logs") { request, context in
-            let principal = try context.requirePrincipal()
-            var tenantId = principal.authority == .systemAdmin ? nil : try principal.requireTenant()
-            var filter = AuditFilter(
-                profileId: try request.queryUUID("profileId"), deviceId: try request.queryUUID("deviceId"),
-                startTime: try Self.time(request, "startTime"), endTime: try Self.time(request, "endTime"))
-            if let start = filter.startTime, let end = filter.endTime, start > end {
-                throw RequestError.invalidParameter(name: "endTime", reason: "must not be before startTime")
-            }
-            if let outcome = request.query("outcome"), !outcome.isEmpty {
-                guard let parsed = ProvisionOutcome(rawValue: outcome.uppercased()) else {
-                    throw RequestError.invalidParameter(
-                        name: "outcome", reason: "must be one of \(ProvisionOutcome.allCases.map(\.rawValue).joined(separator: ", "))"
-                    )
-                }
-                filter.outcome = parsed
-            }
-            if let action = request.query("action"), !action.isEmpty {
-                guard let parsed = AuditAction(rawValue: action.uppercased()) else {
-                    throw RequestError.invalidParameter(
-                        name: "action", reason: "must be one of \(AuditAction.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                filter.action = parsed
-            }
-            if let actor = request.query("actor"), !actor.isEmpty { filter.actor = actor }
-            if principal.authority == .systemAdmin, let tenant = request.query("tenantId"), !tenant.isEmpty {
-                if tenant.lowercased() == "none" {
-                    filter.withoutTenant = true
-                } else {
-                    tenantId = try request.queryUUID("tenantId")
-                }
-            }
+            let (tenantId, filter) = try Self.scope(request, try context.requirePrincipal())
             let page = try await audit.auditEntries(tenantId: tenantId, filter: filter, try request.pageLink())
             return try JSONBody.response(PageDataDTO(page, AuditLogDTO.init))
         }
@@ -53,6 +24,40 @@ struct AuditRoutes {
             let listed = try await coolingOff.current(now: now, limit: 1000)
             return try JSONBody.response(listed.map { CoolingOffDTO($0, now: now) })
         }
+    }
+
+    /// The tenant and the filter a request's parameters name: a tenant admin reads their tenant's entries only.
+    static func scope(_ request: Request, _ principal: Principal) throws -> (tenantId: UUID?, filter: AuditFilter) {
+        var tenantId = principal.authority == .systemAdmin ? nil : try principal.requireTenant()
+        var filter = AuditFilter(
+            profileId: try request.queryUUID("profileId"), deviceId: try request.queryUUID("deviceId"),
+            startTime: try time(request, "startTime"), endTime: try time(request, "endTime"))
+        if let start = filter.startTime, let end = filter.endTime, start > end {
+            throw RequestError.invalidParameter(name: "endTime", reason: "must not be before startTime")
+        }
+        if let outcome = request.query("outcome"), !outcome.isEmpty {
+            guard let parsed = ProvisionOutcome(rawValue: outcome.uppercased()) else {
+                throw RequestError.invalidParameter(
+                    name: "outcome", reason: "must be one of \(ProvisionOutcome.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            filter.outcome = parsed
+        }
+        if let action = request.query("action"), !action.isEmpty {
+            guard let parsed = AuditAction(rawValue: action.uppercased()) else {
+                throw RequestError.invalidParameter(
+                    name: "action", reason: "must be one of \(AuditAction.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            filter.action = parsed
+        }
+        if let actor = request.query("actor"), !actor.isEmpty { filter.actor = actor }
+        if principal.authority == .systemAdmin, let tenant = request.query("tenantId"), !tenant.isEmpty {
+            if tenant.lowercased() == "none" {
+                filter.withoutTenant = true
+            } else {
+                tenantId = try request.queryUUID("tenantId")
+            }
+        }
+        return (tenantId, filter)
     }
 
     /// A time parameter in epoch milliseconds (ThingsBoard's `startTime`/`endTime`), or `nil` when absent or empty.

@@ -5,6 +5,7 @@ import {
   clear, confirmDialog, copyButton, debounce, errorBox, field, fmtTime, fmtValue, h, pager, randomKey, select, tabs, toast,
 } from '../ui.js';
 import { auditTable } from './audit.js';
+import { watch } from '../live.js';
 
 export const KINDS = {
   device: {
@@ -156,12 +157,28 @@ export async function entityList(kind) {
 export async function entityPage(kind, id) {
   const k = KINDS[kind];
   const entity = await get(k.one(id));
+  // A device's page follows the device: its telemetry, attributes, provision state and last activity as they change.
+  const live = new Set();
   const tabList = [];
   if (kind === 'device') tabList.push({ id: 'credentials', label: 'Credentials', render: panel => credentialsTab(panel, entity) });
-  tabList.push({ id: 'attributes', label: 'Attributes', render: panel => attributesTab(panel, kind, entity) });
-  tabList.push({ id: 'telemetry', label: 'Latest telemetry', render: panel => telemetryTab(panel, kind, entity) });
+  tabList.push({ id: 'attributes', label: 'Attributes', render: panel => attributesTab(panel, kind, entity, live) });
+  tabList.push({ id: 'telemetry', label: 'Latest telemetry', render: panel => telemetryTab(panel, kind, entity, live) });
   if (kind === 'device') tabList.push({ id: 'audit', label: 'Audit', render: panel => auditTab(panel, entity) });
   const t = tabs(tabList);
+  const liveFacts = [];
+  if (kind === 'device') {
+    const state = h('span', { class: 'badge', id: 'device-provision-state' }, '…');
+    const activity = h('span', { id: 'device-last-activity' }, '…');
+    liveFacts.push(h('dt', {}, 'Provision state'), h('dd', {}, state), h('dt', {}, 'Last activity'), h('dd', {}, activity));
+    watch(`/api/live/device/${id}`, (name, data) => {
+      if (name === 'gone') { state.textContent = 'deleted'; return; }
+      if (name !== 'device') return;
+      state.textContent = data.provisionState || 'not provisioned';
+      state.className = `badge ${data.provisionState === 'provisioned' ? 'badge-success' : ''}`;
+      activity.textContent = data.lastActivityTime ? fmtTime(data.lastActivityTime) : 'never';
+      for (const listener of live) listener(data);
+    });
+  }
   return h('section', {},
     h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: `#/${k.route}` }, k.title), ' / ', entity.name),
     h('div', { class: 'page-head' },
@@ -176,6 +193,7 @@ export async function entityPage(kind, id) {
       h('dt', {}, 'Profile'), h('dd', {}, entity.type || ''),
       h('dt', {}, 'Label'), h('dd', {}, entity.label || '—'),
       h('dt', {}, 'Created'), h('dd', {}, fmtTime(entity.createdTime)),
+      ...liveFacts,
       h('dt', {}, 'Id'), h('dd', {}, h('code', {}, entity.id.id), ' ', copyButton(entity.id.id, 'Copy id'))),
     t.element);
 }
@@ -291,7 +309,7 @@ function parseValue(text) {
   return text;
 }
 
-function attributesTab(panel, kind, entity) {
+function attributesTab(panel, kind, entity, live) {
   const k = KINDS[kind];
   const scopes = kind === 'device' ? SCOPES : SCOPES.filter(([scope]) => scope !== 'CLIENT_SCOPE');
   for (const [scope, title, editable] of scopes) {
@@ -345,23 +363,43 @@ function attributesTab(panel, kind, entity) {
       clear(box, parts);
     };
     load();
+    // A live change of this scope reloads it, unless a value is being edited there (the first event after the
+    // tab opened may repeat what it loaded: one more load, harmless).
+    let seen = null;
+    live.add(data => {
+      const now = JSON.stringify(data.attributes?.[scope] ?? []);
+      if (now !== seen && !box.querySelector('form.inline')) load();
+      seen = now;
+    });
   }
 }
 
-async function telemetryTab(panel, kind, entity) {
+/** The latest value of each key: `latest` is `{key: {ts, value}}`. */
+function telemetryTable(latest) {
+  const keys = Object.keys(latest).sort();
+  if (!keys.length) return h('p', { class: 'empty' }, 'No telemetry yet.');
+  return h('table', { class: 'grid', id: 'telemetry-table' },
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Key'), h('th', { scope: 'col' }, 'Value'), h('th', { scope: 'col' }, 'Time'))),
+    h('tbody', {}, keys.map(key => {
+      const point = latest[key] || {};
+      return h('tr', {}, h('td', {}, key), h('td', { class: 'mono' }, fmtValue(point.value)), h('td', { class: 'nowrap' }, fmtTime(point.ts)));
+    })));
+}
+
+async function telemetryTab(panel, kind, entity, live) {
   const k = KINDS[kind];
   const base = `/api/plugins/telemetry/${k.entityType}/${entity.id.id}`;
+  const box = h('div', { id: 'telemetry-box' });
+  panel.append(box);
   try {
     const keys = await get(`${base}/keys/timeseries`);
-    if (!keys.length) { panel.append(h('p', { class: 'empty' }, 'No telemetry yet.')); return; }
-    const values = await get(`${base}/values/timeseries`, { keys: keys.join(','), useStrictDataTypes: true });
-    panel.append(h('table', { class: 'grid' },
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Key'), h('th', { scope: 'col' }, 'Value'), h('th', { scope: 'col' }, 'Time'))),
-      h('tbody', {}, keys.sort().map(key => {
-        const point = (values[key] || [])[0] || {};
-        return h('tr', {}, h('td', {}, key), h('td', { class: 'mono' }, fmtValue(point.value)), h('td', { class: 'nowrap' }, fmtTime(point.ts)));
-      }))));
-  } catch (error) { panel.append(errorBox(error)); }
+    const values = keys.length ? await get(`${base}/values/timeseries`, { keys: keys.join(','), useStrictDataTypes: true }) : {};
+    const latest = {};
+    for (const key of keys) latest[key] = (values[key] || [])[0] || {};
+    clear(box, telemetryTable(latest));
+  } catch (error) { clear(box, errorBox(error)); }
+  // What the device sends appears without a reload.
+  live.add(data => clear(box, telemetryTable(data.telemetry || {})));
 }
 
 function auditTab(panel, device) {
