@@ -63,7 +63,11 @@ extension PostgresStore: DeviceStore {
         let statement = filter.prefixed(
             """
             SELECT \(EntityRows.deviceColumns("d.")), c.credentials_type,
-                a.value_type, a.bool_v, a.str_v, a.long_v, a.dbl_v, a.json_v
+                a.value_type, a.bool_v, a.str_v, a.long_v, a.dbl_v, a.json_v,
+                greatest(
+                    (SELECT max(t.ts) FROM ts_kv_latest AS t WHERE t.entity_id = d.id),
+                    (SELECT max(k.last_update_ts) FROM attributes AS k
+                        WHERE k.entity_id = d.id AND k.scope = \(TypedValueColumns.code(.client)))) AS last_activity
             FROM (SELECT d.id FROM devices AS d WHERE\u{20}
             """)
         statement.append(" ORDER BY \(order)")
@@ -82,7 +86,7 @@ extension PostgresStore: DeviceStore {
         return try await snapshot { [self] connection in
             let total = try await scalar(Int.self, countQuery, on: connection) ?? 0
             let listings = try await rows(statementQuery, on: connection) { row in
-                let (entity, credentialsType, tag, bool, string, long, double, json) = try Self.decodeListing(row)
+                let (entity, credentialsType, tag, bool, string, long, double, json, activity) = try Self.decodeListing(row)
                 let device = try EntityRows.device(entity)
                 let state: String? =
                     if let tag {
@@ -93,7 +97,7 @@ extension PostgresStore: DeviceStore {
                     }
                 return DeviceListing(
                     device: device, credentialsType: try credentialsType.map(EntityRows.credentialsType),
-                    provisionState: state)
+                    provisionState: state, lastActivityTime: activity)
             }
             return page.page(listings, total: total)
         }
@@ -212,14 +216,14 @@ extension PostgresStore: DeviceStore {
     }
 
     private static func decodeListing(_ row: PostgresRow) throws -> (
-        EntityRows.EntityCells, String?, String?, Bool?, String?, Int64?, Double?, String?
+        EntityRows.EntityCells, String?, String?, Bool?, String?, Int64?, Double?, String?, Int64?
     ) {
         let cells = try row.decode(
             (UUID, UUID, String, String, UUID, String?, String?, Int64, Int64,
-                String?, String?, Bool?, String?, Int64?, Double?, String?).self)
+                String?, String?, Bool?, String?, Int64?, Double?, String?, Int64?).self)
         return (
             (cells.0, cells.1, cells.2, cells.3, cells.4, cells.5, cells.6, cells.7, cells.8),
-            cells.9, cells.10, cells.11, cells.12, cells.13, cells.14, cells.15
+            cells.9, cells.10, cells.11, cells.12, cells.13, cells.14, cells.15, cells.16
         )
     }
 

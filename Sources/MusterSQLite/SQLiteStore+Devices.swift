@@ -60,7 +60,8 @@ extension SQLiteStore {
                             CredentialsType.self, $0, table: "device_credentials", column: "credentials_type")
                     },
                     provisionState: row.hasNull(atIndex: offset + 1)
-                        ? nil : try TypedValueRecord.decode(row, at: offset + 1, table: "attributes").textValue
+                        ? nil : try TypedValueRecord.decode(row, at: offset + 1, table: "attributes").textValue,
+                    lastActivityTime: try Self.activity(row.decode(atIndex: offset + 3))
                 )
             }
             return query.page(listings, total: total)
@@ -129,6 +130,10 @@ extension SQLiteStore {
 
     /// The stored code of `SERVER_SCOPE`.
     static let serverScope = TypedValueRecord.code(.server)
+    static let clientScope = TypedValueRecord.code(.client)
+
+    /// A device's last activity as the page query computes it (0: never).
+    static func activity(_ time: Int64) -> Int64? { time > 0 ? time : nil }
 
     /// The result of a device or asset write refused by `constraint`, or `nil` to rethrow.
     static func entityWrite(_ constraint: SQLiteConstraint) -> EntityWrite? {
@@ -206,7 +211,11 @@ struct DevicePageStatements {
             }
         }
         page = """
-            SELECT \(DeviceRecord.columns("d.")), c.credentials_type, a.value_type, a.value
+            SELECT \(DeviceRecord.columns("d.")), c.credentials_type, a.value_type, a.value,
+                max(
+                    coalesce((SELECT max(t.ts) FROM ts_kv_latest AS t WHERE t.entity_id = d.id), 0),
+                    coalesce((SELECT max(k.last_update_ts) FROM attributes AS k
+                        WHERE k.entity_id = d.id AND k.scope = \(SQLiteStore.clientScope)), 0)) AS last_activity
             FROM (SELECT id FROM devices AS d\(hint) WHERE \(filter) ORDER BY \(order)\(query.limitClause)) AS p
             JOIN devices AS d ON d.id = p.id
             LEFT JOIN device_credentials AS c ON c.device_id = d.id

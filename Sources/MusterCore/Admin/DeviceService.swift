@@ -180,4 +180,18 @@ extension DeviceService {
     package func profileNamed(_ name: String, tenantId: UUID) async throws -> DeviceProfile? {
         try await profiles.deviceProfile(name: name, tenantId: tenantId)
     }
+
+    /// Whether each listed device is active now: it sent something within its profile's inactivity timeout.
+    package func activity(of listings: [DeviceListing], tenantId: UUID) async throws -> [Bool] {
+        let now = clock.nowMilliseconds()
+        var timeouts: [UUID: Int64] = [:]
+        for id in Set(listings.map(\.device.deviceProfileId)) {
+            let profile = try? await profiles.deviceProfile(id: id, tenantId: tenantId)
+            timeouts[id] = (profile?.inactivityTimeoutSeconds ?? DeviceProfile.defaultInactivityTimeoutSeconds) * 1000
+        }
+        return listings.map { listing in
+            guard let last = listing.lastActivityTime, let timeout = timeouts[listing.device.deviceProfileId] else { return false }
+            return now - last < timeout
+        }
+    }
 }

@@ -73,11 +73,15 @@ package struct DeviceListing: Sendable, Hashable {
     package var device: Device
     package var credentialsType: CredentialsType?
     package var provisionState: String?
+    /// When the device last sent something: its latest telemetry or client attribute (epoch milliseconds); `nil`
+    /// when it never did.
+    package var lastActivityTime: Int64?
 
-    package init(device: Device, credentialsType: CredentialsType?, provisionState: String?) {
+    package init(device: Device, credentialsType: CredentialsType?, provisionState: String?, lastActivityTime: Int64? = nil) {
         self.device = device
         self.credentialsType = credentialsType
         self.provisionState = provisionState
+        self.lastActivityTime = lastActivityTime
     }
 }
 

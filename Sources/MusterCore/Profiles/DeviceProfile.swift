@@ -45,6 +45,20 @@ package struct DeviceProfile: Sendable, Hashable {
         "transportConfiguration": .object(["type": .string("DEFAULT")]),
     ])
 
+    /// How long a device of this profile counts as active after it last sent something, in seconds:
+    /// `profileData.inactivityTimeoutSeconds` (1 to 31,536,000), else ``defaultInactivityTimeoutSeconds``.
+    package var inactivityTimeoutSeconds: Int64 {
+        if case .number(let text)? = profileData["inactivityTimeoutSeconds"], let seconds = Int64(text),
+            (1...31_536_000).contains(seconds)
+        {
+            return seconds
+        }
+        return Self.defaultInactivityTimeoutSeconds
+    }
+
+    /// ThingsBoard's default inactivity timeout: 10 minutes.
+    package static let defaultInactivityTimeoutSeconds: Int64 = 600
+
     /// The transport types ThingsBoard knows.
     package static let transportTypes: Set<String> = ["DEFAULT", "MQTT", "COAP", "LWM2M", "SNMP"]
 }

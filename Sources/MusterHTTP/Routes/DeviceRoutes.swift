@@ -68,8 +68,12 @@ struct DeviceRoutes {
             return try JSONBody.response(PageDataDTO(page) { DeviceDTO($0.device) })
         }
         router.get("/api/tenant/deviceInfos") { request, context in
-            let page = try await list(request, tenantId: try context.requireTenant())
-            return try JSONBody.response(PageDataDTO(page, DeviceDTO.init(info:)))
+            let tenantId = try context.requireTenant()
+            let page = try await list(request, tenantId: tenantId)
+            let active = try await devices.activity(of: page.data, tenantId: tenantId)
+            var infos = PageDataDTO(page) { DeviceDTO(info: $0) }
+            infos.data = zip(page.data, active).map { DeviceDTO(info: $0, active: $1) }
+            return try JSONBody.response(infos)
         }
         router.get("/api/device/:id/credentials") { _, context in
             let (id, tenantId) = (try context.uuidParameter("id"), try context.requireTenant())

@@ -24,6 +24,8 @@ struct DeviceDTO: Codable {
     // Muster's additions to DeviceInfo
     var provisionState: String?
     var credentialsType: CredentialsType?
+    /// Muster: when the device last sent telemetry or a client attribute (epoch milliseconds).
+    var lastActivityTime: Int64?
 
     init(_ device: Device) {
         id = EntityIdDTO(.device, device.id)
@@ -42,12 +44,13 @@ struct DeviceDTO: Codable {
         version = device.version
     }
 
-    /// `DeviceInfo` of a listed device.
-    init(info listing: DeviceListing) {
+    /// `DeviceInfo` of a listed device; `active`: it sent something within its profile's inactivity timeout.
+    init(info listing: DeviceListing, active: Bool = false) {
         self.init(listing.device)
         customerIsPublic = false
         deviceProfileName = listing.device.type
-        active = false
+        lastActivityTime = listing.lastActivityTime
+        self.active = active
         provisionState = listing.provisionState
         credentialsType = listing.credentialsType
     }

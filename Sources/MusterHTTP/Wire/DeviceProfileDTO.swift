@@ -62,6 +62,13 @@ struct DeviceProfileDTO: Codable {
                 throw RequestError.invalidParameter(name: "profileData.\(part).type", reason: "is required")
             }
         }
+        // Muster's inactivity timeout of the profile's devices (the device list's active state).
+        if let timeout = data["inactivityTimeoutSeconds"], !timeout.isNull {
+            guard case .number(let text) = timeout, let seconds = Int64(text), (1...31_536_000).contains(seconds) else {
+                throw RequestError.invalidParameter(
+                    name: "profileData.inactivityTimeoutSeconds", reason: "must be a whole number of seconds from 1 to 31536000")
+            }
+        }
         var provisionType = self.provisionType
         if provisionType == nil, let configuration { provisionType = configuration.type }
         return DeviceProfileDraft(
