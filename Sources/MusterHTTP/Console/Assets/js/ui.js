@@ -63,7 +63,27 @@ export function toast(message, kind = 'info') {
   const box = document.getElementById('toasts');
   const item = h('div', { class: `toast toast-${kind}` }, message);
   box.append(item);
+  placeToasts(box);
   setTimeout(() => item.remove(), kind === 'error' ? 8000 : 4000);
+}
+
+// Where the toasts may sit (style.css: `.toasts[data-spot=…]`), in order of preference.
+const TOAST_SPOTS = ['bottom-left', 'bottom-center', 'bottom-right', 'top-center'];
+const CONTROLS = 'button, .btn, a[href], input:not([type=hidden]), select, textarea';
+
+/** Puts the toasts at the first spot where they cover no visible control (a fixed corner would hide the sticky Save
+ * button on one page and "Change credentials" on another); the first spot when every one covers something. */
+function placeToasts(box) {
+  const controls = [...document.querySelectorAll(CONTROLS)]
+    .filter(element => !box.contains(element))
+    .map(element => element.getBoundingClientRect())
+    .filter(r => r.width && r.height && r.bottom > 0 && r.top < innerHeight);
+  for (const spot of TOAST_SPOTS) {
+    box.dataset.spot = spot;
+    const t = box.getBoundingClientRect();
+    if (!controls.some(r => r.left < t.right && t.left < r.right && r.top < t.bottom && t.top < r.bottom)) return;
+  }
+  box.dataset.spot = TOAST_SPOTS[0];
 }
 
 export function errorBox(error) {

@@ -11,11 +11,13 @@ export const KINDS = {
   device: {
     entityType: 'DEVICE', title: 'Devices', noun: 'device', route: 'devices',
     list: '/api/tenant/deviceInfos', profiles: '/api/deviceProfileInfos', profileParam: 'deviceProfileId',
+    defaultProfile: '/api/deviceProfileInfo/default',
     one: id => `/api/device/${id}`, save: '/api/device', profileIdType: 'DEVICE_PROFILE',
   },
   asset: {
     entityType: 'ASSET', title: 'Assets', noun: 'asset', route: 'assets',
     list: '/api/tenant/assetInfos', profiles: '/api/assetProfileInfos', profileParam: 'assetProfileId',
+    defaultProfile: '/api/assetProfileInfo/default',
     one: id => `/api/asset/${id}`, save: '/api/asset', profileIdType: 'ASSET_PROFILE',
   },
 };
@@ -175,10 +177,15 @@ export async function entityList(kind) {
     status,
     tableBox);
 
-  function toggleCreate() {
+  async function toggleCreate() {
     if (createBox.firstChild) { clear(createBox); return; }
+    // The tenant's default profile is one of `profiles` (named "default" unless renamed): preselect it rather than
+    // offering a second, synthetic "Default profile" entry beside it.
+    const defaultProfile = await get(k.defaultProfile).catch(() => null);
     const name = h('input', { type: 'text', required: true, maxlength: 255, id: `${kind}-new-name` });
-    const profile = select([['', 'Default profile'], ...profiles.map(p => [p.id.id, p.name])], { id: `${kind}-new-profile` });
+    const profile = profiles.length
+      ? select(profiles.map(p => [p.id.id, p.name]), { id: `${kind}-new-profile`, value: defaultProfile?.id?.id ?? profiles[0].id.id })
+      : select([['', 'Default profile']], { id: `${kind}-new-profile` });
     const label = h('input', { type: 'text', maxlength: 255, id: `${kind}-new-label` });
     const message = h('div');
     clear(createBox, h('form', {
@@ -277,12 +284,12 @@ async function credentialsTab(panel, device) {
     const type = select([['ACCESS_TOKEN', 'Access token'], ['MQTT_BASIC', 'MQTT basic'], ['X509_CERTIFICATE', 'X.509 certificate']], { value: credentials.credentialsType, id: 'cred-type' });
     const fields = h('div');
     const message = h('div');
-    const token = h('input', { type: 'text', id: 'cred-token', maxlength: 255, value: credentials.credentialsType === 'ACCESS_TOKEN' ? credentials.credentialsId : randomKey() });
+    const token = h('input', { type: 'text', id: 'cred-token', class: 'mono', spellcheck: 'false', maxlength: 255, value: credentials.credentialsType === 'ACCESS_TOKEN' ? credentials.credentialsId : randomKey() });
     let basic = {};
     try { if (credentials.credentialsType === 'MQTT_BASIC') basic = JSON.parse(credentials.credentialsValue || '{}'); } catch { /* empty */ }
-    const clientId = h('input', { type: 'text', id: 'cred-client-id', value: basic.clientId || '' });
-    const userName = h('input', { type: 'text', id: 'cred-user-name', value: basic.userName || '' });
-    const password = h('input', { type: 'text', id: 'cred-password', value: basic.password || '', autocomplete: 'off' });
+    const clientId = h('input', { type: 'text', id: 'cred-client-id', class: 'mono', spellcheck: 'false', value: basic.clientId || '' });
+    const userName = h('input', { type: 'text', id: 'cred-user-name', class: 'mono', spellcheck: 'false', value: basic.userName || '' });
+    const password = h('input', { type: 'text', id: 'cred-password', class: 'mono', spellcheck: 'false', value: basic.password || '', autocomplete: 'off' });
     const pem = h('textarea', { id: 'cred-pem', rows: 8, class: 'mono', value: credentials.credentialsType === 'X509_CERTIFICATE' ? credentials.credentialsValue || '' : '' });
     const pemFile = h('input', { type: 'file', accept: '.pem,.crt,.cer,text/plain', onchange: async () => { if (pemFile.files[0]) pem.value = await pemFile.files[0].text(); } });
     function renderFields() {
