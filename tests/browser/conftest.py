@@ -186,3 +186,81 @@ def pytest_runtest_makereport(item, call):
         server = item.funcargs.get("server")
         if server is not None:
             report.sections.append(("muster server output", server.tail()))
+
+
+# ---- helpers for the console's browser tests (test_console.py keeps its own copies) -----------------------------
+# The same bounded waits and route opening as test_console.py, here so that other test files can share them.
+
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+WAIT = 15  # seconds: every wait is bounded
+RENDERS = "return (document.getElementById('app') || {dataset: {}}).dataset.renders || '0'"
+
+
+def wait(driver, timeout=WAIT):
+    """A bounded wait that retries when the console re-rendered the elements it was looking at."""
+    return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,))
+
+
+def visible(driver, css):
+    return wait(driver).until(EC.visibility_of_element_located((By.CSS_SELECTOR, css)))
+
+
+def clickable(driver, css):
+    return wait(driver).until(EC.element_to_be_clickable((By.CSS_SELECTOR, css)))
+
+
+def text_of(driver, css, pattern):
+    """Waits until a displayed `css` element's text matches `pattern` and returns that text."""
+    regex = re.compile(pattern)
+
+    def check(d):
+        for element in d.find_elements(By.CSS_SELECTOR, css):
+            if element.is_displayed() and regex.search(element.text):
+                return element.text
+        return False
+
+    return wait(driver).until(check, f"no {css} matching {pattern!r}")
+
+
+def wait_rendered(driver):
+    """Waits until the console has finished rendering its current route."""
+    wait(driver).until(lambda d: d.execute_script(
+        "const app = document.getElementById('app'); return app.getAttribute('aria-busy') === 'false' && app.dataset.renders")
+                       and d.find_elements(By.ID, "logout"))
+
+
+def go(driver, base_url, route):
+    """Opens `#/route` and waits until the console has rendered it (again, when it is already shown)."""
+    if not driver.current_url.startswith(base_url):
+        driver.get(f"{base_url}/#/{route}")
+    else:
+        before = driver.execute_script(RENDERS)
+        driver.execute_script(
+            "if (location.hash === arguments[0]) window.dispatchEvent(new HashChangeEvent('hashchange'));"
+            "else location.hash = arguments[0];", f"#/{route}")
+        wait(driver).until(lambda d: d.execute_script(RENDERS) != before)
+    wait_rendered(driver)
+
+
+def log_in(driver, email=ADMIN_EMAIL, password=ADMIN_PASSWORD):
+    email_input = visible(driver, "input[name=username]")
+    email_input.clear()
+    email_input.send_keys(email)
+    password_input = driver.find_element(By.CSS_SELECTOR, "input[name=password]")
+    password_input.clear()
+    password_input.send_keys(password, Keys.ENTER)
+
+
+@pytest.fixture
+def console(driver, base_url):
+    """The browser, logged in (through the form when needed). test_console.py defines its own, alike."""
+    driver.get(f"{base_url}/")
+    if driver.find_elements(By.CSS_SELECTOR, "form.login-card") or not driver.find_elements(By.ID, "logout"):
+        log_in(driver)
+    visible(driver, "#logout")
+    return driver

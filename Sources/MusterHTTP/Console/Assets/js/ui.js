@@ -63,7 +63,27 @@ export function toast(message, kind = 'info') {
   const box = document.getElementById('toasts');
   const item = h('div', { class: `toast toast-${kind}` }, message);
   box.append(item);
+  placeToasts(box);
   setTimeout(() => item.remove(), kind === 'error' ? 8000 : 4000);
+}
+
+// Where the toasts may sit (style.css: `.toasts[data-spot=…]`), in order of preference.
+const TOAST_SPOTS = ['bottom-left', 'bottom-center', 'bottom-right', 'top-center'];
+const CONTROLS = 'button, .btn, a[href], input:not([type=hidden]), select, textarea';
+
+/** Puts the toasts at the first spot where they cover no visible control (a fixed corner would hide the sticky Save
+ * button on one page and "Change credentials" on another); the first spot when every one covers something. */
+function placeToasts(box) {
+  const controls = [...document.querySelectorAll(CONTROLS)]
+    .filter(element => !box.contains(element))
+    .map(element => element.getBoundingClientRect())
+    .filter(r => r.width && r.height && r.bottom > 0 && r.top < innerHeight);
+  for (const spot of TOAST_SPOTS) {
+    box.dataset.spot = spot;
+    const t = box.getBoundingClientRect();
+    if (!controls.some(r => r.left < t.right && t.left < r.right && r.top < t.bottom && t.top < r.bottom)) return;
+  }
+  box.dataset.spot = TOAST_SPOTS[0];
 }
 
 export function errorBox(error) {
@@ -125,14 +145,67 @@ export function confirmDialog(message, confirmLabel = 'Delete') {
   });
 }
 
-/** Pager: « Previous  Page n of m (total)  Next » */
-export function pager(page, result, onPage, noun = 'items') {
+/** A modal notice with a Close button (and optional extra actions, e.g. a link); resolves when it closes. */
+export function noticeDialog(message, ...actions) {
+  return new Promise(resolve => {
+    const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': 'notice-text' },
+      h('p', { id: 'notice-text' }, message),
+      h('div', { class: 'actions' }, actions,
+        h('button', { type: 'button', class: 'btn btn-primary', 'data-close': '', onclick: () => dialog.close() }, 'Close')));
+    dialog.addEventListener('close', () => { resolve(); dialog.remove(); });
+    dialog.addEventListener('click', event => { if (event.target.closest('a')) dialog.close(); });
+    document.body.append(dialog);
+    dialog.showModal();
+  });
+}
+
+/** A count in words, with thousands separators and the right plural: "1 device", "1,997 devices", "2 entries". */
+export function plural(count, singular, pluralForm = `${singular}s`) {
+  const n = Number(count) || 0;
+  return `${n.toLocaleString('en')} ${n === 1 ? singular : pluralForm}`;
+}
+
+/** The singular of a plural noun as callers pass it to `pager` ("entries" → "entry", "devices" → "device"). */
+function singularOf(noun) {
+  if (noun.endsWith('ies')) return `${noun.slice(0, -3)}y`;
+  return noun.endsWith('s') ? noun.slice(0, -1) : noun;
+}
+
+export const PAGE_SIZES = [20, 50, 100];
+
+/**
+ * Pager: « Previous  Page [n] of m · total  Next »  [Rows per page]. `page` is 0-based; `noun` is the plural
+ * ("devices"). The page number can be typed (clamped to 1…m). With `options.onPageSize`, a page-size select is
+ * shown; `options.idPrefix` names the controls (`<prefix>-page-number`, `<prefix>-page-size`).
+ */
+export function pager(page, result, onPage, noun = 'items', options = {}) {
   const total = result.totalElements ?? 0;
   const pages = Math.max(result.totalPages ?? 1, 1);
+  const id = suffix => (options.idPrefix ? `${options.idPrefix}-${suffix}` : undefined);
+  const number = h('input', {
+    type: 'number', class: 'pager-number', id: id('page-number'), min: 1, max: pages, value: page + 1, inputmode: 'numeric',
+    'aria-label': `Page number, 1 to ${pages.toLocaleString('en')}`,
+  });
+  const jump = () => {
+    const wanted = Math.min(Math.max(Math.round(Number(number.value)) || 1, 1), pages) - 1;
+    number.value = wanted + 1;
+    if (wanted !== page) onPage(wanted);
+  };
+  number.addEventListener('change', jump);
+  number.addEventListener('keydown', event => { if (event.key === 'Enter') { event.preventDefault(); jump(); } });
+  let sizeControl = null;
+  if (options.onPageSize) {
+    const size = select(PAGE_SIZES.map(n => [String(n), String(n)]), { id: id('page-size'), value: String(options.pageSize) });
+    size.addEventListener('change', () => options.onPageSize(Number(size.value)));
+    sizeControl = h('label', { class: 'pager-size' }, 'Rows per page ', size);
+  }
   return h('nav', { class: 'pager', 'aria-label': 'Pages' },
     h('button', { type: 'button', class: 'btn btn-small', disabled: page <= 0, onclick: () => onPage(page - 1) }, '‹ Previous'),
-    h('span', { class: 'pager-info', 'aria-live': 'polite' }, `Page ${page + 1} of ${pages} · ${total.toLocaleString('en')} ${noun}`),
-    h('button', { type: 'button', class: 'btn btn-small', disabled: !result.hasNext, onclick: () => onPage(page + 1) }, 'Next ›'));
+    h('span', { class: 'pager-info' },
+      h('label', { class: 'pager-jump' }, 'Page ', number, ` of ${pages.toLocaleString('en')}`),
+      h('span', { 'aria-live': 'polite' }, ` · ${plural(total, singularOf(noun), noun)}`)),
+    h('button', { type: 'button', class: 'btn btn-small', disabled: !result.hasNext, onclick: () => onPage(page + 1) }, 'Next ›'),
+    sizeControl);
 }
 
 /** Accessible tabs (arrow keys move between tabs). `tabs` = [{id, label, render(panel)}]. */

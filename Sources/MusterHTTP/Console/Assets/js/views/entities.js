@@ -2,7 +2,8 @@
 // (credentials, attributes in their scopes, latest telemetry, audit entries).
 import { del, get, post } from '../api.js';
 import {
-  clear, confirmDialog, copyButton, debounce, errorBox, field, fmtTime, fmtValue, h, pager, randomKey, select, tabs, toast,
+  PAGE_SIZES, clear, confirmDialog, copyButton, debounce, errorBox, field, fmtTime, fmtValue, h, pager, plural, randomKey, select,
+  tabs, toast,
 } from '../ui.js';
 import { auditTable } from './audit.js';
 import { watch } from '../live.js';
@@ -11,17 +12,58 @@ export const KINDS = {
   device: {
     entityType: 'DEVICE', title: 'Devices', noun: 'device', route: 'devices',
     list: '/api/tenant/deviceInfos', profiles: '/api/deviceProfileInfos', profileParam: 'deviceProfileId',
+    defaultProfile: '/api/deviceProfileInfo/default',
     one: id => `/api/device/${id}`, save: '/api/device', profileIdType: 'DEVICE_PROFILE',
   },
   asset: {
     entityType: 'ASSET', title: 'Assets', noun: 'asset', route: 'assets',
     list: '/api/tenant/assetInfos', profiles: '/api/assetProfileInfos', profileParam: 'assetProfileId',
+    defaultProfile: '/api/assetProfileInfo/default',
     one: id => `/api/asset/${id}`, save: '/api/asset', profileIdType: 'ASSET_PROFILE',
   },
 };
 
-const PAGE_SIZE = 20;
-const listState = { device: { page: 0, search: '', profile: '', sort: 'createdTime', order: 'DESC' }, asset: { page: 0, search: '', profile: '', sort: 'createdTime', order: 'DESC' } };
+// A list's state lives in the hash's query (`#/devices?textSearch=ab&page=2&pageSize=50&sortProperty=name&sortOrder=ASC
+// &profile=<id>`), so that a reload and the Back button bring it back. `page` there is 1-based, as the pager shows it;
+// values equal to the defaults are left out.
+const SORTS = ['name', 'type', 'label', 'createdTime'];
+const DEFAULTS = { textSearch: '', page: 1, pageSize: 20, sortProperty: 'createdTime', sortOrder: 'DESC', profile: '' };
+/** The query of each list as last shown, for links back to it (the breadcrumb of an entity page). */
+const lastQuery = { device: '', asset: '' };
+
+function readListState() {
+  const query = new URLSearchParams(location.hash.split('?')[1] || '');
+  const number = (name, fallback) => (/^\d+$/.test(query.get(name) || '') ? Number(query.get(name)) : fallback);
+  const sort = query.get('sortProperty');
+  const order = query.get('sortOrder');
+  return {
+    textSearch: (query.get('textSearch') || '').trim(),
+    page: Math.max(1, number('page', DEFAULTS.page)),
+    pageSize: PAGE_SIZES.includes(number('pageSize', 0)) ? number('pageSize', 0) : DEFAULTS.pageSize,
+    sortProperty: SORTS.includes(sort) ? sort : DEFAULTS.sortProperty,
+    sortOrder: order === 'ASC' || order === 'DESC' ? order : (SORTS.includes(sort) ? (sort === 'createdTime' ? 'DESC' : 'ASC') : DEFAULTS.sortOrder),
+    profile: /^[0-9a-f-]{36}$/.test(query.get('profile') || '') ? query.get('profile') : '',
+  };
+}
+
+/** Replaces the current history entry's URL (no new entry, no hashchange, so the view is not rendered again). */
+function writeListState(kind, state) {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(state)) {
+    if (value !== DEFAULTS[key] && value !== '') query.set(key, String(value));
+  }
+  const path = `#/${KINDS[kind].route}`;
+  // A list left meanwhile (a debounced search firing after a click on a device) must not rewrite the new page's URL.
+  if (location.hash.split('?')[0] !== path) return;
+  lastQuery[kind] = query.toString();
+  const hash = `${path}${lastQuery[kind] ? `?${lastQuery[kind]}` : ''}`;
+  if (location.hash !== hash) history.replaceState(history.state, '', hash);
+}
+
+/** The list's URL as last shown (with its search, page and filters). */
+export function listHref(kind) {
+  return `#/${KINDS[kind].route}${lastQuery[kind] ? `?${lastQuery[kind]}` : ''}`;
+}
 
 async function loadProfiles(kind) {
   const page = await get(KINDS[kind].profiles, { pageSize: 1000, page: 0, sortProperty: 'name', sortOrder: 'ASC' });
@@ -30,15 +72,17 @@ async function loadProfiles(kind) {
 
 export async function entityList(kind) {
   const k = KINDS[kind];
-  const state = listState[kind];
+  const state = readListState();
+  writeListState(kind, state);
   const profiles = await loadProfiles(kind).catch(() => []);
+  if (state.profile && !profiles.some(p => p.id.id === state.profile)) state.profile = '';  // a deleted profile's link
   const tableBox = h('div', { class: 'table-box' });
   const status = h('div', { class: 'sr-only', 'aria-live': 'polite' });
 
-  const search = h('input', { type: 'search', id: `${kind}-search`, placeholder: 'Name starts with…', value: state.search, autocomplete: 'off' });
-  search.addEventListener('input', debounce(() => { state.search = search.value.trim(); state.page = 0; load(); }, 250));
+  const search = h('input', { type: 'search', id: `${kind}-search`, placeholder: 'Name starts with…', value: state.textSearch, autocomplete: 'off' });
+  search.addEventListener('input', debounce(() => { state.textSearch = search.value.trim(); state.page = 1; load(); }, 250));
   const profileFilter = select([['', 'All profiles'], ...profiles.map(p => [p.id.id, p.name])], { id: `${kind}-profile-filter`, value: state.profile });
-  profileFilter.addEventListener('change', () => { state.profile = profileFilter.value; state.page = 0; load(); });
+  profileFilter.addEventListener('change', () => { state.profile = profileFilter.value; state.page = 1; load(); });
 
   const columns = kind === 'device'
     ? [['name', 'Name', 'name'], ['type', 'Profile', 'type'], ['label', 'Label', 'label'], ['createdTime', 'Created', 'createdTime'], ['provisionState', 'Provision state'], ['credentialsType', 'Credentials']]
@@ -47,15 +91,27 @@ export async function entityList(kind) {
   let sequence = 0;
   async function load() {
     const mine = ++sequence;
+    writeListState(kind, state);
     tableBox.setAttribute('aria-busy', 'true');
     try {
-      const result = await get(k.list, {
-        pageSize: PAGE_SIZE, page: state.page, textSearch: state.search, sortProperty: state.sort, sortOrder: state.order,
-        [k.profileParam]: state.profile,
-      });
+      const query = {
+        pageSize: state.pageSize, page: state.page - 1, textSearch: state.textSearch, sortProperty: state.sortProperty,
+        sortOrder: state.sortOrder, [k.profileParam]: state.profile,
+      };
+      let result = await get(k.list, query);
+      const pages = result.totalPages ?? 0;
       if (mine !== sequence) return;
-      clear(tableBox, table(result), pager(state.page, result, page => { state.page = page; load(); }, `${k.noun}s`));
-      status.textContent = `${result.totalElements} ${k.noun}s`;
+      if (pages > 0 && state.page > pages) {
+        // A page past the end (an old link, fewer entities now): the last page instead.
+        state.page = pages;
+        writeListState(kind, state);
+        result = await get(k.list, { ...query, page: state.page - 1 });
+        if (mine !== sequence) return;
+      }
+      clear(tableBox, table(result), pager(state.page - 1, result, page => { state.page = page + 1; load(); }, `${k.noun}s`, {
+        idPrefix: kind, pageSize: state.pageSize, onPageSize: size => { state.pageSize = size; state.page = 1; load(); },
+      }));
+      status.textContent = plural(result.totalElements, k.noun);
     } catch (error) {
       if (mine === sequence) clear(tableBox, errorBox(error));
     } finally {
@@ -67,22 +123,22 @@ export async function entityList(kind) {
 
   function sortHeader([key, label, sortKey]) {
     if (!sortKey) return h('th', { scope: 'col', class: optional(key) }, label);
-    const active = state.sort === sortKey;
-    const ariaSort = active ? (state.order === 'ASC' ? 'ascending' : 'descending') : 'none';
+    const active = state.sortProperty === sortKey;
+    const ariaSort = active ? (state.sortOrder === 'ASC' ? 'ascending' : 'descending') : 'none';
     return h('th', { scope: 'col', 'aria-sort': ariaSort, class: optional(key) },
       h('button', {
         type: 'button', class: 'sort', onclick: () => {
-          if (state.sort === sortKey) state.order = state.order === 'ASC' ? 'DESC' : 'ASC';
-          else { state.sort = sortKey; state.order = sortKey === 'createdTime' ? 'DESC' : 'ASC'; }
-          state.page = 0;
+          if (state.sortProperty === sortKey) state.sortOrder = state.sortOrder === 'ASC' ? 'DESC' : 'ASC';
+          else { state.sortProperty = sortKey; state.sortOrder = sortKey === 'createdTime' ? 'DESC' : 'ASC'; }
+          state.page = 1;
           load();
         },
-      }, label, active ? (state.order === 'ASC' ? ' ▲' : ' ▼') : ''));
+      }, label, active ? (state.sortOrder === 'ASC' ? ' ▲' : ' ▼') : ''));
   }
 
   function table(result) {
     if (!result.data.length) {
-      return h('p', { class: 'empty' }, state.search || state.profile ? `No ${k.noun}s match.` : `No ${k.noun}s yet.`);
+      return h('p', { class: 'empty' }, state.textSearch || state.profile ? `No ${k.noun}s match.` : `No ${k.noun}s yet.`);
     }
     return h('table', { class: 'grid', id: `${kind}-table` },
       h('caption', { class: 'sr-only' }, k.title),
@@ -122,10 +178,15 @@ export async function entityList(kind) {
     status,
     tableBox);
 
-  function toggleCreate() {
+  async function toggleCreate() {
     if (createBox.firstChild) { clear(createBox); return; }
+    // The tenant's default profile is one of `profiles` (named "default" unless renamed): preselect it rather than
+    // offering a second, synthetic "Default profile" entry beside it.
+    const defaultProfile = await get(k.defaultProfile).catch(() => null);
     const name = h('input', { type: 'text', required: true, maxlength: 255, id: `${kind}-new-name` });
-    const profile = select([['', 'Default profile'], ...profiles.map(p => [p.id.id, p.name])], { id: `${kind}-new-profile` });
+    const profile = profiles.length
+      ? select(profiles.map(p => [p.id.id, p.name]), { id: `${kind}-new-profile`, value: defaultProfile?.id?.id ?? profiles[0].id.id })
+      : select([['', 'Default profile']], { id: `${kind}-new-profile` });
     const label = h('input', { type: 'text', maxlength: 255, id: `${kind}-new-label` });
     const message = h('div');
     clear(createBox, h('form', {
@@ -180,13 +241,13 @@ export async function entityPage(kind, id) {
     });
   }
   return h('section', {},
-    h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: `#/${k.route}` }, k.title), ' / ', entity.name),
+    h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: listHref(kind) }, k.title), ' / ', entity.name),
     h('div', { class: 'page-head' },
       h('h1', {}, entity.name),
       h('div', { class: 'toolbar' }, h('button', {
         type: 'button', class: 'btn btn-danger', onclick: async () => {
           if (!await confirmDialog(`Delete ${k.noun} “${entity.name}”? This cannot be undone.`)) return;
-          try { await del(k.one(id)); toast(`Deleted ${entity.name}`); location.hash = `#/${k.route}`; } catch (error) { toast(error.message, 'error'); }
+          try { await del(k.one(id)); toast(`Deleted ${entity.name}`); location.hash = listHref(kind); } catch (error) { toast(error.message, 'error'); }
         },
       }, `Delete ${k.noun}`))),
     h('dl', { class: 'facts' },
@@ -241,12 +302,12 @@ async function credentialsTab(panel, device) {
     const type = select([['ACCESS_TOKEN', 'Access token'], ['MQTT_BASIC', 'MQTT basic'], ['X509_CERTIFICATE', 'X.509 certificate']], { value: credentials.credentialsType, id: 'cred-type' });
     const fields = h('div');
     const message = h('div');
-    const token = h('input', { type: 'text', id: 'cred-token', maxlength: 255, value: credentials.credentialsType === 'ACCESS_TOKEN' ? credentials.credentialsId : randomKey() });
+    const token = h('input', { type: 'text', id: 'cred-token', class: 'mono', spellcheck: 'false', maxlength: 255, value: credentials.credentialsType === 'ACCESS_TOKEN' ? credentials.credentialsId : randomKey() });
     let basic = {};
     try { if (credentials.credentialsType === 'MQTT_BASIC') basic = JSON.parse(credentials.credentialsValue || '{}'); } catch { /* empty */ }
-    const clientId = h('input', { type: 'text', id: 'cred-client-id', value: basic.clientId || '' });
-    const userName = h('input', { type: 'text', id: 'cred-user-name', value: basic.userName || '' });
-    const password = h('input', { type: 'text', id: 'cred-password', value: basic.password || '', autocomplete: 'off' });
+    const clientId = h('input', { type: 'text', id: 'cred-client-id', class: 'mono', spellcheck: 'false', value: basic.clientId || '' });
+    const userName = h('input', { type: 'text', id: 'cred-user-name', class: 'mono', spellcheck: 'false', value: basic.userName || '' });
+    const password = h('input', { type: 'text', id: 'cred-password', class: 'mono', spellcheck: 'false', value: basic.password || '', autocomplete: 'off' });
     const pem = h('textarea', { id: 'cred-pem', rows: 8, class: 'mono', value: credentials.credentialsType === 'X509_CERTIFICATE' ? credentials.credentialsValue || '' : '' });
     const pemFile = h('input', { type: 'file', accept: '.pem,.crt,.cer,text/plain', onchange: async () => { if (pemFile.files[0]) pem.value = await pemFile.files[0].text(); } });
     function renderFields() {

@@ -1,8 +1,12 @@
-// The CSV import wizard: file (picker or drop) → options → mapping → dry run → job with live progress → result.
+// The CSV import wizard: file (picker or drop), checked whole in the browser → options → mapping → dry run → job with
+// live progress → result. A running or finished job stays in the URL (`#/devices/import?job=<id>`), so a reload
+// shows it again.
 import { api, del, get } from '../api.js';
-import { CREDENTIAL_TYPES, DELIMITERS, KEY_VALUE_TYPES, guessColumn, mappingProblems, parseCsv, sniffDelimiter } from '../csv.js';
-import { checkbox, clear, errorBox, field, h, select, toast } from '../ui.js';
-import { KINDS } from './entities.js';
+import {
+  CREDENTIAL_TYPES, DELIMITERS, KEY_VALUE_TYPES, checkCsvFile, guessColumn, mappingProblems, parseCsv, sniffDelimiter,
+} from '../csv.js';
+import { checkbox, clear, errorBox, field, h, plural, select, toast } from '../ui.js';
+import { KINDS, listHref } from './entities.js';
 
 const COLUMN_TYPES = [
   ['NAME', 'Name'], ['TYPE', 'Type (profile)'], ['LABEL', 'Label'], ['DESCRIPTION', 'Description'], ['IS_GATEWAY', 'Is gateway'],
@@ -16,7 +20,13 @@ const PREVIEW_BYTES = 256 * 1024;
 export function importWizard(kind) {
   const k = KINDS[kind];
   const entityType = k.entityType;
-  const state = { file: null, text: '', delimiter: ',', header: true, update: false, columns: [], rows: [], busy: false, job: null };
+  const state = {
+    file: null, text: '', delimiter: ',', header: true, update: false, columns: [], rows: [], busy: false, job: null,
+    // The browser's check of the whole file: status 'checking', 'ok' (with `rows`, the data rows) or 'error'.
+    check: { status: 'checking', rows: null, error: null, sequence: 0 },
+    // The data rows of the file the running job imports, as the browser counted them (see `rowsTotalOf`).
+    jobRows: null,
+  };
 
   // ---- step 1: file ----
   const fileInput = h('input', { type: 'file', id: 'import-file', accept: '.csv,.txt,text/csv,text/plain' });
@@ -51,6 +61,7 @@ export function importWizard(kind) {
   // ---- step 3: mapping ----
   const mappingBox = h('div', { class: 'table-scroll' });
   const previewBox = h('div', { class: 'table-scroll' });
+  const checkBox = h('div', { id: 'import-file-check', 'aria-live': 'polite' });
   const validation = h('div', { id: 'import-validation', 'aria-live': 'polite' });
   const dryRunButton = h('button', { type: 'button', class: 'btn', id: 'import-dryrun', onclick: () => start(true) }, 'Dry run (preview)');
   const startButton = h('button', { type: 'button', class: 'btn btn-primary', id: 'import-start', onclick: () => start(false) }, 'Import');
@@ -59,6 +70,7 @@ export function importWizard(kind) {
     h('p', { class: 'muted' }, 'Choose what each column holds. A Name and a Type column are required; attribute and telemetry keys come from the header and can be edited.'),
     mappingBox,
     h('h3', {}, 'First rows'),
+    checkBox,
     previewBox,
     validation,
     h('div', { class: 'actions' }, dryRunButton, startButton));
@@ -66,9 +78,10 @@ export function importWizard(kind) {
   // ---- step 4: progress and result ----
   const progressBar = h('progress', { id: 'import-progress', max: 100, value: 0, 'aria-label': 'Import progress' });
   const progressText = h('p', { id: 'import-progress-text', 'aria-live': 'polite' });
+  const progressTitle = h('h2', { id: 'import-progress-title' }, 'Importing…');
   const cancelButton = h('button', { type: 'button', class: 'btn btn-danger', id: 'import-cancel', onclick: cancel }, 'Cancel import');
   const progress = h('section', { class: 'card', hidden: true, id: 'import-running', 'aria-labelledby': 'import-progress-title' },
-    h('h2', { id: 'import-progress-title' }, 'Importing…'), progressBar, progressText, cancelButton);
+    progressTitle, progressBar, progressText, cancelButton);
   const result = h('section', { class: 'card', hidden: true, id: 'import-result', tabindex: '-1', 'aria-labelledby': 'import-result-title' });
 
   async function useFile(file) {
@@ -80,6 +93,8 @@ export function importWizard(kind) {
     options.hidden = false;
     mapping.hidden = false;
     result.hidden = true;
+    const path = `#/${k.route}/import`;
+    if (location.hash.startsWith(`${path}?`)) history.replaceState(history.state, '', path);  // the last job's URL no more
     reparse(true);
   }
 
@@ -98,6 +113,37 @@ export function importWizard(kind) {
     }
     renderMapping();
     renderPreview();
+    validate();
+    checkFile();
+  }
+
+  /** Runs the server's check over the whole file (again after a change of delimiter or header), before any upload. */
+  async function checkFile() {
+    const sequence = state.check.sequence + 1;
+    const stale = () => sequence !== state.check.sequence;
+    state.check = { status: 'checking', rows: null, error: null, sequence };
+    const showRead = fraction => {
+      if (!stale()) clear(checkBox, h('p', { class: 'muted' }, `Checking the whole file… ${Math.floor(fraction * 100)} % read`));
+    };
+    showRead(0);
+    validate();
+    try {
+      const rows = await checkCsvFile(state.file, { delimiter: state.delimiter, columns: state.columns.length, header: state.header },
+        showRead, stale);
+      if (stale()) return;
+      state.check = { status: 'ok', rows, error: null, sequence };
+      clear(checkBox, h('p', { class: 'muted', id: 'import-file-ok' }, `The whole file was checked: ${plural(rows, 'data row')}, no error.`));
+    } catch (error) {
+      if (stale()) return;
+      state.check = { status: 'error', rows: null, error, sequence };
+      clear(checkBox, h('div', { class: 'alert alert-error', role: 'alert', id: 'import-file-error' },
+        h('strong', {}, 'This file cannot be imported: '), `${error.message}.`,
+        h('div', {}, 'Fix the file and choose it again (or pick the right delimiter above). Only the rows before the error are shown.')));
+      // Rows from the broken record on are not shown: an unbalanced quote would show the rest of the file as one cell.
+      if (error.record) state.rows = state.rows.slice(0, Math.max(0, error.record - (state.header ? 2 : 1)));
+      renderMapping();
+      renderPreview();
+    }
     validate();
   }
 
@@ -127,10 +173,14 @@ export function importWizard(kind) {
   }
 
   function renderPreview() {
-    if (!state.rows.length) { clear(previewBox, h('p', { class: 'empty' }, 'No data rows in the first part of the file.')); return; }
+    const rows = state.rows;
+    if (!rows.length) {
+      clear(previewBox, state.check.status === 'error' ? null : h('p', { class: 'empty' }, 'No data rows in the first part of the file.'));
+      return;
+    }
     clear(previewBox, h('table', { class: 'grid preview', id: 'import-preview' },
       h('thead', {}, h('tr', {}, state.columns.map((c, i) => h('th', { scope: 'col' }, c.header || `Column ${i + 1}`)))),
-      h('tbody', {}, state.rows.map(row => h('tr', {}, state.columns.map((_, i) => h('td', {}, row[i] ?? '')))))));
+      h('tbody', {}, rows.map(row => h('tr', {}, state.columns.map((_, i) => h('td', {}, row[i] ?? '')))))));
   }
 
   function problems() {
@@ -140,8 +190,10 @@ export function importWizard(kind) {
 
   function validate() {
     const list = problems();
-    dryRunButton.disabled = state.busy || list.length > 0;
-    startButton.disabled = state.busy || list.length > 0;
+    // The file's own error is shown in the preview area (#import-file-check), not repeated here.
+    const blocked = state.busy || list.length > 0 || state.check.status !== 'ok';
+    dryRunButton.disabled = blocked;
+    startButton.disabled = blocked;
     if (list.length) {
       clear(validation, h('div', { class: 'alert alert-error', role: 'alert' },
         h('strong', {}, 'Cannot import yet:'), h('ul', {}, list.map(p => h('li', {}, p)))));
@@ -166,7 +218,7 @@ export function importWizard(kind) {
   }
 
   async function start(dryRun) {
-    if (validate().length || state.busy) return;
+    if (validate().length || state.busy || state.check.status !== 'ok') return;
     state.busy = true;
     validate();
     const form = new FormData();
@@ -174,22 +226,17 @@ export function importWizard(kind) {
     form.append('file', state.file, state.file.name || 'import.csv');
     result.hidden = true;
     progress.hidden = false;
-    progress.querySelector('h2').textContent = dryRun ? 'Dry run…' : 'Importing…';
+    progressTitle.textContent = dryRun ? 'Dry run…' : 'Importing…';
     progressBar.value = 0;
     progressText.textContent = 'Uploading…';
     cancelButton.disabled = false;
     progress.scrollIntoView({ block: 'nearest' });
+    state.jobRows = state.check.rows;
     try {
-      let job = await api('POST', '/api/imports', { body: form });
-      state.job = job;
-      while (job.status === 'RUNNING') {
-        showProgress(job);
-        await new Promise(resolve => setTimeout(resolve, 400));
-        job = await get(`/api/imports/${job.id}`);
-        state.job = job;
-      }
-      showProgress(job);
-      showResult(job, dryRun);
+      const job = await api('POST', '/api/imports', { body: form });
+      const path = `#/${k.route}/import`;
+      if (location.hash.split('?')[0] === path) history.replaceState(history.state, '', `${path}?job=${job.id}`);
+      await follow(job);
     } catch (error) {
       progress.hidden = true;
       clear(result, h('h2', { id: 'import-result-title' }, 'Import failed'), errorBox(error));
@@ -200,16 +247,59 @@ export function importWizard(kind) {
     }
   }
 
-  function showProgress(job) {
-    const fraction = job.bytesTotal ? job.bytesProcessed / job.bytesTotal : 0;
-    progressBar.value = Math.round(fraction * 100);
-    let eta = '';
-    if (job.status === 'RUNNING' && fraction > 0 && fraction < 1) {
-      const elapsed = Date.now() - job.startTime;
-      const seconds = Math.max(0, Math.round(elapsed * (1 - fraction) / fraction / 1000));
-      eta = ` · about ${seconds < 90 ? `${seconds} s` : `${Math.round(seconds / 60)} min`} left`;
+  /** Polls the job until it ends (or the page is left), showing its progress, then its result. */
+  async function follow(job) {
+    state.job = job;
+    while (job.status === 'RUNNING') {
+      showProgress(job);
+      await new Promise(resolve => setTimeout(resolve, 400));
+      if (!page.isConnected) return;
+      job = await get(`/api/imports/${job.id}`);
+      state.job = job;
     }
-    progressText.textContent = `${Math.round(fraction * 100)} % · ${job.rowsProcessed.toLocaleString('en')} rows · ${job.rowsPerSecond.toLocaleString('en')} rows/s${eta}`;
+    showProgress(job);
+    showResult(job, job.dryRun);
+  }
+
+  /**
+   * The file's data rows, or null while the server is still checking the file (it reads the whole file before it
+   * commits a row). The job says so with `rowsTotal` (null until its check is done). A server without that field has
+   * finished its check once it has processed a row; the browser's own count of the same file then stands in.
+   */
+  function rowsTotalOf(job) {
+    if ('rowsTotal' in job) return job.rowsTotal ?? null;
+    return job.rowsProcessed > 0 && state.jobRows !== null ? state.jobRows : null;
+  }
+
+  function showProgress(job) {
+    const running = job.status === 'RUNNING';
+    const total = rowsTotalOf(job);
+    if (total === null) {
+      // Bytes read by the check, not rows imported: said as such, so that "100 %" never means "done".
+      const fraction = job.bytesTotal ? Math.min(1, job.bytesProcessed / job.bytesTotal) : 0;
+      progressTitle.textContent = 'Checking the file…';
+      progressBar.setAttribute('aria-label', 'File check progress');
+      if (fraction > 0) progressBar.value = Math.floor(fraction * 100);
+      else progressBar.removeAttribute('value');  // indeterminate
+      progressText.textContent = `Checking the file before any row is ${job.dryRun ? 'tried' : 'written'}… ${Math.floor(fraction * 100)} % read`;
+      return;
+    }
+    progressTitle.textContent = job.dryRun ? 'Dry run…' : 'Importing…';
+    progressBar.setAttribute('aria-label', 'Import progress');
+    const done = job.rowsProcessed;
+    const fraction = total > 0 ? Math.min(1, done / total) : 1;
+    // 100 % only once the job has ended: its last rows are counted before it reports its end.
+    const percent = running ? Math.min(99, Math.floor(fraction * 100)) : Math.round(fraction * 100);
+    progressBar.value = percent;
+    const parts = [`${done.toLocaleString('en')} of ${plural(total, 'row')} ${running && done >= total ? '· finishing…' : `(${percent} %)`}`];
+    if (running && job.rowsPerSecond > 0) {
+      parts.push(`${job.rowsPerSecond.toLocaleString('en')} rows/s`);
+      if (done < total) {
+        const seconds = Math.ceil((total - done) / job.rowsPerSecond);
+        parts.push(`about ${seconds < 90 ? `${seconds} s` : `${Math.round(seconds / 60)} min`} left`);
+      }
+    }
+    progressText.textContent = parts.join(' · ');
   }
 
   async function cancel() {
@@ -232,9 +322,24 @@ export function importWizard(kind) {
 
   function showResult(job, dryRun) {
     progress.hidden = true;
+    Object.assign(result.dataset, { status: job.status, dryRun: String(dryRun), jobId: job.id });
+    const back = h('a', { class: 'btn', href: listHref(kind) }, `Back to ${k.title.toLowerCase()}`);
+    // A file the server refused as a whole (its check runs before any row): the reason alone, no 0 / 0 / 0 cards.
+    if (job.status === 'FAILED' && job.failure && !job.rowsProcessed && !job.created && !job.updated && !job.errors) {
+      clear(result,
+        h('h2', { id: 'import-result-title' }, dryRun ? 'Dry run: the file cannot be imported' : 'The file cannot be imported'),
+        h('div', { class: 'alert alert-error', role: 'alert', id: 'import-failure' }, job.failure),
+        h('p', { class: 'muted' }, 'Nothing was written.'),
+        h('div', { class: 'actions' }, back));
+      result.hidden = false;
+      result.focus();
+      return;
+    }
     const title = dryRun ? 'Dry run: nothing was written'
       : job.status === 'DONE' ? 'Import finished' : job.status === 'CANCELLED' ? 'Import cancelled' : 'Import failed';
-    const stat = (id, label, value, cls) => h('div', { class: `stat ${cls}` }, h('div', { class: 'stat-value', id }, String(value)), h('div', { class: 'stat-label' }, label));
+    const stat = (id, label, value, cls) => h('div', { class: `stat ${cls}` },
+      h('div', { class: 'stat-value', id, dataset: { count: String(value) } }, Number(value).toLocaleString('en')), h('div', { class: 'stat-label' }, label));
+    const profiles = job.createdProfiles || [];
     clear(result,
       h('h2', { id: 'import-result-title' }, title),
       job.failure ? errorBox(job.failure) : null,
@@ -242,27 +347,42 @@ export function importWizard(kind) {
         stat('import-created', dryRun ? 'will be created' : 'created', job.created, 'ok'),
         stat('import-updated', dryRun ? 'will be updated' : 'updated', job.updated, 'info'),
         stat('import-failed', dryRun ? 'will be rejected' : 'failed', job.errors, job.errors ? 'bad' : '')),
-      h('p', { class: 'muted' }, `${job.rowsProcessed.toLocaleString('en')} rows processed`,
+      h('p', { class: 'muted', id: 'import-rows' }, `${plural(job.rowsProcessed, 'row')} processed`,
         job.endTime && job.startTime ? ` in ${((job.endTime - job.startTime) / 1000).toFixed(1)} s` : ''),
-      job.createdProfiles && job.createdProfiles.length
-        ? h('p', {}, `Profiles ${dryRun ? 'to create' : 'created'}: `, job.createdProfiles.join(', ')) : null,
+      profiles.length
+        ? h('p', {}, `${profiles.length === 1 ? 'Profile' : 'Profiles'} ${dryRun ? 'to create' : 'created'}: `, profiles.join(', ')) : null,
       job.errorLines && job.errorLines.length ? h('div', {},
         h('h3', {}, dryRun ? 'First reasons' : 'Errors'),
         h('ul', { class: 'error-lines', id: 'import-error-lines' }, job.errorLines.slice(0, dryRun ? 10 : 100).map(line => h('li', {}, line))),
-        job.errors > job.errorLines.length ? h('p', { class: 'muted' }, `… and ${job.errors - job.errorLines.length} more.`) : null) : null,
+        job.errors > job.errorLines.length ? h('p', { class: 'muted' }, `… and ${(job.errors - job.errorLines.length).toLocaleString('en')} more.`) : null) : null,
       h('div', { class: 'actions' },
         job.errors && !dryRun ? h('button', { type: 'button', class: 'btn', id: 'import-download-errors', onclick: () => downloadErrors(job) }, 'Download failed rows (CSV)') : null,
         dryRun && !job.failure ? h('button', { type: 'button', class: 'btn btn-primary', onclick: () => start(false) }, 'Import now') : null,
-        h('a', { class: 'btn', href: `#/${k.route}` }, `Back to ${k.title.toLowerCase()}`)));
+        back));
     result.hidden = false;
     result.focus();
   }
 
-  return h('section', {},
-    h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: `#/${k.route}` }, k.title), ' / ', 'Import'),
+  const page = h('section', {},
+    h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: listHref(kind) }, k.title), ' / ', 'Import'),
     h('h1', {}, `Import ${k.title.toLowerCase()} from CSV`),
     h('section', { class: 'card', 'aria-labelledby': 'import-file-title' }, h('h2', { id: 'import-file-title' }, '1. File'), drop),
     options, mapping, progress, result);
+
+  // A job named in the URL (a reload during or after an import): its progress, then its result.
+  const jobId = new URLSearchParams(location.hash.split('?')[1] || '').get('job');
+  if (jobId && /^[0-9a-f-]{36}$/.test(jobId)) {
+    state.busy = true;
+    result.hidden = true;
+    progress.hidden = false;
+    progressText.textContent = 'Loading the import…';
+    get(`/api/imports/${jobId}`).then(follow).catch(error => {
+      progress.hidden = true;
+      clear(result, h('h2', { id: 'import-result-title' }, 'Import not found'), errorBox(error));
+      result.hidden = false;
+    }).finally(() => { state.busy = false; validate(); });
+  }
+  return page;
 }
 
 function formatBytes(bytes) {

@@ -1,7 +1,8 @@
 // Device profiles: list, create, edit, delete, and the Device Provisioning tab.
 import { del, get, post } from '../api.js';
 import {
-  checkbox, clear, confirmDialog, copyButton, debounce, errorBox, field, fmtTime, h, pager, randomKey, tabs, toast,
+  checkbox, clear, confirmDialog, copyButton, debounce, errorBox, field, fmtTime, h, noticeDialog, pager, plural, randomKey, tabs,
+  toast,
 } from '../ui.js';
 
 export const STRATEGIES = [
@@ -13,6 +14,30 @@ export const STRATEGIES = [
 const strategyLabel = type => (STRATEGIES.find(s => s[0] === type) || [type, type])[1];
 
 const listState = { page: 0, search: '' };
+
+/**
+ * Deletes a profile after a confirmation, unless devices use it: the server refuses that, so the number of devices is
+ * said first (with a link to them) and nothing is offered to confirm. Resolves true when the profile was deleted.
+ */
+async function deleteProfile(profile) {
+  let inUse;
+  try {
+    inUse = (await get('/api/tenant/deviceInfos', { pageSize: 1, page: 0, deviceProfileId: profile.id.id })).totalElements ?? 0;
+  } catch (error) { toast(error.message, 'error'); return false; }
+  if (inUse > 0) {
+    await noticeDialog(
+      `${plural(inUse, 'device')} ${inUse === 1 ? 'uses' : 'use'} the device profile “${profile.name}”, so it cannot be deleted. `
+        + `Give ${inUse === 1 ? 'that device' : 'those devices'} another profile first.`,
+      h('a', { class: 'btn', href: `#/devices?profile=${profile.id.id}`, id: 'profile-devices-link' }, `Show ${inUse === 1 ? 'the device' : 'the devices'}`));
+    return false;
+  }
+  if (!await confirmDialog(`Delete device profile “${profile.name}”? No device uses it. This cannot be undone.`)) return false;
+  try {
+    await del(`/api/deviceProfile/${profile.id.id}`);
+    toast(`Deleted ${profile.name}`);
+    return true;
+  } catch (error) { toast(error.message, 'error'); return false; }
+}
 
 export async function profileList() {
   const box = h('div', { class: 'table-box' });
@@ -30,10 +55,7 @@ export async function profileList() {
           h('td', { class: 'nowrap' }, fmtTime(profile.createdTime)),
           h('td', { class: 'actions' }, h('button', {
             type: 'button', class: 'btn btn-small btn-danger', disabled: !!profile.default, 'aria-label': `Delete ${profile.name}`,
-            onclick: async () => {
-              if (!await confirmDialog(`Delete device profile “${profile.name}”?`)) return;
-              try { await del(`/api/deviceProfile/${profile.id.id}`); toast(`Deleted ${profile.name}`); load(); } catch (error) { toast(error.message, 'error'); }
-            },
+            onclick: async () => { if (await deleteProfile(profile)) load(); },
           }, 'Delete')))))) : h('p', { class: 'empty' }, 'No profiles match.');
       clear(box, table, pager(listState.page, result, page => { listState.page = page; load(); }, 'profiles'));
     } catch (error) { clear(box, errorBox(error)); }
@@ -224,9 +246,8 @@ export async function profileEditor(id) {
     h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: '#/profiles' }, 'Device profiles'), ' / ', id ? profile.name : 'New'),
     h('div', { class: 'page-head' }, h('h1', {}, id ? profile.name : 'New device profile'),
       id && !profile.default ? h('div', { class: 'toolbar' }, h('button', {
-        type: 'button', class: 'btn btn-danger', onclick: async () => {
-          if (!await confirmDialog(`Delete device profile “${profile.name}”?`)) return;
-          try { await del(`/api/deviceProfile/${id}`); toast(`Deleted ${profile.name}`); location.hash = '#/profiles'; } catch (error) { toast(error.message, 'error'); }
+        type: 'button', class: 'btn btn-danger', id: 'profile-delete', onclick: async () => {
+          if (await deleteProfile(profile)) location.hash = '#/profiles';
         },
       }, 'Delete profile')) : null),
     form);
