@@ -106,6 +106,7 @@ function takeAddressFilters() {
   if (query.has('action')) state.action = query.get('action');
   if (query.has('outcome')) state.outcome = query.get('outcome');
   if (query.has('actor')) state.actor = query.get('actor');
+  if (query.has('textSearch')) state.name = query.get('textSearch');
 }
 
 /** The audit page; `system`: the system administrator's, over every tenant (with a tenant filter). */
