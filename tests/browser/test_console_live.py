@@ -69,6 +69,12 @@ def test_telemetry_and_attributes_appear_on_an_open_device_page_without_a_reload
     assert driver.execute_script("return window.__notReloaded === true"), "the page was reloaded"
     shot(driver, "console-device-live")
 
+    # The device list: this device is active, with its last activity; one that never sent anything is inactive.
+    rest.post("/api/device", {"name": f"Live-quiet-{RUN}"})
+    go(driver, base_url, f"devices?textSearch=Live-")
+    text_of(driver, f"#device-table tr[data-name='{name}'] .activity", r"^active \d{4}-\d{2}-\d{2} ")
+    text_of(driver, f"#device-table tr[data-name='Live-quiet-{RUN}'] .activity", r"^inactive never$")
+
 
 def test_admin_actions_appear_on_the_open_audit_page_with_their_actor(console, base_url, rest):
     driver = console

@@ -85,7 +85,7 @@ export async function entityList(kind) {
   profileFilter.addEventListener('change', () => { state.profile = profileFilter.value; state.page = 1; load(); });
 
   const columns = kind === 'device'
-    ? [['name', 'Name', 'name'], ['type', 'Profile', 'type'], ['label', 'Label', 'label'], ['createdTime', 'Created', 'createdTime'], ['provisionState', 'Provision state'], ['credentialsType', 'Credentials']]
+    ? [['name', 'Name', 'name'], ['type', 'Profile', 'type'], ['label', 'Label', 'label'], ['createdTime', 'Created', 'createdTime'], ['provisionState', 'Provision state'], ['credentialsType', 'Credentials'], ['lastActivityTime', 'Last activity']]
     : [['name', 'Name', 'name'], ['type', 'Profile', 'type'], ['label', 'Label', 'label'], ['createdTime', 'Created', 'createdTime']];
 
   let sequence = 0;
@@ -149,6 +149,12 @@ export async function entityList(kind) {
           if (key === 'createdTime') return h('td', { class: 'nowrap col-optional' }, fmtTime(entity.createdTime));
           if (key === 'provisionState') return h('td', { class: 'provision-state' }, entity.provisionState ? h('span', { class: `badge badge-${entity.provisionState}` }, entity.provisionState) : '—');
           if (key === 'credentialsType') return h('td', { class: 'col-optional' }, entity.credentialsType || '—');
+          // Active: it sent telemetry or a client attribute within its profile's inactivity timeout.
+          if (key === 'lastActivityTime') {
+            return h('td', { class: 'nowrap activity' },
+              h('span', { class: `badge ${entity.active ? 'badge-success' : 'badge-inactive'}` }, entity.active ? 'active' : 'inactive'),
+              ' ', entity.lastActivityTime ? fmtTime(entity.lastActivityTime) : 'never');
+          }
           return h('td', { class: optional(key) }, entity[key] || '');
         }),
         h('td', { class: 'actions' }, h('button', {

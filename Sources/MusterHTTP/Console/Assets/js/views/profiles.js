@@ -106,7 +106,13 @@ export async function profileEditor(id) {
   // ---- details ----
   const name = h('input', { type: 'text', id: 'profile-name', required: true, maxlength: 255, value: profile.name });
   const description = h('textarea', { id: 'profile-description', rows: 3, value: profile.description || '' });
+  // How long a device counts as active after it last sent something (the device list's active state).
+  const inactivity = h('input', {
+    type: 'number', id: 'profile-inactivity', min: 1, max: 525600, step: 1,
+    value: Math.round((profile.profileData?.inactivityTimeoutSeconds ?? 600) / 60),
+  });
   const details = h('div', { class: 'card' }, field('Name', name), field('Description', description),
+    field('Inactivity timeout (minutes)', inactivity, 'A device that sent no telemetry or client attribute for this long is shown inactive.'),
     profile.default ? h('p', { class: 'muted' }, 'This is the tenant’s default profile.') : null);
 
   // ---- device provisioning ----
@@ -197,6 +203,8 @@ export async function profileEditor(id) {
   function validate() {
     const problems = [];
     if (!name.value.trim()) problems.push('the name is required');
+    const minutes = Number(inactivity.value);
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 525600) problems.push('the inactivity timeout must be 1 to 525,600 minutes');
     if (state.type === 'ALLOW_CREATE_NEW_DEVICES' || state.type === 'CHECK_PRE_PROVISIONED_DEVICES') {
       if (!state.key.trim()) problems.push('the provision device key is required');
       if (!state.secret.trim()) problems.push('the provision device secret is required');
@@ -226,7 +234,10 @@ export async function profileEditor(id) {
       }
       const body = {
         ...profile, name: name.value.trim(), description: description.value, provisionType: state.type, provisionDeviceKey: key,
-        profileData: { ...(profile.profileData || {}), provisionConfiguration: configuration },
+        profileData: {
+          ...(profile.profileData || {}), provisionConfiguration: configuration,
+          inactivityTimeoutSeconds: Number(inactivity.value) * 60,
+        },
       };
       save.disabled = true;
       try {
