@@ -4,6 +4,10 @@
 #   list    first page, newest first   GET /api/tenant/deviceInfos?pageSize=20&page=0&sortProperty=createdTime&sortOrder=DESC
 #   page    page 500                   … &page=500
 #   search  name prefix (random)       … &textSearch=device-00NNN (case-insensitive prefix)
+#   inside  name substring (random)    … &textSearch=NNNNNN&textSearchMode=CONTAINS (6 digits anywhere in the name:
+#           a few hundred matches, read from the trigram index)
+#   dense   name substring, everywhere … &textSearch=ice-0&textSearchMode=CONTAINS (every name: the sort's index
+#           is walked, the count capped at 10,000)
 # The data directory is filled once with `muster-bench sqlite-reference` and reused (.bench/console/, git-ignored).
 # Env: ROWS (1000000), DURATION (10 s per run), CONNECTIONS (2), BENCH_DIR (.bench/console), FRESH=1 (refill),
 # MUSTER_BIN and MUSTER_BENCH_BIN (prebuilt binaries: nothing is built).
@@ -62,7 +66,7 @@ echo "== $TOTAL devices stored; wrk: $DURATION s per run, $CONNECTIONS connectio
 
 LUA="$BENCH_DIR/console.lua"
 cat >"$LUA" <<'LUA'
--- The console's list requests; SCENARIO = list | page | search.
+-- The console's list requests; SCENARIO = list | page | search | inside | dense.
 local token = os.getenv("BENCH_TOKEN")
 local scenario = os.getenv("SCENARIO")
 local rows = tonumber(os.getenv("ROWS"))
@@ -78,6 +82,11 @@ request = function()
     -- "device-00NNN": a prefix matching 1,000 of 1,000,000 names (what a user types), random per request.
     local prefix = string.format("device-%0" .. (8 - 3) .. "d", math.random(0, math.max(math.floor(rows / 1000) - 1, 0)))
     return wrk.format("GET", base .. "&page=0&textSearch=" .. prefix)
+  elseif scenario == "inside" then
+    local digits = string.format("%06d", math.random(0, 999999))
+    return wrk.format("GET", base .. "&page=0&textSearchMode=CONTAINS&textSearch=" .. digits)
+  elseif scenario == "dense" then
+    return wrk.format("GET", base .. "&page=0&textSearchMode=CONTAINS&textSearch=ice-0")
   end
   return wrk.format("GET", base .. "&page=0")
 end
@@ -95,13 +104,13 @@ end
 LUA
 
 # Warm the page cache once (a cold start reads the indexes from disk).
-for s in list page search; do
+for s in list page search inside dense; do
     SCENARIO=$s BENCH_TOKEN="$TOKEN" ROWS="$ROWS" wrk -t1 -c1 -d2s -s "$LUA" "$BASE" >/dev/null 2>&1 || true
 done
 
 status=0
 printf '\n%-8s %10s %8s %9s %9s %9s %9s\n' scenario requests req/s p50_ms p90_ms p99_ms max_ms
-for s in list page search; do
+for s in list page search inside dense; do
     line="$(SCENARIO=$s BENCH_TOKEN="$TOKEN" ROWS="$ROWS" timeout $((DURATION + 30)) \
         wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s -s "$LUA" "$BASE" | grep '^RESULT')"
     read -r _ name requests rps p50 p90 p99 max non200 <<<"$line"

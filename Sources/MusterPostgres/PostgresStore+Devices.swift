@@ -55,11 +55,26 @@ extension PostgresStore: DeviceStore {
 
     /// A page of the devices of `tenantId` (of one profile when `profileId` is set), each with its credentials
     /// type and `provisionState`. The page's ids are chosen first (on an index), and only they are joined.
+    /// A substring search (`containsSearch`) matches `search_text LIKE '%text%'` on the trigram index
+    /// (migration `2026-12-09-device-name-trigrams`), counted up to ``substringCountCap``, as on SQLite.
     package func devices(tenantId: UUID, profileId: UUID?, _ link: PageLink) async throws -> Page<DeviceListing> {
-        let page = PostgresPageQuery(link)
+        var pageLink = link
+        var substring: String?
+        if link.containsSearch, let text = link.textSearch, !text.isEmpty {
+            substring = SearchText.fold(text)
+            pageLink.textSearch = nil
+        }
+        let page = PostgresPageQuery(pageLink)
         let order = page.ordering(alias: "d.", type: "type", label: "label")
         let filter = entityFilter(tenantId: tenantId, profileColumn: "device_profile_id", profileId: profileId, page)
-        let count = entityCount(table: "devices", kind: 1, filter: filter, page: page, profileId: profileId)
+        let count: SQLBuilder
+        if let substring {
+            filter.append(" AND d.search_text LIKE \(filter.bind("%" + Self.likeEscaped(substring) + "%"))")
+            count = filter.prefixed("SELECT count(*) FROM (SELECT 1 FROM devices AS d WHERE ")
+            count.append(" LIMIT \(count.bind(Self.substringCountCap))) AS matches")
+        } else {
+            count = entityCount(table: "devices", kind: 1, filter: filter, page: page, profileId: profileId)
+        }
         let statement = filter.prefixed(
             """
             SELECT \(EntityRows.deviceColumns("d.")), c.credentials_type,
@@ -195,6 +210,19 @@ extension PostgresStore: DeviceStore {
         if let profileId { filter.append(" AND d.\(profileColumn) = \(filter.bind(profileId))") }
         page.appendSearchCondition("d.search_text", to: filter)
         return filter
+    }
+
+    /// The most matches a substring search counts, as on SQLite.
+    static let substringCountCap = 10_000
+
+    /// `text` with `LIKE`'s `%`, `_` and escape character `\` escaped.
+    static func likeEscaped(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped
     }
 
     /// The count of a listing, as on SQLite: the counters when nothing but the tenant (and profile) filters it,

@@ -39,6 +39,9 @@ extension SQLiteStore {
     /// A page of the devices of `tenantId` (of one profile when `profileId` is set), each with its credentials
     /// type and `provisionState`; the page and its count are read on indexes (see ``DevicePageStatements``).
     package func devices(tenantId: UUID, profileId: UUID?, _ link: PageLink) async throws -> Page<DeviceListing> {
+        if link.containsSearch, let text = link.textSearch, !text.isEmpty {
+            return try await devices(tenantId: tenantId, profileId: profileId, containing: SearchText.fold(text), link)
+        }
         let query = PageQuery(link)
         let cap = configuration.maxSearchCount
         let sparse = DevicePageStatements(tenantId: tenantId, profileId: profileId, query: query, denseSearch: false, countCap: cap)
@@ -50,22 +53,23 @@ extension SQLiteStore {
                 ? DevicePageStatements(tenantId: tenantId, profileId: profileId, query: query, denseSearch: true, countCap: cap)
                 : sparse
             let rows = try Row.fetchAll(db.cachedStatement(sql: statements.page), arguments: statements.pageArguments)
-            let listings = try rows.map { row in
-                let offset = DeviceRecord.columnCount
-                let type: String? = try row.decode(atIndex: offset)
-                return DeviceListing(
-                    device: try DeviceRecord.decode(row),
-                    credentialsType: try type.map {
-                        try StoredValue.enumCase(
-                            CredentialsType.self, $0, table: "device_credentials", column: "credentials_type")
-                    },
-                    provisionState: row.hasNull(atIndex: offset + 1)
-                        ? nil : try TypedValueRecord.decode(row, at: offset + 1, table: "attributes").textValue,
-                    lastActivityTime: try Self.activity(row.decode(atIndex: offset + 3))
-                )
-            }
-            return query.page(listings, total: total)
+            return query.page(try rows.map(Self.decodeListing), total: total)
         }
+    }
+
+    /// A row of ``DevicePageStatements/listing(ids:order:)``.
+    static func decodeListing(_ row: Row) throws -> DeviceListing {
+        let offset = DeviceRecord.columnCount
+        let type: String? = try row.decode(atIndex: offset)
+        return DeviceListing(
+            device: try DeviceRecord.decode(row),
+            credentialsType: try type.map {
+                try StoredValue.enumCase(CredentialsType.self, $0, table: "device_credentials", column: "credentials_type")
+            },
+            provisionState: row.hasNull(atIndex: offset + 1)
+                ? nil : try TypedValueRecord.decode(row, at: offset + 1, table: "attributes").textValue,
+            lastActivityTime: try activity(row.decode(atIndex: offset + 3))
+        )
     }
 
     /// Deletes the device `id` of `tenantId` with its credentials (by the cascading foreign key), attributes and
@@ -210,17 +214,24 @@ struct DevicePageStatements {
             case (true, _): hint = " INDEXED BY idx_device_created_time"
             }
         }
-        page = """
-            SELECT \(DeviceRecord.columns("d.")), c.credentials_type, a.value_type, a.value,
-                max(
-                    coalesce((SELECT max(t.ts) FROM ts_kv_latest AS t WHERE t.entity_id = d.id), 0),
-                    coalesce((SELECT max(k.last_update_ts) FROM attributes AS k
-                        WHERE k.entity_id = d.id AND k.scope = \(SQLiteStore.clientScope)), 0)) AS last_activity
-            FROM (SELECT id FROM devices AS d\(hint) WHERE \(filter) ORDER BY \(order)\(query.limitClause)) AS p
-            JOIN devices AS d ON d.id = p.id
-            LEFT JOIN device_credentials AS c ON c.device_id = d.id
-            LEFT JOIN attributes AS a ON a.entity_id = d.id AND a.scope = \(SQLiteStore.serverScope) AND a.key = ?
-            ORDER BY \(order)
-            """
+        page = Self.listing(
+            ids: "SELECT id FROM devices AS d\(hint) WHERE \(filter) ORDER BY \(order)\(query.limitClause)", order: order)
+    }
+
+    /// The page's rows for the ids `ids` selects (one page of them, in order): each device with its credentials
+    /// type, `provisionState` (the statement's last argument) and last activity.
+    static func listing(ids: String, order: String) -> String {
+        """
+        SELECT \(DeviceRecord.columns("d.")), c.credentials_type, a.value_type, a.value,
+            max(
+                coalesce((SELECT max(t.ts) FROM ts_kv_latest AS t WHERE t.entity_id = d.id), 0),
+                coalesce((SELECT max(k.last_update_ts) FROM attributes AS k
+                    WHERE k.entity_id = d.id AND k.scope = \(SQLiteStore.clientScope)), 0)) AS last_activity
+        FROM (\(ids)) AS p
+        JOIN devices AS d ON d.id = p.id
+        LEFT JOIN device_credentials AS c ON c.device_id = d.id
+        LEFT JOIN attributes AS a ON a.entity_id = d.id AND a.scope = \(SQLiteStore.serverScope) AND a.key = ?
+        ORDER BY \(order)
+        """
     }
 }

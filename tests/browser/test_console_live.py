@@ -149,3 +149,23 @@ def test_an_attack_of_unknown_keys_is_visible_to_the_system_administrator(driver
     finally:
         clickable(driver, "#logout").click()
         visible(driver, "form.login-card")
+
+
+def test_the_device_list_finds_a_name_by_a_part_inside_it(console, base_url, rest):
+    """Starting with stays the default; "Anywhere in the name" searches the trigram index, and the choice stays in
+    the URL across a reload."""
+    driver = console
+    name = f"Shelf-{RUN}-Inner-7"
+    rest.post("/api/device", {"name": name})
+    go(driver, base_url, "devices")
+    search = visible(driver, "#device-search")
+    search.send_keys(f"{RUN}-inner")
+    text_of(driver, "main .table-box", "No devices match")
+    clickable(driver, "#device-search-contains").click()
+    visible(driver, f"#device-table tr[data-name='{name}']")
+    assert "textSearchMode=CONTAINS" in driver.current_url, driver.current_url
+    driver.refresh()
+    visible(driver, f"#device-table tr[data-name='{name}']")
+    assert driver.find_element(By.ID, "device-search-contains").is_selected()
+    clickable(driver, "#device-search-contains").click()
+    text_of(driver, "main .table-box", "No devices match")

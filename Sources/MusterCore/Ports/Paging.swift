@@ -4,6 +4,9 @@ package struct PageLink: Sendable, Hashable {
     package var page: Int
     /// Case-insensitive name prefix filter.
     package var textSearch: String?
+    /// Whether `textSearch` matches anywhere in the name (the device list's `textSearchMode=CONTAINS`) rather than
+    /// at its start; other lists ignore it.
+    package var containsSearch = false
     package var sortProperty: SortProperty
     package var ascending: Bool
 

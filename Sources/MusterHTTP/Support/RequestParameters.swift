@@ -84,7 +84,13 @@ extension Request {
             throw RequestError.invalidParameter(name: "sortOrder", reason: "must be ASC or DESC")
         }
         let search = query("textSearch").flatMap { $0.isEmpty ? nil : $0 }
-        return PageLink(pageSize: pageSize, page: page, textSearch: search, sortProperty: sort, ascending: order == "ASC")
+        var link = PageLink(pageSize: pageSize, page: page, textSearch: search, sortProperty: sort, ascending: order == "ASC")
+        switch query("textSearchMode")?.uppercased() {
+        case nil, "", "PREFIX": break
+        case "CONTAINS": link.containsSearch = true
+        default: throw RequestError.invalidParameter(name: "textSearchMode", reason: "must be PREFIX or CONTAINS")
+        }
+        return link
     }
 }
 

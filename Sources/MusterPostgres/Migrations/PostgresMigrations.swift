@@ -25,6 +25,7 @@ package enum PostgresMigrations {
         Migration(name: "2026-12-08-import-jobs", statements: importJobs),
         Migration(name: "2026-12-09-audit-actions", statements: auditActions),
         Migration(name: "2026-12-09-import-rows-total", statements: importRowsTotal),
+        Migration(name: "2026-12-09-device-name-trigrams", statements: deviceTrigrams),
     ]
 
     /// The advisory lock key of migrations (`hashtext('muster-migrations')` would do as well; a constant is

@@ -33,6 +33,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("2026-12-09-import-rows-total") { db in
             try db.execute(sql: "ALTER TABLE import_jobs ADD COLUMN rows_total INTEGER")
         }
+        migrator.registerMigration("2026-12-09-device-name-trigrams") { db in
+            try db.execute(sql: deviceTrigrams)
+        }
         return migrator
     }
 

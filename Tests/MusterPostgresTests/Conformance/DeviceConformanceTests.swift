@@ -296,6 +296,50 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func containsSearchFindsTheTextAnywhereInTheName(_ kind: StoreKind) async throws {
+        try await seeded(kind) { store, profile, devices in
+            // Names: Boiler, alpha-2, Alpha-1, beta, ALPHA-3, Älpler, älteste, gamma_%, gamma-x (newest last).
+            let cases: [(String, [String])] = [
+                ("pha-", ["ALPHA-3", "Alpha-1", "alpha-2"]),  // the trigram index
+                ("LPH", ["ALPHA-3", "Alpha-1", "alpha-2"]),
+                ("lte", ["älteste"]),
+                ("LPL", ["Älpler"]),
+                ("a_%", ["gamma_%"]),  // `%` and `_` are plain characters
+                ("a_x", []),
+                ("ma-", ["gamma-x"]),
+                ("et", ["beta"]),  // shorter than a trigram: the walk
+                ("l", ["älteste", "Älpler", "ALPHA-3", "Alpha-1", "alpha-2", "Boiler"]),
+                ("zzz", []),
+            ]
+            for (text, expected) in cases {
+                var link = PageLink(pageSize: 100, page: 0, textSearch: text)
+                link.containsSearch = true
+                let page = try await store.devices(tenantId: Self.tenant.id, profileId: nil, link)
+                #expect(page.data.map(\.device.name) == expected, "\(text)")
+                #expect(page.totalElements == expected.count, "\(text)")
+            }
+            var byName = PageLink(pageSize: 2, page: 1, textSearch: "alpha", sortProperty: .name, ascending: true)
+            byName.containsSearch = true
+            let second = try await store.devices(tenantId: Self.tenant.id, profileId: nil, byName)
+            #expect(second.data.map(\.device.name) == ["ALPHA-3"] && second.totalElements == 3)
+            // A renamed device is found by its new name only; a deleted one no more.
+            var renamed = devices[3]
+            renamed.name = "omega-beta"
+            #expect(try await store.updateDevice(renamed) == .saved)
+            #expect(try await store.deleteDevice(id: devices[0].id, tenantId: Self.tenant.id))
+            for (text, expected) in [("ega-b", ["omega-beta"]), ("oile", []), ("eta", ["omega-beta"])] {
+                var link = PageLink(pageSize: 100, page: 0, textSearch: text)
+                link.containsSearch = true
+                let page = try await store.devices(tenantId: Self.tenant.id, profileId: profile.id, link)
+                #expect(page.data.map(\.device.name) == expected, "\(text)")
+            }
+            var stranger = PageLink(pageSize: 100, page: 0, textSearch: "alpha")
+            stranger.containsSearch = true
+            #expect(try await store.devices(tenantId: Self.stranger, profileId: nil, stranger).totalElements == 0)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func sortsByNameTypeAndLabel(_ kind: StoreKind) async throws {
         try await seeded(kind) { store, _, _ in
             let byName = try await store.devices(

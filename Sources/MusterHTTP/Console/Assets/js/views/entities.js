@@ -27,7 +27,7 @@ export const KINDS = {
 // &profile=<id>`), so that a reload and the Back button bring it back. `page` there is 1-based, as the pager shows it;
 // values equal to the defaults are left out.
 const SORTS = ['name', 'type', 'label', 'createdTime'];
-const DEFAULTS = { textSearch: '', page: 1, pageSize: 20, sortProperty: 'createdTime', sortOrder: 'DESC', profile: '' };
+const DEFAULTS = { textSearch: '', textSearchMode: 'PREFIX', page: 1, pageSize: 20, sortProperty: 'createdTime', sortOrder: 'DESC', profile: '' };
 /** The query of each list as last shown, for links back to it (the breadcrumb of an entity page). */
 const lastQuery = { device: '', asset: '' };
 
@@ -38,6 +38,7 @@ function readListState() {
   const order = query.get('sortOrder');
   return {
     textSearch: (query.get('textSearch') || '').trim(),
+    textSearchMode: query.get('textSearchMode') === 'CONTAINS' ? 'CONTAINS' : 'PREFIX',
     page: Math.max(1, number('page', DEFAULTS.page)),
     pageSize: PAGE_SIZES.includes(number('pageSize', 0)) ? number('pageSize', 0) : DEFAULTS.pageSize,
     sortProperty: SORTS.includes(sort) ? sort : DEFAULTS.sortProperty,
@@ -81,6 +82,16 @@ export async function entityList(kind) {
 
   const search = h('input', { type: 'search', id: `${kind}-search`, placeholder: 'Name starts with…', value: state.textSearch, autocomplete: 'off' });
   search.addEventListener('input', debounce(() => { state.textSearch = search.value.trim(); state.page = 1; load(); }, 250));
+  // Devices: the name may also be searched anywhere (a trigram index); starting with stays the default.
+  const contains = h('input', { type: 'checkbox', id: `${kind}-search-contains`, checked: state.textSearchMode === 'CONTAINS' });
+  const placeholder = () => { search.placeholder = contains.checked ? 'Name contains…' : 'Name starts with…'; };
+  placeholder();
+  contains.addEventListener('change', () => {
+    state.textSearchMode = contains.checked ? 'CONTAINS' : 'PREFIX';
+    placeholder();
+    state.page = 1;
+    load();
+  });
   const profileFilter = select([['', 'All profiles'], ...profiles.map(p => [p.id.id, p.name])], { id: `${kind}-profile-filter`, value: state.profile });
   profileFilter.addEventListener('change', () => { state.profile = profileFilter.value; state.page = 1; load(); });
 
@@ -95,7 +106,8 @@ export async function entityList(kind) {
     tableBox.setAttribute('aria-busy', 'true');
     try {
       const query = {
-        pageSize: state.pageSize, page: state.page - 1, textSearch: state.textSearch, sortProperty: state.sortProperty,
+        pageSize: state.pageSize, page: state.page - 1, textSearch: state.textSearch,
+        textSearchMode: kind === 'device' && state.textSearchMode === 'CONTAINS' ? 'CONTAINS' : '', sortProperty: state.sortProperty,
         sortOrder: state.sortOrder, [k.profileParam]: state.profile,
       };
       let result = await get(k.list, query);
@@ -180,6 +192,7 @@ export async function entityList(kind) {
     createBox,
     h('div', { class: 'filters', role: 'search' },
       field('Search by name', search),
+      kind === 'device' ? h('label', { class: 'check align-end' }, contains, ' Anywhere in the name') : null,
       field('Profile', profileFilter)),
     status,
     tableBox);
