@@ -34,6 +34,10 @@ extension SQLiteStore {
         let countSQL = "SELECT COUNT(*) FROM (SELECT 1 \(byTrigrams ? matches : walk) LIMIT \(cap))"
         let countArguments: StatementArguments =
             byTrigrams ? [pattern, needle] + scopeArguments : scopeArguments + [needle]
+        if byTrigrams {
+            let behind = try await dbPool.read { db in try Bool.fetchOne(db, sql: Self.namesNotIndexedSQL) ?? false }
+            if behind { try await dbPool.write { db in try Self.indexNewDeviceNames(db) } }
+        }
         return try await dbPool.read { db in
             let total = try Int.fetchOne(db.cachedStatement(sql: countSQL), arguments: countArguments) ?? 0
             var arguments: StatementArguments
@@ -51,5 +55,20 @@ extension SQLiteStore {
             let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
             return query.page(try rows.map(Self.decodeListing), total: total)
         }
+    }
+
+    /// Whether device names were stored since they were last indexed.
+    static let namesNotIndexedSQL =
+        "SELECT (SELECT coalesce(max(rowid), 0) FROM device_search) > (SELECT upto FROM device_search_indexed)"
+
+    /// Adds the names stored since the last call to the trigram index, in one statement (see
+    /// ``SQLiteMigrations/deviceTrigrams``). Called in the writing transaction at the end of an import batch, and
+    /// before a substring search reads.
+    package static func indexNewDeviceNames(_ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO device_trigrams (rowid, search_text)
+                SELECT rowid, search_text FROM device_search WHERE rowid > (SELECT upto FROM device_search_indexed);
+            UPDATE device_search_indexed SET upto = (SELECT coalesce(max(rowid), 0) FROM device_search);
+            """)
     }
 }

@@ -25,6 +25,8 @@ extension SQLiteStore {
                 let writer = try ImportRowWriter(db, batch: batch)
                 for row in batch.rows { outcomes.append(try writer.apply(row)) }
                 if batch.dryRun { return .rollback }
+                // The batch's new device names join the trigram index in one statement.
+                if batch.entityType == .device { try Self.indexNewDeviceNames(db) }
                 // The job's counts of these rows commit with them (or not at all).
                 if let checkpoint = batch.checkpoint { try ImportJobRecord.write(checkpoint(outcomes), db) }
                 return .commit

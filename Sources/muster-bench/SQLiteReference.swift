@@ -115,6 +115,8 @@ struct SQLiteReference: AsyncParsableCommand {
                     try reading(sample)
                     try reading(latest)
                 }
+                // The import indexes each batch's names for substring search in one statement: so does the reference.
+                try SQLiteStore.indexNewDeviceNames(db)
                 return .commit
             }
             index = end + 1

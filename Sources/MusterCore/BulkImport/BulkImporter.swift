@@ -104,7 +104,8 @@ package struct BulkImporter: Sendable {
         let maxRows = configuration.maxRows
         let onRecord: (CSVRecord) throws -> Void = { record in
             if record.fields.count > columns {
-                throw ImportError.rowTooWide(line: record.number, cells: record.fields.count, columns: columns)
+                throw ImportError.rowTooWide(
+                    record: record.number, line: record.line, cells: record.fields.count, columns: columns)
             }
             rows += 1
             if rows > maxRows { throw ImportError.tooManyRows(limit: maxRows) }

@@ -47,7 +47,7 @@ extension CSVError: CustomStringConvertible {
     }
 
     /// `line 7`, or `line 9 (record 7)` when blank lines or quoted line breaks make them differ.
-    private static func location(_ record: Int, _ line: Int) -> String {
+    static func location(_ record: Int, _ line: Int) -> String {
         record == line ? "line \(line)" : "line \(line) (record \(record))"
     }
 }

@@ -38,7 +38,8 @@ package enum ImportError: Error, Equatable, Sendable {
     case invalidMapping(ImportMappingError)
     /// The file is not valid CSV (or has a row with more cells than the mapping); line numbers are in the error.
     case brokenFile(CSVError)
-    case rowTooWide(line: Int, cells: Int, columns: Int)
+    /// A row with more cells than the mapping: its record number and the physical line it starts on.
+    case rowTooWide(record: Int, line: Int, cells: Int, columns: Int)
     case emptyFile
     case tooManyRows(limit: Int)
 }
@@ -48,8 +49,8 @@ extension ImportError: CustomStringConvertible {
         switch self {
         case .invalidMapping(let error): return "invalid mapping: \(error)"
         case .brokenFile(let error): return "the file is not valid CSV: \(error)"
-        case .rowTooWide(let line, let cells, let columns):
-            return "line \(line): the row has \(cells) cells but the mapping has \(columns) columns"
+        case .rowTooWide(let record, let line, let cells, let columns):
+            return "\(CSVError.location(record, line)): the row has \(cells) cells but the mapping has \(columns) columns"
         case .emptyFile: return "the file has no rows"
         case .tooManyRows(let limit): return "the file has more than \(limit) rows"
         }
