@@ -55,7 +55,14 @@ package struct BulkImporter: Sendable {
         mapping: ImportMapping, tenantId: UUID, dryRun: Bool, source: some ImportSource, job: ImportJobLink? = nil,
         isCancelled: @Sendable () async throws -> Bool = { false }
     ) async throws -> ImportSummary {
-        let rowsTotal = try await check(source, mapping: mapping)
+        // While the whole file is checked, a job reports the bytes read (every few MiB), so that its progress moves.
+        let rowsTotal = try await check(source, mapping: mapping) { bytes in
+            guard let job else { return }
+            var reading = ImportProgress(bytesTotal: source.byteCount)
+            reading.bytesProcessed = bytes
+            try await job.store.recordImportCheckpoint(ImportJobCheckpoint(
+                jobId: job.id, progress: reading, errorLines: [], failedRows: [], time: clock.nowMilliseconds()))
+        }
         let timestamp = clock.nowMilliseconds()
         let defaultProfile: ProfileReference
         switch mapping.entityType {
@@ -96,8 +103,11 @@ package struct BulkImporter: Sendable {
     }
 
     /// The check pass: the whole file must be valid CSV and no row wider than the mapping.
+    /// - Parameter reading: Told the bytes read so far, every ``checkReportBytes``.
     /// - Returns: The number of data rows (records without the header).
-    private func check(_ source: some ImportSource, mapping: ImportMapping) async throws -> Int {
+    private func check(
+        _ source: some ImportSource, mapping: ImportMapping, reading: (Int) async throws -> Void
+    ) async throws -> Int {
         var scanner = CSVScanner(delimiter: mapping.delimiter)
         var rows = 0
         let columns = mapping.columns.count
@@ -111,7 +121,16 @@ package struct BulkImporter: Sendable {
             if rows > maxRows { throw ImportError.tooManyRows(limit: maxRows) }
         }
         do {
-            try await source.readChunks { chunk in try scanner.feed(chunk, onRecord) }
+            var bytes = 0
+            var reported = 0
+            try await source.readChunks { chunk in
+                try scanner.feed(chunk, onRecord)
+                bytes += chunk.count
+                if bytes - reported >= Self.checkReportBytes {
+                    reported = bytes
+                    try await reading(bytes)
+                }
+            }
             try scanner.finish(onRecord)
         } catch let error as CSVError {
             throw ImportError.brokenFile(error)
@@ -119,6 +138,9 @@ package struct BulkImporter: Sendable {
         if rows == 0 || (mapping.header && rows == 1) { throw ImportError.emptyFile }
         return mapping.header ? rows - 1 : rows
     }
+
+    /// How often the check pass reports the bytes it has read.
+    static let checkReportBytes = 4 << 20
 
     /// The profile called `name`, or `nil` when the tenant has none.
     fileprivate func existingProfile(named name: String, type: ImportEntityType, tenantId: UUID) async throws -> ProfileReference? {
