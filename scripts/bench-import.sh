@@ -8,7 +8,8 @@
 #      DONE; the server's peak RSS is read from /proc (VmHWM).
 # Prints import rows/s, total seconds (upload to DONE), peak RSS, the reference's rows/s and seconds, and the ratio.
 # Then ThingsBoard's JSON endpoint (POST /api/device/bulk_import) with a TB_ROWS-row file (default 100,000), on the
-# same server, with other names and tokens.
+# same server, with other names and tokens. Last, provisioning alone and while the import runs (with wrk, MIXED_*
+# below): requests/s and p50/p99 of both, and the import's time meanwhile.
 # Every step is bounded in time (TIMEOUT seconds for the import, default 600), and the script cleans up.
 #
 # `--database postgres`: the server imports into a throw-away PostgreSQL cluster started here (durable settings, see
@@ -112,3 +113,57 @@ tb_end="$(date +%s.%N)"
 awk -v rows="$TB_ROWS" -v a="$tb_start" -v b="$tb_end" -v size="$(stat -c %s "$work/tb.json")" -v result="$tb_result" 'BEGIN {
     printf "bulk_import: %d rows (%.1f MB body) in %.2f s = %.0f rows/s: %s\n", rows, size / 1048576, b - a, rows / (b - a), result
 }'
+
+# ---- provisioning while an import runs (issue 15) ---------------------------------------------------------------
+# MIXED_CONNECTIONS clients (default 8) provision new devices over HTTP for MIXED_SECONDS (default 10): first alone,
+# then on a fresh server while the ROWS-row job import runs (the run starts once the job is RUNNING and must end
+# before it does). Goal: during the import, p99 <= 50 ms and requests/s >= 0.8 x alone.
+MIXED_CONNECTIONS="${MIXED_CONNECTIONS:-8}"
+MIXED_SECONDS="${MIXED_SECONDS:-10}"
+if command -v wrk >/dev/null 2>&1; then
+    echo "== provisioning ($MIXED_CONNECTIONS clients, new devices, ${MIXED_SECONDS} s) alone, then during an import"
+    muster_stop
+    bench_database_stop
+    bench_database_start
+    muster_start_provisioning "$work/mixed" "$work/mixed.log"
+    base="$MUSTER_BASE"
+    export MUSTER_KEY="$MUSTER_PROFILE_KEY" MUSTER_SECRET="$MUSTER_PROFILE_SECRET" MUSTER_BENCH_DIR="$PWD/benchmarks/wrk"
+    provision() {
+        MUSTER_RUN="$1-$RANDOM" timeout $((MIXED_SECONDS + 30)) wrk -t1 -c"$MIXED_CONNECTIONS" -d"${MIXED_SECONDS}s" \
+            -s benchmarks/wrk/provision-new.lua "$base" | grep '^RESULT'
+    }
+    MUSTER_RUN="warm-$RANDOM" wrk -t1 -c"$MIXED_CONNECTIONS" -d2s -s benchmarks/wrk/provision-new.lua "$base" >/dev/null
+    alone="$(provision alone)"
+    mixed_start="$(date +%s.%N)"
+    created="$(curl -sf --max-time "$TIMEOUT" -H "X-Authorization: Bearer $MUSTER_TOKEN" \
+        -F "mapping=<$work/mapping.json;type=application/json" -F "file=@$work/devices.csv;type=text/csv" \
+        "$base/api/imports")"
+    job="$(echo "$created" | field id)"
+    [ -n "$job" ] || { echo "upload refused: $created"; exit 1; }
+    # The provisioning run starts once the job writes rows (its check pass reads the file first).
+    for _ in $(seq 1 600); do
+        rows_done="$(curl -sf --max-time 10 -H "X-Authorization: Bearer $MUSTER_TOKEN" "$base/api/imports/$job" | field rowsProcessed)"
+        [ "${rows_done:-0}" -gt 0 ] && break
+        sleep 0.1
+    done
+    during="$(provision during)"
+    still="$(curl -sf --max-time 10 -H "X-Authorization: Bearer $MUSTER_TOKEN" "$base/api/imports/$job" | field status)"
+    status=RUNNING
+    deadline=$(( $(date +%s) + TIMEOUT ))
+    while [ "$status" = RUNNING ]; do
+        [ "$(date +%s)" -lt "$deadline" ] || { echo "import still running after ${TIMEOUT}s"; exit 1; }
+        sleep 0.5
+        status="$(curl -sf --max-time 10 -H "X-Authorization: Bearer $MUSTER_TOKEN" "$base/api/imports/$job" | field status)"
+    done
+    mixed_end="$(date +%s.%N)"
+    [ "$still" = RUNNING ] || echo "   note: the import ended before the provisioning run did; make ROWS larger"
+    printf '%s\n%s\n' "alone $alone" "during $during" | awk -v rows="$ROWS" -v total="$(awk -v a="$mixed_start" -v b="$mixed_end" 'BEGIN { print b - a }')" '
+        { name=$1; for (i=2; i<=NF; i++) { split($i, kv, "="); v[name, kv[1]] = kv[2] } }
+        END {
+            printf "%-22s %12s %10s %10s\n", "provisioning", "requests/s", "p50 ms", "p99 ms"
+            printf "%-22s %12d %10.2f %10.2f\n", "alone", v["alone","rps"], v["alone","p50_ms"], v["alone","p99_ms"]
+            printf "%-22s %12d %10.2f %10.2f\n", "during the import", v["during","rps"], v["during","p50_ms"], v["during","p99_ms"]
+            printf "during / alone: %.2f x requests/s (goal >= 0.8); p99 during %.1f ms (goal <= 50)\n", v["during","rps"] / v["alone","rps"], v["during","p99_ms"]
+            printf "the import meanwhile: %d rows in %.2f s = %.0f rows/s (upload to DONE)\n", rows, total, rows / total
+        }'
+fi

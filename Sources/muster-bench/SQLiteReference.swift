@@ -21,6 +21,9 @@ struct SQLiteReference: AsyncParsableCommand {
     @Option(help: "Devices per transaction.") var batch: Int = 100_000
     @Option(help: "Page cache in MiB.") var cacheMib: Int = 256
     @Option(help: "Seed of the random tokens.") var seed: UInt64 = 42
+    @Option(
+        help: "Drop these indexes or triggers of the schema first (repeatable): what each costs is the difference.")
+    var drop: [String] = []
 
     func run() async throws {
         let path = URL(fileURLWithPath: dir).appendingPathComponent(SQLiteStore.fileName).path
@@ -35,6 +38,15 @@ struct SQLiteReference: AsyncParsableCommand {
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         let queue = try DatabaseQueue(path: path, configuration: configuration)
+        for name in drop {
+            try queue.write { db in
+                guard let type = try String.fetchOne(db, sql: "SELECT type FROM sqlite_master WHERE name = ?", arguments: [name]),
+                    type == "index" || type == "trigger"
+                else { throw ValidationError("no index or trigger called \(name)") }
+                try db.execute(sql: "DROP \(type.uppercased()) \(name)")
+            }
+            print("dropped: \(name)")
+        }
         let start = ContinuousClock.now
         try insert(into: queue, tenantId: tenantId, profile: profile)
         let seconds = (ContinuousClock.now - start).seconds
