@@ -39,7 +39,7 @@ struct SQLiteReference: AsyncParsableCommand {
         }
         let queue = try DatabaseQueue(path: path, configuration: configuration)
         for name in drop {
-            try queue.write { db in
+            try await queue.write { db in
                 guard let type = try String.fetchOne(db, sql: "SELECT type FROM sqlite_master WHERE name = ?", arguments: [name]),
                     type == "index" || type == "trigger"
                 else { throw ValidationError("no index or trigger called \(name)") }
