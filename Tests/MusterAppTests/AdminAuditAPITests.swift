@@ -86,6 +86,27 @@ import Testing
         }
     }
 
+    @Test func keyValueWritesNameTheirEntity() async throws {
+        try await TestServer.run { server in
+            let token = try await server.login()
+            let asset = try await server.send("POST", "/api/asset", body: #"{"name":"hall-9"}"#, token: token)
+            let assetId = try #require(try asset.json()["id"]?["id"]?.stringValue, "\(asset.text)")
+            let device = try await server.send("POST", "/api/device", body: #"{"name":"meter-9"}"#, token: token)
+            let deviceId = try #require(try device.json()["id"]?["id"]?.stringValue, "\(device.text)")
+            for (kind, id) in [("ASSET", assetId), ("DEVICE", deviceId)] {
+                let saved = try await server.send(
+                    "POST", "/api/plugins/telemetry/\(kind)/\(id)/attributes/SERVER_SCOPE", body: #"{"floor":3}"#, token: token)
+                #expect(saved.status == 200, "\(saved.text)")
+            }
+            let entries = try await entries(server, "action=ATTRIBUTES_UPDATED", token: token, count: 2)
+            #expect(entries.count == 2)
+            let onAsset = try #require(entries.first { $0["details"]?.stringValue?.hasPrefix("ASSET") == true })
+            #expect(onAsset["details"] == .string("ASSET \(assetId) SERVER_SCOPE") && onAsset["entityId"] == nil)
+            let onDevice = try #require(entries.first { $0["details"] == .string("DEVICE SERVER_SCOPE") })
+            #expect(onDevice["entityId"]?["id"] == .string(deviceId) && onDevice["entityId"]?["entityType"] == .string("DEVICE"))
+        }
+    }
+
     @Test(arguments: TestStoreKind.allCases)
     func theSystemAdministratorSeesTheUnattributedAttemptsAndWhatCoolsOff(store: TestStoreKind) async throws {
         try await TestServer.run(settings: ["provision.failureLimit": "5"], store: store) { server in

@@ -43,8 +43,8 @@ struct TelemetryRoutes {
             let tenantId = try context.requireTenant()
             try await telemetry.saveTelemetry(kind, id: id, body: body, tenantId: tenantId)
             auditor.record(
-                .timeseriesUpdated, by: try context.actor(), on: .init(tenantId: tenantId, entityId: id),
-                details: kind.rawValue)
+                .timeseriesUpdated, by: try context.actor(), on: Self.subject(kind, id, tenantId),
+                details: Self.describe(kind, id))
             return JSONBody.empty()
         }
         router.get("\(base)/values/timeseries") { request, context in
@@ -97,8 +97,8 @@ struct TelemetryRoutes {
         let (scope, tenantId) = (try scope(context), try context.requireTenant())
         try await telemetry.saveAttributes(entityKind, id: id, scope: scope, body: body, tenantId: tenantId)
         auditor.record(
-            .attributesUpdated, by: try context.actor(), on: .init(tenantId: tenantId, entityId: id),
-            details: "\(entityKind.rawValue) \(scope.rawValue)")
+            .attributesUpdated, by: try context.actor(), on: Self.subject(entityKind, id, tenantId),
+            details: "\(Self.describe(entityKind, id)) \(scope.rawValue)")
         return JSONBody.empty()
     }
 
@@ -110,8 +110,8 @@ struct TelemetryRoutes {
         let (scope, tenantId) = (try scope(context), try context.requireTenant())
         try await telemetry.deleteAttributes(entityKind, id: id, scope: scope, keys: keys, tenantId: tenantId)
         auditor.record(
-            .attributesDeleted, by: try context.actor(), on: .init(tenantId: tenantId, entityId: id),
-            details: "\(entityKind.rawValue) \(scope.rawValue): \(keys.joined(separator: ", "))")
+            .attributesDeleted, by: try context.actor(), on: Self.subject(entityKind, id, tenantId),
+            details: "\(Self.describe(entityKind, id)) \(scope.rawValue): \(keys.joined(separator: ", "))")
         return JSONBody.empty()
     }
 
@@ -130,5 +130,15 @@ struct TelemetryRoutes {
         )
         return JSONBody.raw(timeseriesJSON(points, strict: request.queryFlag("useStrictDataTypes")))
     }
-}
 
+    /// The audit subject of a key-value write: a device's id is the entry's entity (the audit lists a device's
+    /// entries by it); an asset's is named in the details only, since an entry's entity is taken for a device.
+    static func subject(_ kind: EntityKind, _ id: UUID, _ tenantId: UUID) -> AdminAuditor.Subject {
+        AdminAuditor.Subject(tenantId: tenantId, entityId: kind == .device ? id : nil)
+    }
+
+    /// `DEVICE` for a device (its id is the entry's entity), `ASSET <id>` for an asset.
+    static func describe(_ kind: EntityKind, _ id: UUID) -> String {
+        kind == .device ? kind.rawValue : "\(kind.rawValue) \(id.lowercasedString)"
+    }
+}
