@@ -188,8 +188,7 @@ def pytest_runtest_makereport(item, call):
             report.sections.append(("muster server output", server.tail()))
 
 
-# ---- helpers for the console's browser tests (test_console.py keeps its own copies) -----------------------------
-# The same bounded waits and route opening as test_console.py, here so that other test files can share them.
+# ---- helpers every browser test file shares ----------------------------------------------------------------------
 
 from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -227,6 +226,30 @@ def text_of(driver, css, pattern):
     return wait(driver).until(check, f"no {css} matching {pattern!r}")
 
 
+def click_link(driver, container_css, text):
+    """Clicks the link `text` inside `container_css`, finding both again if the list re-renders meanwhile."""
+    def attempt(d):
+        d.find_element(By.CSS_SELECTOR, container_css).find_element(By.LINK_TEXT, text).click()
+        return True
+    wait(driver).until(attempt)
+
+
+SCREENSHOTS = os.environ.get("MUSTER_CONSOLE_SCREENSHOTS")
+
+
+def shot(driver, name, height=800, scroll_to=None):
+    """Saves a README screenshot (1280 wide) when MUSTER_CONSOLE_SCREENSHOTS is set."""
+    if not SCREENSHOTS:
+        return
+    Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+    driver.set_window_size(1280, height)
+    driver.execute_script("document.getElementById('toasts').replaceChildren(); document.activeElement.blur();"
+                          "const e = arguments[0] && document.querySelector(arguments[0]);"
+                          "if (e) e.scrollIntoView(); else window.scrollTo(0, 0);", scroll_to)
+    driver.save_screenshot(str(Path(SCREENSHOTS) / f"{name}.png"))
+    driver.set_window_size(1280, 800)
+
+
 def wait_rendered(driver):
     """Waits until the console has finished rendering its current route."""
     wait(driver).until(lambda d: d.execute_script(
@@ -258,7 +281,7 @@ def log_in(driver, email=ADMIN_EMAIL, password=ADMIN_PASSWORD):
 
 @pytest.fixture
 def console(driver, base_url):
-    """The browser, logged in (through the form when needed). test_console.py defines its own, alike."""
+    """The browser, logged in (through the form when needed, e.g. after the login test logged out)."""
     driver.get(f"{base_url}/")
     if driver.find_elements(By.CSS_SELECTOR, "form.login-card") or not driver.find_elements(By.ID, "logout"):
         log_in(driver)

@@ -6,113 +6,27 @@ any one of them can run alone and in any order.
 """
 from __future__ import annotations
 
-import os
 import re
 import secrets
 from pathlib import Path
 
 import pytest
 import requests
-from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException
+from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
-from conftest import ADMIN_EMAIL, ADMIN_PASSWORD
+from conftest import (
+    ADMIN_EMAIL, ADMIN_PASSWORD, click_link, clickable, go, log_in, shot, text_of, visible, wait,
+)
 
-WAIT = 15  # seconds: every wait is bounded
 RUN = secrets.token_hex(3)
 ISSUE_CSV = """name,type,label,serialNumber,accessToken
 Sensor-001,Temperature Sensor,Warehouse A,SN-4A21F,tok-a1b2c3d4
 Sensor-002,Temperature Sensor,Warehouse B,SN-4A22F,tok-e5f6g7h8
 Gateway-001,IoT Gateway,Main Hub,GW-0010A,tok-i9j0k1l2
 """
-SCREENSHOTS = os.environ.get("MUSTER_CONSOLE_SCREENSHOTS")
-
-
-def wait(driver, timeout=WAIT):
-    # A list re-rendered by the console (e.g. after a debounced search) leaves found elements stale: retry.
-    return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,))
-
-
-def click_link(driver, container_css, text):
-    """Clicks the link `text` inside `container_css`, finding both again if the list re-renders meanwhile."""
-    def attempt(d):
-        d.find_element(By.CSS_SELECTOR, container_css).find_element(By.LINK_TEXT, text).click()
-        return True
-    wait(driver).until(attempt)
-
-
-def visible(driver, css):
-    return wait(driver).until(EC.visibility_of_element_located((By.CSS_SELECTOR, css)))
-
-
-def clickable(driver, css):
-    return wait(driver).until(EC.element_to_be_clickable((By.CSS_SELECTOR, css)))
-
-
-def text_of(driver, css, pattern):
-    """Waits until the element's text matches `pattern` and returns that text."""
-    regex = re.compile(pattern)
-
-    def check(d):
-        for element in d.find_elements(By.CSS_SELECTOR, css):
-            if element.is_displayed() and regex.search(element.text):
-                return element.text
-        return False
-
-    return wait(driver).until(check, f"no {css} matching {pattern!r}")
-
-
-RENDERS = "return (document.getElementById('app') || {dataset: {}}).dataset.renders || '0'"
-
-
-def go(driver, base_url, route):
-    """Opens `#/route` and waits until the console has rendered it (again, when it is already shown)."""
-    if not driver.current_url.startswith(base_url):
-        driver.get(f"{base_url}/#/{route}")
-    else:
-        before = driver.execute_script(RENDERS)
-        driver.execute_script(
-            "if (location.hash === arguments[0]) window.dispatchEvent(new HashChangeEvent('hashchange'));"
-            "else location.hash = arguments[0];", f"#/{route}")
-        wait(driver).until(lambda d: d.execute_script(RENDERS) != before)
-    wait(driver).until(lambda d: d.execute_script(
-        "const app = document.getElementById('app'); return app.getAttribute('aria-busy') === 'false' && app.dataset.renders")
-                       and d.find_elements(By.ID, "logout"))
-
-
-def shot(driver, name, height=800, scroll_to=None):
-    """Saves a README screenshot (1280 wide) when MUSTER_CONSOLE_SCREENSHOTS is set."""
-    if not SCREENSHOTS:
-        return
-    Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-    driver.set_window_size(1280, height)
-    driver.execute_script("document.getElementById('toasts').replaceChildren(); document.activeElement.blur();"
-                          "const e = arguments[0] && document.querySelector(arguments[0]);"
-                          "if (e) e.scrollIntoView(); else window.scrollTo(0, 0);", scroll_to)
-    driver.save_screenshot(str(Path(SCREENSHOTS) / f"{name}.png"))
-    driver.set_window_size(1280, 800)
-
-
-@pytest.fixture
-def console(driver, base_url):
-    """The browser, logged in (logs in through the form when needed, e.g. after the login test logged out)."""
-    driver.get(f"{base_url}/")
-    if driver.find_elements(By.CSS_SELECTOR, "form.login-card") or not driver.find_elements(By.ID, "logout"):
-        login(driver, ADMIN_EMAIL, ADMIN_PASSWORD)
-    return driver
-
-
-def login(driver, email, password):
-    email_input = visible(driver, "input[name=username]")
-    email_input.clear()
-    email_input.send_keys(email)
-    password_input = driver.find_element(By.CSS_SELECTOR, "input[name=password]")
-    password_input.clear()
-    password_input.send_keys(password, Keys.ENTER)
-
 
 # ---- log in -----------------------------------------------------------------------------------------------------
 
@@ -120,10 +34,10 @@ def test_login_rejects_a_wrong_password_then_logs_in_and_out(driver, base_url):
     driver.get(f"{base_url}/")
     driver.execute_script("sessionStorage.clear()")
     driver.get(f"{base_url}/")
-    login(driver, ADMIN_EMAIL, "wrong-password")
+    log_in(driver, ADMIN_EMAIL, "wrong-password")
     text_of(driver, "[role=alert]", r"\S")  # the server's message
     assert not driver.find_elements(By.ID, "logout")
-    login(driver, ADMIN_EMAIL, ADMIN_PASSWORD)
+    log_in(driver, ADMIN_EMAIL, ADMIN_PASSWORD)
     visible(driver, "#logout")
     assert text_of(driver, "main h1", "Devices")
     token = driver.execute_script("return sessionStorage.getItem('muster.token')")
@@ -139,7 +53,7 @@ def test_login_rejects_a_wrong_password_then_logs_in_and_out(driver, base_url):
     clickable(driver, "#logout").click()
     visible(driver, "form.login-card")
     assert driver.execute_script("return sessionStorage.getItem('muster.token')") is None
-    login(driver, ADMIN_EMAIL, ADMIN_PASSWORD)
+    log_in(driver, ADMIN_EMAIL, ADMIN_PASSWORD)
     visible(driver, "#logout")
 
 

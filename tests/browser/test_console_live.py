@@ -12,8 +12,8 @@ import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from conftest import ADMIN_EMAIL
-from test_console import RUN, clickable, console, go, login, shot, text_of, visible, wait  # noqa: F401 (console: a fixture)
+from conftest import ADMIN_EMAIL, clickable, go, log_in, shot, text_of, visible, wait
+from test_console import RUN
 
 
 def provisioning_profile(rest, name: str, key: str, secret: str) -> dict:
@@ -122,7 +122,7 @@ def test_an_attack_of_unknown_keys_is_visible_to_the_system_administrator(driver
     driver.get(f"{base_url}/")
     if driver.find_elements(By.ID, "logout"):
         clickable(driver, "#logout").click()
-    login(driver, *server.sysadmin)
+    log_in(driver, *server.sysadmin)
     try:
         text_of(driver, "main h1", "^Tenants$")
         text_of(driver, "#system-tenants", re.escape(ADMIN_EMAIL))
