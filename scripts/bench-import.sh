@@ -59,22 +59,33 @@ cat >"$work/mapping.json" <<'EOF'
 EOF
 
 field() { sed -n "s/.*\"$1\":\"\{0,1\}\([^\",}]*\).*/\1/p"; }
-start="$(date +%s.%N)"
-created="$(curl -sf --max-time "$TIMEOUT" -H "X-Authorization: Bearer $token" \
-    -F "mapping=<$work/mapping.json;type=application/json" -F "file=@$work/devices.csv;type=text/csv" \
-    "$base/api/imports")"
-job="$(echo "$created" | field id)"
-[ -n "$job" ] || { echo "upload refused: $created"; exit 1; }
-uploaded="$(date +%s.%N)"
+# upload_job BASE TOKEN — uploads devices.csv to the job API; sets `job` (exits when refused).
+upload_job() {
+    local created
+    created="$(curl -sf --max-time "$TIMEOUT" -H "X-Authorization: Bearer $2" \
+        -F "mapping=<$work/mapping.json;type=application/json" -F "file=@$work/devices.csv;type=text/csv" \
+        "$1/api/imports")"
+    job="$(echo "$created" | field id)"
+    [ -n "$job" ] || { echo "upload refused: $created"; exit 1; }
+}
+# job_report BASE TOKEN — the job's JSON now.
+job_report() { curl -sf --max-time 10 -H "X-Authorization: Bearer $2" "$1/api/imports/$job"; }
+# wait_job BASE TOKEN — polls until the job is no longer RUNNING (at most TIMEOUT s); sets `report` and `status`.
+wait_job() {
+    local deadline=$(( $(date +%s) + TIMEOUT ))
+    status=RUNNING
+    while [ "$status" = RUNNING ]; do
+        [ "$(date +%s)" -lt "$deadline" ] || { echo "import still running after ${TIMEOUT}s"; exit 1; }
+        sleep 0.5
+        report="$(job_report "$1" "$2")"
+        status="$(echo "$report" | field status)"
+    done
+}
 
-status=RUNNING
-deadline=$(( $(date +%s) + TIMEOUT ))
-while [ "$status" = RUNNING ]; do
-    [ "$(date +%s)" -lt "$deadline" ] || { echo "import still running after ${TIMEOUT}s"; exit 1; }
-    sleep 0.5
-    report="$(curl -sf --max-time 10 -H "X-Authorization: Bearer $token" "$base/api/imports/$job")"
-    status="$(echo "$report" | field status)"
-done
+start="$(date +%s.%N)"
+upload_job "$base" "$token"
+uploaded="$(date +%s.%N)"
+wait_job "$base" "$token"
 end="$(date +%s.%N)"
 peak_kb="$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$MUSTER_PID/status")"
 [ "$status" = DONE ] || { echo "import ended $status: $report"; exit 1; }
@@ -135,26 +146,16 @@ if command -v wrk >/dev/null 2>&1; then
     MUSTER_RUN="warm-$RANDOM" wrk -t1 -c"$MIXED_CONNECTIONS" -d2s -s benchmarks/wrk/provision-new.lua "$base" >/dev/null
     alone="$(provision alone)"
     mixed_start="$(date +%s.%N)"
-    created="$(curl -sf --max-time "$TIMEOUT" -H "X-Authorization: Bearer $MUSTER_TOKEN" \
-        -F "mapping=<$work/mapping.json;type=application/json" -F "file=@$work/devices.csv;type=text/csv" \
-        "$base/api/imports")"
-    job="$(echo "$created" | field id)"
-    [ -n "$job" ] || { echo "upload refused: $created"; exit 1; }
+    upload_job "$base" "$MUSTER_TOKEN"
     # The provisioning run starts once the job writes rows (its check pass reads the file first).
     for _ in $(seq 1 600); do
-        rows_done="$(curl -sf --max-time 10 -H "X-Authorization: Bearer $MUSTER_TOKEN" "$base/api/imports/$job" | field rowsProcessed)"
+        rows_done="$(job_report "$base" "$MUSTER_TOKEN" | field rowsProcessed)"
         [ "${rows_done:-0}" -gt 0 ] && break
         sleep 0.1
     done
     during="$(provision during)"
-    still="$(curl -sf --max-time 10 -H "X-Authorization: Bearer $MUSTER_TOKEN" "$base/api/imports/$job" | field status)"
-    status=RUNNING
-    deadline=$(( $(date +%s) + TIMEOUT ))
-    while [ "$status" = RUNNING ]; do
-        [ "$(date +%s)" -lt "$deadline" ] || { echo "import still running after ${TIMEOUT}s"; exit 1; }
-        sleep 0.5
-        status="$(curl -sf --max-time 10 -H "X-Authorization: Bearer $MUSTER_TOKEN" "$base/api/imports/$job" | field status)"
-    done
+    still="$(job_report "$base" "$MUSTER_TOKEN" | field status)"
+    wait_job "$base" "$MUSTER_TOKEN"
     mixed_end="$(date +%s.%N)"
     [ "$still" = RUNNING ] || echo "   note: the import ended before the provisioning run did; make ROWS larger"
     printf '%s\n%s\n' "alone $alone" "during $during" | awk -v rows="$ROWS" -v total="$(awk -v a="$mixed_start" -v b="$mixed_end" 'BEGIN { print b - a }')" '
