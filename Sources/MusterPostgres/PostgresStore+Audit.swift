@@ -56,7 +56,7 @@ extension PostgresStore: AuditStore {
         if filter.withoutTenant { conditions.append(" AND tenant_id IS NULL") }
         if let text = link.textSearch, !text.isEmpty {
             // `\` is ILIKE's default escape character, as in SQLite's `ESCAPE '\'`.
-            conditions.append(" AND device_name ILIKE \(conditions.bind(Self.likePrefix(text)))")
+            conditions.append(" AND device_name ILIKE \(conditions.bind(LikePattern.prefix(text)))")
         }
         let count = conditions.prefixed("SELECT count(*) ")
         let select = conditions.prefixed("SELECT \(Self.auditColumns) ")
@@ -68,16 +68,6 @@ extension PostgresStore: AuditStore {
             let total = try await scalar(Int.self, countQuery, on: connection) ?? 0
             return page.page(try await rows(selectQuery, on: connection, Self.decodeAuditEntry), total: total)
         }
-    }
-
-    /// A `LIKE` pattern matching strings that start with `prefix`, with `%`, `_` and `\` escaped.
-    static func likePrefix(_ prefix: String) -> String {
-        var pattern = ""
-        for character in prefix {
-            if character == "%" || character == "_" || character == "\\" { pattern.append("\\") }
-            pattern.append(character)
-        }
-        return pattern + "%"
     }
 
     private static func decodeAuditEntry(_ row: PostgresRow) throws -> AuditEntry {

@@ -69,7 +69,7 @@ extension PostgresStore: DeviceStore {
         let filter = entityFilter(tenantId: tenantId, profileColumn: "device_profile_id", profileId: profileId, page)
         let count: SQLBuilder
         if let substring {
-            filter.append(" AND d.search_text LIKE \(filter.bind("%" + Self.likeEscaped(substring) + "%"))")
+            filter.append(" AND d.search_text LIKE \(filter.bind(LikePattern.containing(substring)))")
             count = filter.prefixed("SELECT count(*) FROM (SELECT 1 FROM devices AS d WHERE ")
             count.append(" LIMIT \(count.bind(Self.substringCountCap))) AS matches")
         } else {
@@ -214,16 +214,6 @@ extension PostgresStore: DeviceStore {
 
     /// The most matches a substring search counts, as on SQLite.
     static let substringCountCap = 10_000
-
-    /// `text` with `LIKE`'s `%`, `_` and escape character `\` escaped.
-    static func likeEscaped(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
-            escaped.append(character)
-        }
-        return escaped
-    }
 
     /// The count of a listing, as on SQLite: the counters when nothing but the tenant (and profile) filters it,
     /// otherwise a COUNT of the matches capped at ``maxSearchCount``.

@@ -186,8 +186,7 @@ extension DeviceService {
         let now = clock.nowMilliseconds()
         var timeouts: [UUID: Int64] = [:]
         for id in Set(listings.map(\.device.deviceProfileId)) {
-            let profile = try? await profiles.deviceProfile(id: id, tenantId: tenantId)
-            timeouts[id] = (profile?.inactivityTimeoutSeconds ?? DeviceProfile.defaultInactivityTimeoutSeconds) * 1000
+            timeouts[id] = try await profiles.deviceProfile(id: id, tenantId: tenantId).inactivityTimeoutSeconds * 1000
         }
         return listings.map { listing in
             guard let last = listing.lastActivityTime, let timeout = timeouts[listing.device.deviceProfileId] else { return false }

@@ -71,9 +71,10 @@ struct DeviceRoutes {
             let tenantId = try context.requireTenant()
             let page = try await list(request, tenantId: tenantId)
             let active = try await devices.activity(of: page.data, tenantId: tenantId)
-            var infos = PageDataDTO(page) { DeviceDTO(info: $0) }
-            infos.data = zip(page.data, active).map { DeviceDTO(info: $0, active: $1) }
-            return try JSONBody.response(infos)
+            let listed = Page(
+                data: Array(zip(page.data, active)), totalElements: page.totalElements, pageSize: page.pageSize,
+                page: page.page)
+            return try JSONBody.response(PageDataDTO(listed) { DeviceDTO(info: $0.0, active: $0.1) })
         }
         router.get("/api/device/:id/credentials") { _, context in
             let (id, tenantId) = (try context.uuidParameter("id"), try context.requireTenant())

@@ -41,34 +41,23 @@ struct LiveRoutes {
     }
 
     /// The device's live state as one event: latest telemetry (`{key: {ts, value}}`, typed values), attributes
-    /// (`{scope: [{key, value, lastUpdateTs}]}`), `provisionState` (the server attribute, or `null`) and
-    /// `lastActivityTime` (the latest telemetry or client attribute time, or `null`).
+    /// (`{scope: [{key, value, lastUpdateTs}]}`), `provisionState` and `lastActivityTime` (or `null`).
     static func deviceEvent(_ telemetry: TelemetryService, id: UUID, tenantId: UUID) async throws -> EventStream.Event {
-        let points = try await telemetry.latestTimeseries(.device, id: id, keys: nil, tenantId: tenantId)
+        let state = try await telemetry.liveState(deviceId: id, tenantId: tenantId)
         var latest: [String: JSONValue] = [:]
-        var lastActivity: Int64?
-        for point in points {
+        for point in state.latest {
             latest[point.key] = .object(["ts": .number(String(point.ts)), "value": point.value.jsonValue])
-            lastActivity = max(lastActivity ?? point.ts, point.ts)
         }
         var scopes: [String: JSONValue] = [:]
-        var provisionState: JSONValue = .null
-        for scope in AttributeScope.allCases {
-            let attributes = try await telemetry.attributes(.device, id: id, scopes: [scope], keys: nil, tenantId: tenantId)
-                .sorted { $0.key < $1.key }
+        for (scope, attributes) in state.attributes {
             scopes[scope.rawValue] = .array(attributes.map {
                 .object(["key": .string($0.key), "value": $0.value.jsonValue, "lastUpdateTs": .number(String($0.lastUpdateTs))])
             })
-            if scope == .client, let newest = attributes.map(\.lastUpdateTs).max() {
-                lastActivity = max(lastActivity ?? newest, newest)
-            }
-            if scope == .server, let state = attributes.first(where: { $0.key == "provisionState" }) {
-                provisionState = state.value.jsonValue
-            }
         }
         let data = JSONValue.object([
-            "telemetry": .object(latest), "attributes": .object(scopes), "provisionState": provisionState,
-            "lastActivityTime": lastActivity.map { .number(String($0)) } ?? .null,
+            "telemetry": .object(latest), "attributes": .object(scopes),
+            "provisionState": state.provisionState?.jsonValue ?? .null,
+            "lastActivityTime": state.lastActivityTime.map { .number(String($0)) } ?? .null,
         ])
         return EventStream.Event(name: "device", data: data.serialized)
     }

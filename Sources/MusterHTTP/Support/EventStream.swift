@@ -31,18 +31,17 @@ struct EventStream: Sendable {
             // Tells the client how soon to come back after the stream ends.
             try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
             while clock.now < end, !Task.isCancelled, !Task.isShuttingDownGracefully {
-                let event: Event?
+                var event: Event?
                 do {
-                    event = try await poll()
+                    guard let polled = try await poll() else {
+                        try await writer.write(ByteBuffer(string: "event: gone\ndata: {}\n\n"))
+                        break
+                    }
+                    event = polled
                 } catch {
-                    // The store is away for a moment (busy, a failover): keep the stream, try again.
-                    event = last
+                    // The store is away for a moment (busy, a failover): the stream stays, the next poll tries again.
                 }
-                guard let event else {
-                    try await writer.write(ByteBuffer(string: "event: gone\ndata: {}\n\n"))
-                    break
-                }
-                if event != last {
+                if let event, event != last {
                     try await writer.write(ByteBuffer(string: "event: \(event.name)\ndata: \(event.data)\n\n"))
                     last = event
                     lastWrite = clock.now

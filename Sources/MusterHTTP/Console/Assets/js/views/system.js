@@ -2,7 +2,7 @@
 // refuse now (a guessing attack shows here at once, and in the installation-wide audit with its unattributed
 // attempts).
 import { get } from '../api.js';
-import { clear, errorBox, fmtTime, h } from '../ui.js';
+import { clear, errorBox, fmtTime, h, plural } from '../ui.js';
 
 const SCOPES = {
   PROVISION_SOURCE: 'Provisioning source',
@@ -10,10 +10,6 @@ const SCOPES = {
   LOGIN_ACCOUNT: 'Login account',
   LOGIN_SOURCE: 'Login source',
 };
-
-function plural(count, one, many) {
-  return `${count.toLocaleString('en')} ${count === 1 ? one : many}`;
-}
 
 async function tenantsSection() {
   const box = h('div', { id: 'system-tenants' });
