@@ -50,17 +50,6 @@ key="$MUSTER_PROFILE_KEY" secret="$MUSTER_PROFILE_SECRET"
 clock_ticks="$(getconf CLK_TCK)"
 postmaster="$(head -1 "$PG_CLUSTER_DIR/data/postmaster.pid")"
 
-# cpu_ticks PID… — the CPU time (user + system, in clock ticks) the processes have used so far.
-cpu_ticks() {
-    local pid total=0 stat
-    for pid in "$@"; do
-        stat="$(cat "/proc/$pid/stat" 2>/dev/null)" || continue
-        stat="${stat##*) }"   # the fields after the command name; utime and stime are fields 12 and 13 of these
-        read -r -a f <<<"$stat"
-        total=$((total + f[11] + f[12]))
-    done
-    echo "$total"
-}
 # postgres_ticks — PostgreSQL's CPU time: the postmaster with its reaped children, and every live child.
 postgres_ticks() {
     local stat children
@@ -69,7 +58,7 @@ postgres_ticks() {
     read -r -a f <<<"$stat"
     children="$(ps -o pid= --ppid "$postmaster" | tr '\n' ' ')"
     # shellcheck disable=SC2086
-    echo $((f[11] + f[12] + f[13] + f[14] + $(cpu_ticks $children)))
+    echo $((f[11] + f[12] + f[13] + f[14] + $(bench_cpu_ticks $children)))
 }
 
 export MUSTER_KEY="$key" MUSTER_SECRET="$secret" MUSTER_DEVICES=1 MUSTER_BENCH_DIR="$PWD/benchmarks/wrk"
@@ -103,7 +92,7 @@ measure() {
     wait "${loads[@]}"
     loads=()
     local muster_before pg_before muster_after pg_after
-    muster_before="$(cpu_ticks "${pids[@]}")"
+    muster_before="$(bench_cpu_ticks "${pids[@]}")"
     pg_before="$(postgres_ticks)"
     i=0
     for target in "${targets[@]}"; do
@@ -113,7 +102,7 @@ measure() {
         i=$((i + 1))
     done
     wait "${loads[@]}"
-    muster_after="$(cpu_ticks "${pids[@]}")"
+    muster_after="$(bench_cpu_ticks "${pids[@]}")"
     pg_after="$(postgres_ticks)"
     local ops=0 rate=0 p99=0 errors=0 line
     for i in $(seq 0 $((${#targets[@]} - 1))); do

@@ -5,7 +5,10 @@
 #   1. the trivial routes: POST /api/health (parse a small JSON body, answer JSON: the reference, as the
 #      hello-world JSON POST route of the performance notes) and GET /api/health,
 #   2. POST /api/v1/provision for new devices (unique names),
-#   3. POST /api/v1/provision re-sends for existing devices.
+#   3. POST /api/v1/provision re-sends for existing devices,
+# with the server's CPU microseconds per request (from /proc/PID/stat), then the raw store's limit for new devices:
+# `muster-bench provision-store --audit` (device, credentials, provisionState and audit entry through the same store,
+# group commit of 64, as many callers as connections, no HTTP) on a fresh store, and the ratio of the two.
 # Every run is bounded: DURATION seconds each (default 10), CONNECTIONS keep-alive connections (default 64).
 #
 # `--database postgres`: the server runs on a throw-away PostgreSQL cluster started here (durable settings, see
@@ -26,7 +29,7 @@ bench_database_option "$@"
 bench_need wrk
 bench_need curl
 
-muster_binary muster
+muster_binary muster muster-bench
 
 work="$(mktemp -d)"
 log="$work/server.log"
@@ -52,26 +55,47 @@ export MUSTER_KEY="$key" MUSTER_SECRET="$secret" MUSTER_DEVICES="$RESEND_DEVICES
 run() {
     local name="$1" script="$2"
     MUSTER_RUN="$name-$RANDOM" wrk -t1 -c"$CONNECTIONS" -d2s -s "benchmarks/wrk/$script" "$base" >/dev/null
-    local line
+    local line before after
+    before="$(bench_cpu_ticks "$MUSTER_PID")"
     line="$(MUSTER_RUN="$name-$RANDOM" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s "benchmarks/wrk/$script" "$base" | grep '^RESULT')"
-    echo "$name $line"
+    after="$(bench_cpu_ticks "$MUSTER_PID")"
+    local requests="${line#*requests=}"
+    echo "$name $line cpu_us=$(bench_cpu_us_per_op $((after - before)) "${requests%% *}")"
 }
 echo "== wrk -t1 -c$CONNECTIONS -d${DURATION}s (after a 2 s warm-up each)"
 results="$(run trivial trivial-post.lua; run get trivial-get.lua; run new provision-new.lua; run resend provision-resend.lua)"
 echo "$results" | awk '
     { name=$1; for (i=2; i<=NF; i++) { split($i, kv, "="); v[name, kv[1]] = kv[2] } names[++n] = name }
     END {
-        printf "%-10s %12s %10s %10s %8s %8s %10s\n", "route", "requests/s", "p50 ms", "p99 ms", "errors", "failed", "x trivial"
+        printf "%-10s %12s %10s %10s %8s %8s %10s %12s\n", "route", "requests/s", "p50 ms", "p99 ms", "errors", "failed", "x trivial", "CPU us/req"
         for (i = 1; i <= n; i++) {
             k = names[i]
-            printf "%-10s %12d %10.2f %10.2f %8d %8d %10.2f\n", k, v[k,"rps"], v[k,"p50_ms"], v[k,"p99_ms"], v[k,"errors"], v[k,"failed_answers"], v[k,"rps"] / v["trivial","rps"]
+            printf "%-10s %12d %10.2f %10.2f %8d %8d %10.2f %12.1f\n", k, v[k,"rps"], v[k,"p50_ms"], v[k,"p99_ms"], v[k,"errors"], v[k,"failed_answers"], v[k,"rps"] / v["trivial","rps"], v[k,"cpu_us"]
         }
     }'
 echo "trivial = POST /api/health; get = GET /api/health; new = provisioning new devices; resend = re-sends"
-echo "goals: new >= 0.40 x trivial, resend >= 0.60 x trivial"
+echo "CPU us/req: the server's CPU time (user + system, /proc/PID/stat) over the run divided by the requests answered"
+echo "goals: resend >= 0.60 x trivial; new >= 0.90 x the raw store (below)"
+muster_stop
+
+# The raw store's group-commit limit for the same rows: device + credentials + provisionState + audit entry through
+# the same store with the same batching (64) and as many concurrent callers as wrk's connections, without HTTP.
+echo "== reference: muster-bench provision-store --audit, $CONNECTIONS callers, ${DURATION}s, on a fresh store"
+if [ "$BENCH_DATABASE" = postgres ]; then
+    bench_psql "$BENCH_DATABASE_URL" -c "CREATE DATABASE muster_store_reference" >/dev/null
+    store_target=(--database "${BENCH_DATABASE_URL%/*}/muster_store_reference")
+else
+    store_target=(--dir "$work/store-reference")
+fi
+store_out="$("$MUSTER_BENCH_BIN" provision-store "${store_target[@]}" --clients "$CONNECTIONS" --seconds "$DURATION" --audit)"
+echo "$store_out"
+echo "$results" | awk -v store="$(echo "$store_out" | sed -n 's/^provisionings\/s: \([0-9]*\).*/\1/p')" '
+    $1 == "new" { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "rps") rps = kv[2] } }
+    END {
+        printf "muster new devices over HTTP: %d req/s = %.2f x the raw store (%d provisionings/s) (goal >= 0.90)\n", rps, (store > 0 ? rps / store : 0), store
+    }'
 
 [ "$BENCH_DATABASE" = postgres ] || exit 0
-muster_stop
 echo "== reference: pgbench, the provisioning transaction, -c $PGBENCH_CLIENTS -j 2 -M prepared -T $DURATION"
 ids="$(bench_psql "$BENCH_DATABASE_URL" -At -F ' ' -c "SELECT tenant_id, id FROM device_profiles WHERE name = 'bench'")"
 cat >"$work/schema.pgbench" <<'EOF'

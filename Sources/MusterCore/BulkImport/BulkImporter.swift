@@ -55,6 +55,17 @@ package struct BulkImporter: Sendable {
         mapping: ImportMapping, tenantId: UUID, dryRun: Bool, source: some ImportSource, job: ImportJobLink? = nil,
         isCancelled: @Sendable () async throws -> Bool = { false }
     ) async throws -> ImportSummary {
+        // Scanning and planning compute for milliseconds per chunk and batch: off the event loops.
+        try await onBackgroundThreads {
+            try await importFile(
+                mapping: mapping, tenantId: tenantId, dryRun: dryRun, source: source, job: job, isCancelled: isCancelled)
+        }
+    }
+
+    private func importFile(
+        mapping: ImportMapping, tenantId: UUID, dryRun: Bool, source: some ImportSource, job: ImportJobLink?,
+        isCancelled: @Sendable () async throws -> Bool
+    ) async throws -> ImportSummary {
         // While the whole file is checked, a job reports the bytes read (every few MiB), so that its progress moves.
         let rowsTotal = try await check(source, mapping: mapping) { bytes in
             guard let job else { return }
