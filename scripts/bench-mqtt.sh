@@ -13,6 +13,8 @@
 #      same authenticated CONNECT/CONNACK/DISCONNECT cycle with user name and password.
 # Every run is bounded in time and count: DURATION seconds (default 10) or MAX operations (default 200000),
 # whichever comes first, with CLIENTS concurrent connections (default 64), after a 2 s warm-up (1, 3, 5).
+# Each line also gives the CPU time (user + system, /proc/PID/stat) of the serving process (Muster, or mosquitto for
+# its run) per operation.
 # Goal (issue 4, 2-core machine): provisioning cycles/s >= mosquitto's authenticated CONNECT/DISCONNECT cycles/s.
 # `--database postgres`: the server runs on a throw-away PostgreSQL cluster started here (scripts/lib/bench-server.sh).
 set -euo pipefail
@@ -81,16 +83,25 @@ done
 
 tokens="$work/tokens"
 echo "== mqtt-load: $CLIENTS connections, ${DURATION}s or $MAX operations per run (muster mqtt on $mqtt, mosquitto $(/usr/sbin/mosquitto -h | sed -n 's/.*version \([^ ]*\).*/\1/p') on $broker_port)"
-run() { local name="$1"; shift; load "$@" | sed "s/^/$name /" | tee -a "$work/results"; }
+# run NAME PID LOAD-ARG… — one measured mqtt-load run; its result line gets the CPU µs per operation of process PID.
+run() {
+    local name="$1" pid="$2" before after line ok
+    shift 2
+    before="$(bench_cpu_ticks "$pid")"
+    line="$(load "$@")"
+    after="$(bench_cpu_ticks "$pid")"
+    ok="${line#*ok=}"
+    echo "$name $line cpu_us=$(bench_cpu_us_per_op $((after - before)) "${ok%% *}")" | tee -a "$work/results"
+}
 load 127.0.0.1 "$mqtt" provision-new "$CLIENTS" 2 "$MAX" "$key" "$secret" "warm-$RANDOM" >/dev/null
-run new 127.0.0.1 "$mqtt" provision-new "$CLIENTS" "$DURATION" "$MAX" "$key" "$secret" "new-$RANDOM"
-run resend 127.0.0.1 "$mqtt" provision-resend "$CLIENTS" "$DURATION" "$MAX" "$key" "$secret" "resend-$RANDOM" "$RESEND_DEVICES" "$tokens"
+run new "$MUSTER_PID" 127.0.0.1 "$mqtt" provision-new "$CLIENTS" "$DURATION" "$MAX" "$key" "$secret" "new-$RANDOM"
+run resend "$MUSTER_PID" 127.0.0.1 "$mqtt" provision-resend "$CLIENTS" "$DURATION" "$MAX" "$key" "$secret" "resend-$RANDOM" "$RESEND_DEVICES" "$tokens"
 [ -s "$tokens" ] || { echo "no access tokens from the re-send pool"; exit 1; }
 load 127.0.0.1 "$mqtt" connect "$CLIENTS" 2 "$MAX" "@$tokens" >/dev/null
-run connect 127.0.0.1 "$mqtt" connect "$CLIENTS" "$DURATION" "$MAX" "@$tokens"
-run telemetry 127.0.0.1 "$mqtt" telemetry "$CLIENTS" "$DURATION" "$MAX" "@$tokens" - "$WINDOW"
+run connect "$MUSTER_PID" 127.0.0.1 "$mqtt" connect "$CLIENTS" "$DURATION" "$MAX" "@$tokens"
+run telemetry "$MUSTER_PID" 127.0.0.1 "$mqtt" telemetry "$CLIENTS" "$DURATION" "$MAX" "@$tokens" - "$WINDOW"
 load 127.0.0.1 "$broker_port" connect "$CLIENTS" 2 "$MAX" bench bench-password >/dev/null
-run mosquitto 127.0.0.1 "$broker_port" connect "$CLIENTS" "$DURATION" "$MAX" bench bench-password
+run mosquitto "$broker" 127.0.0.1 "$broker_port" connect "$CLIENTS" "$DURATION" "$MAX" bench bench-password
 echo
 awk '
     { name=$1; for (i=3; i<=NF; i++) { split($i, kv, "="); v[name, kv[1]] = kv[2] } names[++n] = name }
@@ -100,10 +111,10 @@ awk '
         label["connect"] = "muster token CONNECT/DISCONNECT (cycles/s)"
         label["telemetry"] = "muster QoS 1 telemetry (messages/s)"
         label["mosquitto"] = "mosquitto password CONNECT/DISCONNECT (cycles/s)"
-        printf "%-50s %10s %9s %9s %8s\n", "run", "ops/s", "p50 ms", "p99 ms", "errors"
+        printf "%-50s %10s %9s %9s %8s %11s\n", "run", "ops/s", "p50 ms", "p99 ms", "errors", "CPU us/op"
         for (i = 1; i <= n; i++) {
             k = names[i]
-            printf "%-50s %10d %9.2f %9.2f %8d\n", label[k], v[k,"rate"], v[k,"p50_ms"], v[k,"p99_ms"], v[k,"errors"]
+            printf "%-50s %10d %9.2f %9.2f %8d %11.1f\n", label[k], v[k,"rate"], v[k,"p50_ms"], v[k,"p99_ms"], v[k,"errors"], v[k,"cpu_us"]
         }
         m = v["mosquitto","rate"]
         if (m > 0) {

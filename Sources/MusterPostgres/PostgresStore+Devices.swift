@@ -170,17 +170,28 @@ extension PostgresStore: DeviceStore {
             SELECT \(unescaped: EntityRows.deviceColumns("d.")), \(unescaped: EntityRows.credentialsColumns("c."))
             FROM device_credentials AS c JOIN devices AS d ON d.tenant_id = c.tenant_id AND d.id = c.device_id
             WHERE c.credentials_id = \(credentialsId)
+            """, Self.deviceWithCredentials
+        ).first
+    }
+
+    package func devices(credentialsIds: [String]) async throws -> [(Device, DeviceCredentials)] {
+        guard !credentialsIds.isEmpty else { return [] }
+        return try await rows(
             """
-        ) { row in
-            let cells = try row.decode(
-                (UUID, UUID, String, String, UUID, String?, String?, Int64, Int64,
-                    UUID, UUID, Int64, String, String, String?, Int64).self)
-            let device = try EntityRows.device(
-                (cells.0, cells.1, cells.2, cells.3, cells.4, cells.5, cells.6, cells.7, cells.8))
-            let credentials = try EntityRows.credentials(
-                (cells.9, cells.10, cells.11, cells.12, cells.13, cells.14, cells.15))
-            return (device, credentials)
-        }.first
+            SELECT \(unescaped: EntityRows.deviceColumns("d.")), \(unescaped: EntityRows.credentialsColumns("c."))
+            FROM device_credentials AS c JOIN devices AS d ON d.tenant_id = c.tenant_id AND d.id = c.device_id
+            WHERE c.credentials_id = ANY(\(credentialsIds))
+            """, Self.deviceWithCredentials)
+    }
+
+    /// A row of device columns followed by credentials columns.
+    private static func deviceWithCredentials(_ row: PostgresRow) throws -> (Device, DeviceCredentials) {
+        let cells = try row.decode(
+            (UUID, UUID, String, String, UUID, String?, String?, Int64, Int64,
+                UUID, UUID, Int64, String, String, String?, Int64).self)
+        let device = try EntityRows.device((cells.0, cells.1, cells.2, cells.3, cells.4, cells.5, cells.6, cells.7, cells.8))
+        let credentials = try EntityRows.credentials((cells.9, cells.10, cells.11, cells.12, cells.13, cells.14, cells.15))
+        return (device, credentials)
     }
 
     // MARK: - Shared

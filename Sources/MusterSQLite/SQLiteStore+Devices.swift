@@ -130,6 +130,20 @@ extension SQLiteStore {
         }
     }
 
+    package func devices(credentialsIds: [String]) async throws -> [(Device, DeviceCredentials)] {
+        guard !credentialsIds.isEmpty else { return [] }
+        let sql = """
+            SELECT \(DeviceRecord.columns("d.")), \(DeviceCredentialsRecord.columns("c."))
+            FROM device_credentials AS c JOIN devices AS d ON d.id = c.device_id
+            WHERE c.credentials_id IN (\(databaseQuestionMarks(count: credentialsIds.count)))
+            """
+        return try pointRead { db in
+            try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(credentialsIds)).map { row in
+                (try DeviceRecord.decode(row), try DeviceCredentialsRecord.decode(row, at: DeviceRecord.columnCount))
+            }
+        }
+    }
+
     // MARK: - Shared
 
     /// The stored code of `SERVER_SCOPE`.

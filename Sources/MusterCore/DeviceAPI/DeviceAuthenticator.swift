@@ -86,7 +86,10 @@ package struct DeviceAuthenticator: Sendable {
             return device
         }
         let basicId = SHA3Hash.hex(joining: [credentials.clientId, username], delimiter: "|")
-        if let (device, stored) = try await lookup(basicId), stored.type == .mqttBasic {
+        // Both candidates in one read: the MQTT-basic id first, then the user name alone.
+        let found: [(Device, DeviceCredentials)]
+        do { found = try await devices.devices(credentialsIds: [basicId, username]) } catch { throw .storageFailure }
+        if let (device, stored) = found.first(where: { $0.1.credentialsId == basicId }), stored.type == .mqttBasic {
             do throws(DeviceAuthenticationFailure) {
                 try Self.check(stored, against: credentials)
                 return device
@@ -96,7 +99,7 @@ package struct DeviceAuthenticator: Sendable {
                 // A client id or user name mismatch: fall back to the user name alone.
             }
         }
-        guard let (device, stored) = try await lookup(username) else { throw .unknownCredentials }
+        guard let (device, stored) = found.first(where: { $0.1.credentialsId == username }) else { throw .unknownCredentials }
         switch stored.type {
         case .accessToken:
             guard constantTimeEquals(stored.credentialsId, username) else { throw .unknownCredentials }

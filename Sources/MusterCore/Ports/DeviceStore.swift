@@ -49,6 +49,9 @@ package protocol DeviceStore: Sendable {
     /// The device that holds exactly `credentialsId`, in any tenant, with its credentials (device authentication):
     /// one indexed read.
     func device(credentialsId: String) async throws -> (Device, DeviceCredentials)?
+    /// The devices that hold any of `credentialsIds` (a few: an MQTT CONNECT's MQTT-basic id and its user name), in
+    /// any tenant, with their credentials, in one read; in no particular order, an id nobody holds left out.
+    func devices(credentialsIds: [String]) async throws -> [(Device, DeviceCredentials)]
 
     /// Inserts an asset, as ``insertDevice(_:credentials:)`` does a device (without credentials).
     /// - Returns: `.saved`; `.nameTaken`, or `.notFound` when the profile is not one of the asset's tenant's.

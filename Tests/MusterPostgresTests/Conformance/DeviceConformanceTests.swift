@@ -59,6 +59,23 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func severalCredentialsIdsAreLookedUpInOneRead(_ kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let (profile, _) = try await Self.seed(store)
+            let first = Self.device(20, "first", profile: profile)
+            let second = Self.device(21, "second", profile: profile)
+            #expect(try await store.insertDevice(first, credentials: Self.credentials(for: first, token: "tok-1")) == .saved)
+            #expect(try await store.insertDevice(second, credentials: Self.credentials(for: second, token: "tok-2")) == .saved)
+
+            let both = try await store.devices(credentialsIds: ["tok-2", "missing", "tok-1"])
+            #expect(Set(both.map(\.0.name)) == ["first", "second"])
+            #expect(both.allSatisfy { $0.1.deviceId == $0.0.id })
+            #expect(try await store.devices(credentialsIds: ["missing", "TOK-1"]).isEmpty)
+            #expect(try await store.devices(credentialsIds: []).isEmpty)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func eachUniquenessConstraintIsReportedWithNothingWritten(_ kind: StoreKind) async throws {
         try await kind.withStore { store in
             let (profile, _) = try await Self.seed(store)
