@@ -11,6 +11,7 @@
 # same server, with other names and tokens. Last, provisioning alone and while the import runs (with wrk, MIXED_*
 # below): requests/s and p50/p99 of both, and the import's time meanwhile.
 # Every step is bounded in time (TIMEOUT seconds for the import, default 600), and the script cleans up.
+# MIXED_ONLY=1 runs only the last part (provisioning alone and during the import).
 #
 # `--database postgres`: the server imports into a throw-away PostgreSQL cluster started here (durable settings, see
 # scripts/lib/bench-server.sh); the SQLite reference is skipped, and the goals are PostgreSQL's (issue 12: 1,000,000
@@ -36,22 +37,6 @@ echo "== generating $ROWS rows"
 timeout 600 "$MUSTER_BENCH_BIN" generate-csv --rows "$ROWS" --out "$work/devices.csv"
 echo "   $(du -h "$work/devices.csv" | cut -f1) CSV"
 
-reference_rps=0
-reference_seconds=0
-if [ "$BENCH_DATABASE" = sqlite ]; then
-    echo "== reference: the same rows straight into SQLite"
-    reference="$(timeout 1800 "$MUSTER_BENCH_BIN" sqlite-reference --rows "$ROWS" --dir "$work/reference" 2>/dev/null)"
-    echo "$reference" | sed 's/^/   /'
-    reference_rps="$(echo "$reference" | sed -n 's/^reference rows\/s: //p')"
-    reference_seconds="$(echo "$reference" | sed -n 's/^reference seconds: //p')"
-    rm -rf "$work/reference"
-fi
-
-echo "== import through the job API (database: $BENCH_DATABASE)"
-bench_database_start
-muster_start_bench "$work/data" "$log"
-base="$MUSTER_BASE"
-token="$MUSTER_TOKEN"
 cat >"$work/mapping.json" <<'EOF'
 {"entityType":"DEVICE","columns":[{"type":"NAME"},{"type":"TYPE"},{"type":"LABEL"},
  {"type":"SERVER_ATTRIBUTE","key":"serialNumber"},{"type":"SHARED_ATTRIBUTE","key":"fw"},
@@ -82,6 +67,23 @@ wait_job() {
     done
 }
 
+reference_rps=0
+reference_seconds=0
+if [ "$BENCH_DATABASE" = sqlite ] && [ "${MIXED_ONLY:-0}" != 1 ]; then
+    echo "== reference: the same rows straight into SQLite"
+    reference="$(timeout 1800 "$MUSTER_BENCH_BIN" sqlite-reference --rows "$ROWS" --dir "$work/reference" 2>/dev/null)"
+    echo "$reference" | sed 's/^/   /'
+    reference_rps="$(echo "$reference" | sed -n 's/^reference rows\/s: //p')"
+    reference_seconds="$(echo "$reference" | sed -n 's/^reference seconds: //p')"
+    rm -rf "$work/reference"
+fi
+
+if [ "${MIXED_ONLY:-0}" != 1 ]; then
+echo "== import through the job API (database: $BENCH_DATABASE)"
+bench_database_start
+muster_start_bench "$work/data" "$log"
+base="$MUSTER_BASE"
+token="$MUSTER_TOKEN"
 start="$(date +%s.%N)"
 upload_job "$base" "$token"
 uploaded="$(date +%s.%N)"
@@ -124,6 +126,8 @@ tb_end="$(date +%s.%N)"
 awk -v rows="$TB_ROWS" -v a="$tb_start" -v b="$tb_end" -v size="$(stat -c %s "$work/tb.json")" -v result="$tb_result" 'BEGIN {
     printf "bulk_import: %d rows (%.1f MB body) in %.2f s = %.0f rows/s: %s\n", rows, size / 1048576, b - a, rows / (b - a), result
 }'
+
+fi
 
 # ---- provisioning while an import runs (issue 15) ---------------------------------------------------------------
 # MIXED_CONNECTIONS clients (default 8) provision new devices over HTTP for MIXED_SECONDS (default 10): first alone,

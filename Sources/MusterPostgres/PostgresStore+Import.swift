@@ -3,6 +3,9 @@ import MusterCore
 import PostgresNIO
 
 extension PostgresStore: ImportStore {
+    /// Always `nil`: PostgreSQL's writers run side by side, so an import's batch holds up no other write.
+    package var importBatchLimit: Int? { nil }
+
     /// Applies `batch.rows` in order in one transaction, each row in its own savepoint, all or nothing: a row
     /// whose credentials another device holds leaves nothing written and is `.credentialsTaken`; an existing
     /// entity is `.alreadyExists` (nothing written) unless `batch.update`, which merges the row into it as on

@@ -36,16 +36,19 @@ final class ProvisionBatcher: Sendable {
     /// The most provisionings in one transaction.
     let maximumBatchSize: Int
     private let state = Mutex(State())
+    private let demand: WriterDemand
 
-    init(dbPool: DatabasePool, maximumBatchSize: Int) {
+    init(dbPool: DatabasePool, maximumBatchSize: Int, demand: WriterDemand) {
         self.dbPool = dbPool
         self.maximumBatchSize = max(1, maximumBatchSize)
+        self.demand = demand
     }
 
     /// Provisions `plan` in the next batch.
     /// - Returns: `.created`, or `.nameTaken` / `.credentialsTaken` with nothing of `plan` written.
     /// - Throws: The error of `plan`'s savepoint, or of the shared commit.
     func submit(_ plan: ProvisionedDevicePlan) async throws -> ProvisionedDeviceCreation {
+        demand.note()
         let signal = await withCheckedContinuation { (continuation: CheckedContinuation<Signal, Never>) in
             let leads = state.withLock { state in
                 if state.leaderActive {

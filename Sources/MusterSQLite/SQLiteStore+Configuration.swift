@@ -33,13 +33,18 @@ extension SQLiteStore {
         /// The most matches a name-prefix search counts for `totalElements` (a broader prefix reports this many), so
         /// that a one-letter search over millions of devices stays fast; unfiltered totals come from counters.
         package var maxSearchCount: Int
+        /// The rows of an import's batch while other writes wait for the writer (``SQLiteStore/importBatchLimit``).
+        package var contendedImportBatchSize: Int
+        /// How long after the last write someone waits for an import keeps its batches small and paced.
+        package var contendedImportWindow: Duration
 
         /// The defaults: `synchronous = NORMAL`, a 64 MiB page cache per connection, a 5 s busy timeout, five
         /// readers, SQLite's checkpoint interval, and group commit of up to 64 provisionings.
         package init(
             synchronous: Synchronous = .normal, cacheSizeKiB: Int = 65_536, busyTimeout: Duration = .seconds(5),
             maximumReaderCount: Int = 5, walAutocheckpointPages: Int? = nil, groupCommit: Bool = true,
-            maximumGroupSize: Int = 64, denseSearchMatches: Int = 50_000, maxSearchCount: Int = 100_000
+            maximumGroupSize: Int = 64, denseSearchMatches: Int = 50_000, maxSearchCount: Int = 100_000,
+            contendedImportBatchSize: Int = 32, contendedImportWindow: Duration = .milliseconds(500)
         ) {
             self.synchronous = synchronous
             self.cacheSizeKiB = cacheSizeKiB
@@ -50,6 +55,8 @@ extension SQLiteStore {
             self.maximumGroupSize = maximumGroupSize
             self.denseSearchMatches = denseSearchMatches
             self.maxSearchCount = maxSearchCount
+            self.contendedImportBatchSize = max(1, contendedImportBatchSize)
+            self.contendedImportWindow = contendedImportWindow
         }
 
         /// The GRDB configuration: WAL, foreign keys, busy timeout, and the per-connection pragmas.

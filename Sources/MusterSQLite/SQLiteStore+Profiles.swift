@@ -60,7 +60,8 @@ extension SQLiteStore {
     /// Makes `id` the only default device profile of `tenantId`.
     /// - Returns: `false` (changing nothing) when `tenantId` has no profile `id`.
     package func setDefaultDeviceProfile(id: UUID, tenantId: UUID) async throws -> Bool {
-        try await dbPool.write { db in
+        writerDemand.note()
+        return try await dbPool.write { db in
             try db.execute(
                 sql: """
                     UPDATE device_profiles SET is_default = 0

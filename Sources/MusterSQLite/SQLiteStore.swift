@@ -16,14 +16,18 @@ package struct SQLiteStore: MusterStore {
     let logger: Logger
     /// Batches concurrent ``createProvisionedDevice(_:)`` calls into shared transactions, when enabled.
     let provisionBatcher: ProvisionBatcher?
+    /// When a write someone waits for last asked for the writer (see ``importBatchLimit``).
+    let writerDemand: WriterDemand
 
     private init(dbPool: DatabasePool, configuration: Configuration, logger: Logger) {
         self.dbPool = dbPool
         self.configuration = configuration
         self.logger = logger
+        let writerDemand = WriterDemand(window: configuration.contendedImportWindow)
+        self.writerDemand = writerDemand
         provisionBatcher =
             configuration.groupCommit
-            ? ProvisionBatcher(dbPool: dbPool, maximumBatchSize: configuration.maximumGroupSize) : nil
+            ? ProvisionBatcher(dbPool: dbPool, maximumBatchSize: configuration.maximumGroupSize, demand: writerDemand) : nil
     }
 
     /// The name of the database file inside the data directory.
@@ -84,6 +88,7 @@ package struct SQLiteStore: MusterStore {
         onViolation translate: (SQLiteConstraint) -> T?,
         _ body: @escaping @Sendable (Database) throws -> T
     ) async throws -> T {
+        writerDemand.note()
         do {
             return try await dbPool.write(body)
         } catch let error as DatabaseError {

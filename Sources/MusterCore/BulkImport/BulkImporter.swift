@@ -98,8 +98,10 @@ package struct BulkImporter: Sendable {
             guard !cancelled else { return }
             try scanner.feed(chunk) { records.append($0) }
             run.progress.bytesProcessed += chunk.count
-            while records.count >= configuration.batchSize, !cancelled {
-                let batch = Array(records.prefix(configuration.batchSize))
+            // The store may ask for smaller batches while other writes wait for it (SQLite's single writer).
+            var batchSize: Int { min(configuration.batchSize, store.importBatchLimit ?? .max) }
+            while records.count >= batchSize, !cancelled {
+                let batch = Array(records.prefix(batchSize))
                 records.removeFirst(batch.count)
                 try await run.apply(batch)
                 cancelled = try await isCancelled()

@@ -36,6 +36,12 @@ package protocol ImportStore: Sendable {
     /// - Throws: Any other error, with the whole batch rolled back (a store failure included);
     ///   ``ImportJobStoreError/notRunning(_:)`` when the checkpoint's job is no longer `RUNNING`.
     func applyImport(_ batch: ImportBatch) async throws -> [ImportRowOutcome]
+
+    /// The most rows the store wants in the import's next batch now, or `nil` for the importer's own batch size.
+    /// A store with a single writer (SQLite) asks for small batches while other writes (a provisioning, a
+    /// device's telemetry) are waiting or have just waited for it, so that they wait behind a few rows, never behind
+    /// a whole batch; a store whose writers run side by side (PostgreSQL) answers `nil`.
+    var importBatchLimit: Int? { get }
 }
 
 /// A profile an import row refers to.

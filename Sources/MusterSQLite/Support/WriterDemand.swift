@@ -1,0 +1,55 @@
+import Synchronization
+
+/// Shares SQLite's single writer between a bulk import and the writes someone waits for (a provisioning, a device's
+/// telemetry or attributes, an admin's change). While such writes keep coming (one within ``window``), an import
+/// writes small batches (``SQLiteStore/importBatchLimit``) and rests between them, so that it holds the writer at
+/// most ``importShare`` of the time and each such write waits behind a few rows, never behind a whole batch; alone,
+/// an import writes full batches back to back.
+final class WriterDemand: Sendable {
+    /// How long after the last such write the import keeps its batches small and paced.
+    let window: Duration
+    /// The most of the writer's time an import takes while such writes come.
+    let importShare: Double
+    private let lastDemand = Atomic<Int64>(Int64.min)
+    /// How long the import's last batch held the writer, in nanoseconds.
+    private let lastImportHold = Atomic<Int64>(0)
+    private let origin = ContinuousClock.now
+
+    init(window: Duration = .milliseconds(500), importShare: Double = 0.2) {
+        self.window = window
+        self.importShare = min(max(importShare, 0.01), 1)
+    }
+
+    /// Notes that a write someone waits for is asking for the writer now.
+    func note() {
+        lastDemand.store(elapsed(), ordering: .relaxed)
+    }
+
+    /// Whether such a write asked for the writer within the window.
+    var isRecent: Bool {
+        let last = lastDemand.load(ordering: .relaxed)
+        return last != Int64.min && elapsed() - last < Self.nanoseconds(window)
+    }
+
+    /// Runs an import batch's write `body`: first, while such writes come, the rest that keeps the import within its
+    /// share of the writer (its previous batch's hold × (1 − share) / share, at most 100 ms).
+    func importBatch<T>(_ body: () async throws -> T) async throws -> T {
+        if isRecent {
+            let held = Double(lastImportHold.load(ordering: .relaxed))
+            let pause = min(held * (1 - importShare) / importShare, 100_000_000)
+            if pause > 0 { try? await Task.sleep(for: .nanoseconds(Int64(pause))) }
+        }
+        let start = elapsed()
+        defer { lastImportHold.store(elapsed() - start, ordering: .relaxed) }
+        return try await body()
+    }
+
+    private func elapsed() -> Int64 {
+        Self.nanoseconds(origin.duration(to: .now))
+    }
+
+    private static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}
