@@ -76,14 +76,14 @@ struct Serve: AsyncParsableCommand {
         help: "This node's name in logs, audit entries and GET /api/health: 1-64 printable characters (default <hostname>:<http port>).")
     var nodeName: String?
 
-    @Flag(
-        inversion: .prefixedNo,
+    @Option(
+        name: .customLong("event-loop-executor"),
         help: """
-            Run Swift concurrency's tasks on the network event loops, so that a request is handled on the thread that \
-            reads and writes its socket (default; about 1.5x the re-sends per second of the thread-switching \
-            alternative on two cores). --no-event-loop-executor uses Swift's own thread pool.
+            on: Swift concurrency's tasks run on the network event loops, so that a request is handled on the thread \
+            that reads and writes its socket (on two cores about 1.5x the re-sends per second on SQLite); off: Swift's \
+            own thread pool; auto (default): on with SQLite, off with PostgreSQL (whose driver shares those loops).
             """)
-    var eventLoopExecutor = true
+    var eventLoopExecutor: EventLoopExecutorChoice = .auto
 
     @Option(help: "JSON configuration file (also MUSTER_CONFIG_FILE).")
     var config: String?
@@ -92,8 +92,6 @@ struct Serve: AsyncParsableCommand {
     var logLevel: String?
 
     func run() async throws {
-        // Before any other task starts: Swift concurrency's jobs run on the network event loops (see eventLoopExecutor).
-        let onEventLoops = eventLoopExecutor && NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         var values: [AbsoluteConfigKey: ConfigValue] = [:]
         if let dataDir { values["dataDir"] = .init(.string(dataDir), isSecret: false) }
         if let database { values["database.url"] = .init(.string(database), isSecret: true) }
@@ -118,6 +116,11 @@ struct Serve: AsyncParsableCommand {
             providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(file)))
         }
         let reader = ConfigReader(providers: providers)
+        // Before the services start any task: Swift concurrency's jobs run on the network event loops.
+        let onSQLite = (reader.string(forKey: "database.url", isSecret: true) ?? "").isEmpty
+        let onEventLoops =
+            eventLoopExecutor.installs(onSQLite: onSQLite)
+            && NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
 
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -153,4 +156,18 @@ struct Serve: AsyncParsableCommand {
 /// Writes one line to standard output at once (no buffering), so that scripts waiting for it see it.
 func say(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+/// Where `muster serve` runs Swift concurrency's tasks (`--event-loop-executor`).
+enum EventLoopExecutorChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, on, off
+
+    /// Whether the network event loops become the global executor.
+    func installs(onSQLite: Bool) -> Bool {
+        switch self {
+        case .auto: onSQLite
+        case .on: true
+        case .off: false
+        }
+    }
 }
