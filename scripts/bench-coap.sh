@@ -34,6 +34,16 @@ coap="$(muster_port coap)"
 
 echo "== coap-load: $CLIENTS clients, ${DURATION}s or $MAX requests per run (after a 2 s warm-up each)"
 "$work/coap-load" 127.0.0.1 "$coap" new "$key" "$secret" "warm-$RANDOM" "$CLIENTS" 2 "$MAX" >/dev/null
-"$work/coap-load" 127.0.0.1 "$coap" new "$key" "$secret" "new-$RANDOM" "$CLIENTS" "$DURATION" "$MAX"
-"$work/coap-load" 127.0.0.1 "$coap" resend "$key" "$secret" "resend-$RANDOM" "$CLIENTS" "$DURATION" "$MAX" "$RESEND_DEVICES"
-echo "goals: resend >= 5000 requests/s, new >= 3000 requests/s (ok = 2.01 answers; other = any other code)"
+# measured LOAD-ARG… — one coap-load run; its result line gets the server's CPU µs per answered request.
+measured() {
+    local before after line ok
+    before="$(bench_cpu_ticks "$MUSTER_PID")"
+    line="$("$work/coap-load" "$@")"
+    after="$(bench_cpu_ticks "$MUSTER_PID")"
+    ok="${line#*ok=}"
+    echo "$line cpu_us=$(bench_cpu_us_per_op $((after - before)) "${ok%% *}")"
+}
+measured 127.0.0.1 "$coap" new "$key" "$secret" "new-$RANDOM" "$CLIENTS" "$DURATION" "$MAX"
+measured 127.0.0.1 "$coap" resend "$key" "$secret" "resend-$RANDOM" "$CLIENTS" "$DURATION" "$MAX" "$RESEND_DEVICES"
+echo "goals: resend >= 5000 requests/s, new >= 3000 requests/s (ok = 2.01 answers; other = any other code;"
+echo "cpu_us = the server's CPU time, user + system from /proc/PID/stat, per 2.01 answer)"

@@ -85,10 +85,12 @@ muster_start_bench "$work/data" "$log"
 base="$MUSTER_BASE"
 token="$MUSTER_TOKEN"
 start="$(date +%s.%N)"
+cpu_before="$(bench_cpu_ticks "$MUSTER_PID")"
 upload_job "$base" "$token"
 uploaded="$(date +%s.%N)"
 wait_job "$base" "$token"
 end="$(date +%s.%N)"
+cpu_us_per_row="$(bench_cpu_us_per_op $(($(bench_cpu_ticks "$MUSTER_PID") - cpu_before)) "$ROWS")"
 peak_kb="$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$MUSTER_PID/status")"
 [ "$status" = DONE ] || { echo "import ended $status: $report"; exit 1; }
 
@@ -97,10 +99,10 @@ echo "   job: $report" | cut -c1-400
 awk -v rows="$ROWS" -v total="$total" -v upload="$(awk -v a="$start" -v b="$uploaded" 'BEGIN { print b - a }')" \
     -v created="$(echo "$report" | field created)" -v errors="$(echo "$report" | field errors)" \
     -v job_rps="$(echo "$report" | field rowsPerSecond)" -v peak="$peak_kb" \
-    -v ref_rps="$reference_rps" -v ref_s="$reference_seconds" -v database="$BENCH_DATABASE" 'BEGIN {
+    -v ref_rps="$reference_rps" -v ref_s="$reference_seconds" -v database="$BENCH_DATABASE" -v cpu="$cpu_us_per_row" 'BEGIN {
         printf "== results (%d rows)\n", rows
         printf "import:    %8.0f rows/s  %7.2f s total (upload %.2f s)  job rowsPerSecond %s  created %s  errors %s\n", rows / total, total, upload, job_rps, created, errors
-        printf "peak RSS:  %8.1f MB (server VmHWM)\n", peak / 1024
+        printf "peak RSS:  %8.1f MB (server VmHWM); server CPU %s us per row (user + system, upload to DONE)\n", peak / 1024, cpu
         if (database == "postgres") {
             printf "goals (PostgreSQL, issue 12): 1,000,000 rows in <= 90 s, peak RSS <= 256 MB\n"
         } else {

@@ -29,7 +29,7 @@ from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, MusterServer, log_dir, server_
 from muster_compat import wait_for
 
 TIMEOUT = 15.0
-FS_SIZE = "48m"
+FS_SIZE = "64m"
 LOAD_WORKERS = 4
 BATCH = 10_000  # the import's rows per transaction (BulkImporter.Configuration.batchSize)
 COLUMNS = [{"type": "NAME"}, {"type": "TYPE"}, {"type": "SERVER_ATTRIBUTE", "key": "serial"}]
@@ -68,7 +68,7 @@ def fill(mount: Path, leave: int = 0) -> Path:
 
 @pytest.fixture
 def full_disk_server():
-    """`muster serve` with its data directory on a 48 MB tmpfs of its own; stopped, then unmounted, at the end."""
+    """`muster serve` with its data directory on a 64 MB tmpfs of its own; stopped, then unmounted, at the end."""
     mount = Path(tempfile.mkdtemp(prefix="muster-full-disk-"))
     subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={FS_SIZE},mode=0700", "tmpfs", str(mount)],
                    check=True, capture_output=True, timeout=TIMEOUT)
