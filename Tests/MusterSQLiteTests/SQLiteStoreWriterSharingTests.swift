@@ -8,16 +8,17 @@ import Testing
 /// those come, full batches alone (`scripts/bench-import.sh` measures the effect on provisioning latency).
 @Suite struct SQLiteStoreWriterSharingTests {
     @Test func importBatchesAreSmallWhileProvisioningsOrDeviceWritesComeAndFullAlone() async throws {
-        let window = Duration.milliseconds(100)
+        // Long enough that a write slowed by a loaded machine still finds its demand recent when it returns.
+        let window = Duration.seconds(2)
         try await withStore(.init(contendedImportBatchSize: 16, contendedImportWindow: window)) { store in
             #expect(store.importBatchLimit == nil)
             let profile = try await store.seedProfile(key: "pk")
-            try await Task.sleep(for: window * 2)
+            try await Task.sleep(for: window + .milliseconds(500))
             #expect(store.importBatchLimit == nil)
             let plan = Make.plan("device-1", profile: profile)
             #expect(try await store.createProvisionedDevice(plan) == .created)
             #expect(store.importBatchLimit == 16)
-            try await Task.sleep(for: window * 2)
+            try await Task.sleep(for: window + .milliseconds(500))
             #expect(store.importBatchLimit == nil)
             try await store.saveTimeseries(entityId: plan.device.id, [TimeseriesPoint(key: "t", ts: 1, value: .long(1))])
             #expect(store.importBatchLimit == 16)
@@ -25,29 +26,24 @@ import Testing
     }
 
     @Test func demandExpiresAfterItsWindow() async throws {
-        let demand = WriterDemand(window: .milliseconds(50))
+        let demand = WriterDemand(window: .seconds(1))
         #expect(!demand.isRecent)
         demand.note()
         #expect(demand.isRecent)
-        try await Task.sleep(for: .milliseconds(120))
+        try await Task.sleep(for: .milliseconds(1500))
         #expect(!demand.isRecent)
     }
 
     @Test func anImportBatchRestsForItsShareOnlyWhileOtherWritesCome() async throws {
-        let demand = WriterDemand(window: .seconds(60), importShare: 0.5)
-        var started = ContinuousClock.now
-        // Alone: after a 40 ms batch the next one starts at once.
+        let demand = WriterDemand(window: .seconds(60), importShare: 0.25)
+        #expect(demand.importRest == .zero)
+        // A batch that holds the writer for at least 40 ms.
         try await demand.importBatch { try await Task.sleep(for: .milliseconds(40)) }
-        var called = ContinuousClock.now
-        try await demand.importBatch { started = .now }
-        #expect(started - called < .milliseconds(40))
-        // Contended, after a batch that held the writer for almost no time: almost no rest.
+        // Alone: no rest.
+        #expect(demand.importRest == .zero)
+        // While other writes come, a share of a quarter means three times the hold, at most 100 ms.
         demand.note()
-        try await demand.importBatch { try await Task.sleep(for: .milliseconds(40)) }
-        // After a 40 ms batch, a share of one half means at least 40 ms of rest first.
-        demand.note()
-        called = .now
-        try await demand.importBatch { started = .now }
-        #expect(started - called >= .milliseconds(39))
+        #expect(demand.importRest >= .milliseconds(100))
+        #expect(demand.importRest <= .milliseconds(100))
     }
 }

@@ -31,14 +31,18 @@ final class WriterDemand: Sendable {
         return last != Int64.min && elapsed() - last < Self.nanoseconds(window)
     }
 
-    /// Runs an import batch's write `body`: first, while such writes come, the rest that keeps the import within its
-    /// share of the writer (its previous batch's hold × (1 − share) / share, at most 100 ms).
+    /// How long an import's next batch rests before it writes: while such writes come, its previous batch's hold ×
+    /// (1 − share) / share, at most 100 ms; otherwise nothing.
+    var importRest: Duration {
+        guard isRecent else { return .zero }
+        let held = Double(lastImportHold.load(ordering: .relaxed))
+        return .nanoseconds(Int64(min(held * (1 - importShare) / importShare, 100_000_000)))
+    }
+
+    /// Runs an import batch's write `body` after its ``importRest``, and notes how long it held the writer.
     func importBatch<T>(_ body: () async throws -> T) async throws -> T {
-        if isRecent {
-            let held = Double(lastImportHold.load(ordering: .relaxed))
-            let pause = min(held * (1 - importShare) / importShare, 100_000_000)
-            if pause > 0 { try? await Task.sleep(for: .nanoseconds(Int64(pause))) }
-        }
+        let rest = importRest
+        if rest > .zero { try? await Task.sleep(for: rest) }
         let start = elapsed()
         defer { lastImportHold.store(elapsed() - start, ordering: .relaxed) }
         return try await body()
