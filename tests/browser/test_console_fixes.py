@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 
 import requests
 from selenium.webdriver.common.by import By
@@ -155,6 +156,11 @@ def test_counts_are_plural_and_formatted(console, base_url, rest, tmp_path):
     assert reply.json()["status"] == "SUCCESS", reply.text
     device = rest.get("/api/tenant/device", deviceName=f"Plural-{RUN}")
     go(driver, base_url, f"devices/{device['id']['id']}")
+    # The page's read of the credentials is audited through the 100 ms buffer: the tab is opened once it is stored.
+    deadline = time.monotonic() + 10
+    while rest.get("/api/audit/logs", pageSize=10, page=0, deviceId=device["id"]["id"])["totalElements"] < 2:
+        assert time.monotonic() < deadline, "the credentials read was not audited within 10 s"
+        time.sleep(0.05)
     clickable(driver, "[role=tab][data-tab=audit]").click()
     # The tab holds the provisioning and the console's own read of the credentials (audited): "2 entries".
     text_of(driver, "#tab-panel .pager", r"· 2 entries\b")
