@@ -67,8 +67,7 @@ extension SQLiteStore {
     /// Deletes the asset `id` of `tenantId` with its attributes and time series, in one transaction.
     /// - Returns: `false` when `tenantId` has no such asset.
     package func deleteAsset(id: UUID, tenantId: UUID) async throws -> Bool {
-        writerDemand.note()
-        return try await dbPool.write { db in
+        return try await waitedWrite { db in
             try db.execute(sql: "DELETE FROM assets WHERE id = ? AND tenant_id = ?", arguments: [id, tenantId])
             guard db.changesCount > 0 else { return false }
             try Self.deleteKeyValues(of: id, db)

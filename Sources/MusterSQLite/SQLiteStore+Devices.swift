@@ -76,8 +76,7 @@ extension SQLiteStore {
     /// time series, in one transaction.
     /// - Returns: `false` when `tenantId` has no such device.
     package func deleteDevice(id: UUID, tenantId: UUID) async throws -> Bool {
-        writerDemand.note()
-        return try await dbPool.write { db in
+        return try await waitedWrite { db in
             try db.execute(sql: "DELETE FROM devices WHERE id = ? AND tenant_id = ?", arguments: [id, tenantId])
             guard db.changesCount > 0 else { return false }
             try Self.deleteKeyValues(of: id, db)

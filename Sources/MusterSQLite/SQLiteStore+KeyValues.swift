@@ -34,8 +34,7 @@ extension SQLiteStore {
     {
         guard !attributes.isEmpty else { return }
         let scopeCode = TypedValueRecord.code(scope)
-        writerDemand.note()
-        return try await dbPool.write { db in
+        return try await waitedWrite { db in
             let statement = try db.cachedStatement(
                 sql: """
                     INSERT INTO attributes (entity_id, scope, key, value_type, value, last_update_ts)
@@ -60,8 +59,7 @@ extension SQLiteStore {
         let sql =
             "DELETE FROM attributes WHERE entity_id = ? AND scope = ? AND key IN (\(Self.placeholders(keys.count)))"
         let arguments: StatementArguments = [entityId, TypedValueRecord.code(scope)] + StatementArguments(keys)
-        writerDemand.note()
-        return try await dbPool.write { db in
+        return try await waitedWrite { db in
             try db.execute(sql: sql, arguments: arguments)
             return db.changesCount
         }
@@ -71,8 +69,7 @@ extension SQLiteStore {
     /// forward, in one transaction.
     package func saveTimeseries(entityId: UUID, _ points: [TimeseriesPoint]) async throws {
         guard !points.isEmpty else { return }
-        writerDemand.note()
-        return try await dbPool.write { db in
+        return try await waitedWrite { db in
             let sample = try db.cachedStatement(
                 sql: """
                     INSERT INTO ts_kv (entity_id, key, ts, value_type, value) VALUES (?, ?, ?, ?, ?)

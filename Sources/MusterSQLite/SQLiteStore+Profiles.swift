@@ -60,8 +60,7 @@ extension SQLiteStore {
     /// Makes `id` the only default device profile of `tenantId`.
     /// - Returns: `false` (changing nothing) when `tenantId` has no profile `id`.
     package func setDefaultDeviceProfile(id: UUID, tenantId: UUID) async throws -> Bool {
-        writerDemand.note()
-        return try await dbPool.write { db in
+        return try await waitedWrite { db in
             try db.execute(
                 sql: """
                     UPDATE device_profiles SET is_default = 0

@@ -45,8 +45,7 @@ extension SQLiteStore {
     /// - Returns: `.marked`, or `.alreadySet` with the stored value.
     /// - Throws: ``SQLiteStoreError/deviceNotFound`` when the device does not exist.
     package func markProvisioned(deviceId: UUID, at timestamp: Int64) async throws -> ProvisionMark {
-        writerDemand.note()
-        return try await dbPool.write { db in
+        return try await waitedWrite { db in
             try db.cachedStatement(sql: Self.markSQL).execute(arguments: [timestamp, deviceId])
             if db.changesCount > 0 { return .marked }
             guard let row = try Row.fetchOne(db.cachedStatement(sql: Self.stateSQL), arguments: [deviceId]) else {

@@ -88,13 +88,19 @@ package struct SQLiteStore: MusterStore {
         onViolation translate: (SQLiteConstraint) -> T?,
         _ body: @escaping @Sendable (Database) throws -> T
     ) async throws -> T {
-        writerDemand.note()
         do {
-            return try await dbPool.write(body)
+            return try await waitedWrite(body)
         } catch let error as DatabaseError {
             if let constraint = SQLiteConstraint(error), let result = translate(constraint) { return result }
             throw error
         }
+    }
+
+    /// `dbPool.write` for a write someone waits for (a provisioning, a device's telemetry, an admin's change): notes
+    /// its demand for the single writer first, so that a running import shares it (``WriterDemand``).
+    func waitedWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        writerDemand.note()
+        return try await dbPool.write(body)
     }
 
     /// Runs a short, indexed read of ONE statement on the calling thread (GRDB's synchronous `unsafeRead`), skipping
