@@ -28,10 +28,24 @@ extension FuzzTarget {
                 entityType: .device, columns: mappings[Int(first) % mappings.count], delimiter: ",", header: false,
                 update: false)
         else { fatalError("a fuzz mapping is refused") }
-        var planner = ImportRowPlanner(mapping: mapping, timestamp: 1_700_000_000_000)
         var scanner = CSVScanner(delimiter: UInt8(ascii: ","))
-        let check: (CSVRecord) -> Void = { record in
-            guard case .success(let row) = planner.plan(record) else { return }
+        var records: [CSVRecord] = []
+        do {
+            try scanner.feed(bytes.dropFirst()) { records.append($0) }
+            try scanner.finish { records.append($0) }
+        } catch {}
+        // As an import does: the file's repeats first, then each row.
+        let identities = ImportRowPlanner(mapping: mapping, timestamp: 0, repeats: .none)
+        var finder = ImportRepeatFinder(scratch: nil)
+        for record in records where record.fields.count <= mapping.columns.count {
+            let identity = identities.identity(of: record.fields)
+            try? finder.add(identity.nameFingerprint)
+            if let credentials = identity.credentialsFingerprint { try? finder.add(credentials) }
+        }
+        guard let repeats = try? finder.finish() else { fatalError("the in-memory finder failed") }
+        var planner = ImportRowPlanner(mapping: mapping, timestamp: 1_700_000_000_000, repeats: repeats)
+        for record in records {
+            guard case .success(let row) = planner.plan(record) else { continue }
             for value in (row.attributes + row.telemetry).map(\.value) {
                 switch value {
                 case .double(let number) where !number.isFinite: fatalError("a planned non-finite double")
@@ -40,9 +54,5 @@ extension FuzzTarget {
                 }
             }
         }
-        do {
-            try scanner.feed(bytes.dropFirst(), check)
-            try scanner.finish(check)
-        } catch {}
     }
 }

@@ -68,7 +68,9 @@ package func buildServices(
     let cluster = try opened.events(dispatcher, configuration.nodeName)
     let revoker = ClusterSessionRevoker(bus: cluster.bus)
     let profiles = ProfileService(store: store, clock: clock, provisionCache: profileCache, events: cluster.bus)
-    let importer = BulkImporter(store: store, profiles: profiles, clock: clock, sessions: revoker)
+    let importer = BulkImporter(
+        store: store, profiles: profiles, clock: clock, sessions: revoker,
+        scratch: SpoolScratchSpace(directory: configuration.http.importDirectory))
     let importJobs = importJobQueue(
         store: store, importer: importer, clock: clock,
         nodeName: configuration.importJobOwner,

@@ -15,6 +15,8 @@ package struct BulkImporter: Sendable {
         /// How long a job's batch is retried while the database is unavailable or busy (a failover, a restart)
         /// before the job fails; 0 fails at once.
         package var outageLimit: Duration = .seconds(60)
+        /// How the check pass finds the names and credentials repeated in the file (memory, spill).
+        package var repeatLimits = ImportRepeatFinder.Limits()
 
         package init(batchSize: Int = 10_000, maxErrorLines: Int = 1000, maxRows: Int = 50_000_000) {
             self.batchSize = batchSize
@@ -28,17 +30,22 @@ package struct BulkImporter: Sendable {
     fileprivate let clock: any WallClock
     fileprivate let configuration: Configuration
     fileprivate let sessions: (any DeviceSessionRevoker)?
+    private let scratch: (any ImportScratchSpace)?
 
-    /// - Parameter sessions: Told to close the sessions of each device whose credentials a row replaced.
+    /// - Parameters:
+    ///   - sessions: Told to close the sessions of each device whose credentials a row replaced.
+    ///   - scratch: Where a large file's name and credentials fingerprints spill, so that the memory an import
+    ///     uses does not grow with the file (`nil`: kept in memory, 16 bytes per row).
     package init(
         store: any ImportStore, profiles: ProfileService, clock: any WallClock, configuration: Configuration = .init(),
-        sessions: (any DeviceSessionRevoker)? = nil
+        sessions: (any DeviceSessionRevoker)? = nil, scratch: (any ImportScratchSpace)? = nil
     ) {
         self.store = store
         self.profiles = profiles
         self.clock = clock
         self.configuration = configuration
         self.sessions = sessions
+        self.scratch = scratch
     }
 
     /// Runs an import.
@@ -67,7 +74,7 @@ package struct BulkImporter: Sendable {
         isCancelled: @Sendable () async throws -> Bool
     ) async throws -> ImportSummary {
         // While the whole file is checked, a job reports the bytes read (every few MiB), so that its progress moves.
-        let rowsTotal = try await check(source, mapping: mapping) { bytes in
+        let (rowsTotal, repeats) = try await check(source, mapping: mapping) { bytes in
             guard let job else { return }
             var reading = ImportProgress(bytesTotal: source.byteCount)
             reading.bytesProcessed = bytes
@@ -86,7 +93,8 @@ package struct BulkImporter: Sendable {
         }
         var run = ImportRun(
             importer: self, mapping: mapping, tenantId: tenantId, dryRun: dryRun, timestamp: timestamp,
-            defaultProfile: defaultProfile, job: job, progress: ImportProgress(bytesTotal: source.byteCount)
+            defaultProfile: defaultProfile, job: job, progress: ImportProgress(bytesTotal: source.byteCount),
+            repeats: repeats
         )
         run.progress.rowsTotal = rowsTotal
         // The job says at once how many rows the file holds, before its first batch commits.
@@ -115,16 +123,19 @@ package struct BulkImporter: Sendable {
         return ImportSummary(progress: run.progress, errorLines: run.errorLines, cancelled: cancelled)
     }
 
-    /// The check pass: the whole file must be valid CSV and no row wider than the mapping.
+    /// The check pass: the whole file must be valid CSV and no row wider than the mapping; it also finds the
+    /// names and credentials the file holds more than once.
     /// - Parameter reading: Told the bytes read so far, every ``checkReportBytes``.
-    /// - Returns: The number of data rows (records without the header).
+    /// - Returns: The number of data rows (records without the header), and the repeated fingerprints.
     private func check(
         _ source: some ImportSource, mapping: ImportMapping, reading: (Int) async throws -> Void
-    ) async throws -> Int {
+    ) async throws -> (rows: Int, repeats: ImportRepeats) {
         var scanner = CSVScanner(delimiter: mapping.delimiter)
         var rows = 0
         let columns = mapping.columns.count
         let maxRows = configuration.maxRows
+        let identities = ImportRowPlanner(mapping: mapping, timestamp: 0, repeats: .none)
+        var finder = ImportRepeatFinder(limits: configuration.repeatLimits, scratch: scratch)
         let onRecord: (CSVRecord) throws -> Void = { record in
             if record.fields.count > columns {
                 throw ImportError.rowTooWide(
@@ -132,6 +143,10 @@ package struct BulkImporter: Sendable {
             }
             rows += 1
             if rows > maxRows { throw ImportError.tooManyRows(limit: maxRows) }
+            guard rows > 1 || !mapping.header else { return }
+            let identity = identities.identity(of: record.fields)
+            try finder.add(identity.nameFingerprint)
+            if let credentials = identity.credentialsFingerprint { try finder.add(credentials) }
         }
         do {
             var bytes = 0
@@ -149,7 +164,7 @@ package struct BulkImporter: Sendable {
             throw ImportError.brokenFile(error)
         }
         if rows == 0 || (mapping.header && rows == 1) { throw ImportError.emptyFile }
-        return mapping.header ? rows - 1 : rows
+        return (mapping.header ? rows - 1 : rows, try finder.finish())
     }
 
     /// How often the check pass reports the bytes it has read.
@@ -246,7 +261,7 @@ private struct ImportRun {
 
     init(
         importer: BulkImporter, mapping: ImportMapping, tenantId: UUID, dryRun: Bool, timestamp: Int64,
-        defaultProfile: ProfileReference, job: ImportJobLink?, progress: ImportProgress
+        defaultProfile: ProfileReference, job: ImportJobLink?, progress: ImportProgress, repeats: ImportRepeats
     ) {
         self.importer = importer
         self.mapping = mapping
@@ -257,7 +272,7 @@ private struct ImportRun {
         self.job = job
         self.csv = ImportErrorsCSV(delimiter: mapping.delimiter)
         self.progress = progress
-        self.planner = ImportRowPlanner(mapping: mapping, timestamp: timestamp)
+        self.planner = ImportRowPlanner(mapping: mapping, timestamp: timestamp, repeats: repeats)
     }
 
     /// Records the job's progress as it stands, with no row: the file's row count once the check pass has it.

@@ -23,7 +23,7 @@ import Testing
             ],
             delimiter: ",", header: true, update: false
         )
-        var planner = ImportRowPlanner(mapping: mapping, timestamp: 1000)
+        var planner = ImportRowPlanner(mapping: mapping, timestamp: 1000, repeats: .none)
         let cells = ["'=cmd|' /C calc'!A0", "T", "'plain", "'@SUM(1)", "-5"]
         let row = try planner.plan(CSVRecord(number: 2, line: 2, fields: cells)).get()
         #expect(row.name == "=cmd|' /C calc'!A0")

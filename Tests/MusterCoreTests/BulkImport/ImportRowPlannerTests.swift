@@ -16,7 +16,7 @@ import Testing
     private func record(_ number: Int, _ fields: [String]) -> CSVRecord { CSVRecord(number: number, line: number, fields: fields) }
 
     @Test func plansCellsSkippingEmptyOnes() throws {
-        var planner = ImportRowPlanner(mapping: mapping, timestamp: 1000)
+        var planner = ImportRowPlanner(mapping: mapping, timestamp: 1000, repeats: .none)
         let row = try planner.plan(record(2, ["d1", "Thermo", "", "007", "42", "21.5", "tok-1", "", "", ""])).get()
         #expect(row.name == "d1")
         #expect(row.profileName == "Thermo")
@@ -31,7 +31,7 @@ import Testing
     }
 
     @Test func credentialPrecedenceIsX509ThenMQTTThenToken() throws {
-        var planner = ImportRowPlanner(mapping: mapping, timestamp: 0)
+        var planner = ImportRowPlanner(mapping: mapping, timestamp: 0, repeats: .none)
         let x509 = try planner.plan(record(2, ["a", "T", "", "", "", "", "tok", "cid", "user", "CERTDATA"])).get()
         #expect(x509.credentials?.type == .x509Certificate)
         let mqtt = try planner.plan(record(3, ["b", "T", "", "", "", "", "tok2", "cid", "user", ""])).get()
@@ -41,15 +41,49 @@ import Testing
         #expect(none.generatedCredentials?.credentialsId.count == 20)
     }
 
-    @Test func rowErrors() {
-        var planner = ImportRowPlanner(mapping: mapping, timestamp: 0)
-        #expect(planner.plan(record(2, ["", "T"])).failureValue == .emptyName)
-        #expect(planner.plan(record(3, ["ok", "T", "", "", "", "", "tok-a"])).isSuccess)
-        #expect(planner.plan(record(4, ["ok", "T"])).failureValue == .duplicateName(firstLine: 3))
-        #expect(planner.plan(record(5, ["other", "T", "", "", "", "", "tok-a"])).failureValue == .duplicateCredentials(firstLine: 3))
-        #expect(planner.plan(record(6, Array(repeating: "x", count: 11))).failureValue == .tooManyCells(count: 11, columns: 10))
-        #expect(planner.plan(record(7, ["bad\u{01}", "T"])).failureValue == .invalidName(.controlCharacters))
-        #expect(planner.plan(record(8, ["m", "T", "", "", "", "", "", "", "", ""])).isSuccess)
+    /// Plans `records` as an import does: their repeats found first (``ImportRepeatFinder``, in memory).
+    private func planned(_ records: [CSVRecord]) throws -> [Result<ImportRow, ImportRowError>] {
+        let identities = ImportRowPlanner(mapping: mapping, timestamp: 0, repeats: .none)
+        var finder = ImportRepeatFinder(scratch: nil)
+        for record in records where record.fields.count <= mapping.columns.count {
+            let identity = identities.identity(of: record.fields)
+            try finder.add(identity.nameFingerprint)
+            if let credentials = identity.credentialsFingerprint { try finder.add(credentials) }
+        }
+        var planner = ImportRowPlanner(mapping: mapping, timestamp: 0, repeats: try finder.finish())
+        return records.map { planner.plan($0) }
+    }
+
+    @Test func rowErrors() throws {
+        let results = try planned([
+            record(2, ["", "T"]),
+            record(3, ["ok", "T", "", "", "", "", "tok-a"]),
+            record(4, ["ok", "T"]),
+            record(5, ["other", "T", "", "", "", "", "tok-a"]),
+            record(6, Array(repeating: "x", count: 11)),
+            record(7, ["bad\u{01}", "T"]),
+            record(8, ["m", "T", "", "", "", "", "", "", "", ""]),
+            record(9, [" ok ", "T"]),
+        ])
+        #expect(results[0].failureValue == .emptyName)
+        #expect(results[1].isSuccess)
+        #expect(results[2].failureValue == .duplicateName(firstLine: 3))
+        #expect(results[3].failureValue == .duplicateCredentials(firstLine: 3))
+        #expect(results[4].failureValue == .tooManyCells(count: 11, columns: 10))
+        #expect(results[5].failureValue == .invalidName(.controlCharacters))
+        #expect(results[6].isSuccess)
+        #expect(results[7].failureValue == .duplicateName(firstLine: 3), "names are compared trimmed")
+    }
+
+    @Test func aRowThatFailsDoesNotClaimItsNameOrCredentials() throws {
+        let results = try planned([
+            record(2, ["a", "T", "", "", "", "", "tok\u{01}"]),
+            record(3, ["a", "T", "", "", "", "", "tok-b"]),
+            record(4, ["b", "T\u{01}", "", "", "", "", "tok-b"]),
+            record(5, ["c", "T", "", "", "", "", "tok-b"]),
+        ])
+        #expect(results.map(\.isSuccess) == [false, true, false, false])
+        #expect(results[3].failureValue == .duplicateCredentials(firstLine: 3))
     }
 
     @Test func explicitTypeConversionErrorsNameTheColumn() {
@@ -58,7 +92,7 @@ import Testing
             columns: [RawImportColumn(type: "NAME"), RawImportColumn(type: "TYPE"), RawImportColumn(type: "SERVER_ATTRIBUTE", key: "n", valueType: "LONG")],
             delimiter: ",", header: false, update: false
         )
-        var planner = ImportRowPlanner(mapping: typed, timestamp: 0)
+        var planner = ImportRowPlanner(mapping: typed, timestamp: 0, repeats: .none)
         guard case .failure(.invalidValue(let column, let key, _)) = planner.plan(record(1, ["a", "T", "x"])) else {
             Issue.record("expected an invalid value")
             return
