@@ -21,6 +21,10 @@ package struct MusterHTTPServices: Sendable {
     package var auditor: AdminAuditor
     /// What the limiters refuse now (the system administrator's console).
     package var coolingOff: CoolingOffReport
+    /// Where requests are counted and timed; `nil` when metrics are off.
+    package var metrics: MusterMetrics?
+    /// `GET /metrics` on this port: the scrape's exposition; `nil` serves no metrics here.
+    package var metricsScrape: (@Sendable () async -> [UInt8])?
 
     package init(
         auth: AuthService, tenants: TenantService, profiles: ProfileService, devices: DeviceService, assets: AssetService,
@@ -49,6 +53,8 @@ package struct MusterHTTPServices: Sendable {
 /// Builds the router with every route of the admin REST API, the device API and the console.
 package func buildRouter(services: MusterHTTPServices, configuration: HTTPServerConfiguration) -> Router<MusterRequestContext> {
     let router = Router(context: MusterRequestContext.self)
+    if let metrics = services.metrics { router.add(middleware: RequestMetricsMiddleware(metrics: metrics)) }
+    if let scrape = services.metricsScrape { MetricsRoutes(scrape: scrape).register(on: router) }
     router.add(middleware: ErrorMiddleware())
     let limit = configuration.maxBodySize
     DeviceAPIRoutes(provisioning: services.provisioning, deviceAPI: services.deviceAPI, bodyLimit: limit).register(on: router)

@@ -375,7 +375,7 @@ final class MQTTSessionHandler: ChannelInboundHandler {
         }
         if revocationSubscription == nil, let context {
             let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-            let token = services.sessions.subscribe(deviceId: device.id) { revocation in
+            let token = services.sessions.subscribe(deviceId: device.id, transport: .mqtt) { revocation in
                 handler.eventLoop.execute { handler.value.deliver(.revoked(revocation)) }
             }
             revocationSubscription = (token, device.id)

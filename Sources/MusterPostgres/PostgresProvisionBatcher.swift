@@ -54,7 +54,10 @@ final class PostgresProvisionBatcher: Sendable {
     let maximumBatchSize: Int
     private let state = Mutex(State())
 
-    init(primary: PostgresPrimary, logger: Logger, maximumBatchSize: Int) {
+    private let metrics: MusterMetrics
+
+    init(primary: PostgresPrimary, logger: Logger, maximumBatchSize: Int, metrics: MusterMetrics) {
+        self.metrics = metrics
         self.primary = primary
         self.logger = logger
         self.maximumBatchSize = max(1, maximumBatchSize)
@@ -96,6 +99,10 @@ final class PostgresProvisionBatcher: Sendable {
         // when PostgreSQL restarts under load) answers its batch "unavailable" and frees the next batch, instead of
         // holding every later provisioning behind it.
         let outcomes: [Outcome]
+        let start = ContinuousClock.now
+        defer {
+            metrics.storeCommit(kind: "provision", rows: plans.count, nanoseconds: MusterMetrics.nanoseconds(since: start))
+        }
         do {
             let limit = writeLimit
             outcomes = try await primary.bounded(

@@ -1,4 +1,5 @@
 import Logging
+import MusterCore
 import PostgresNIO
 
 /// The PostgreSQL store: a PostgresNIO connection pool on one database, whose schema it migrates when it opens.
@@ -30,7 +31,7 @@ package final class PostgresStore: Sendable {
 
     private init(
         primary: PostgresPrimary, url: PostgresDatabaseURL, groupCommitLimit: Int, operationLimit: Duration?,
-        logger: Logger
+        logger: Logger, metrics: MusterMetrics
     ) {
         self.primary = primary
         self.url = url
@@ -39,7 +40,8 @@ package final class PostgresStore: Sendable {
         failureCounts = PostgresFailureCountStore(primary: primary, logger: logger)
         provisionBatcher =
             groupCommitLimit > 1
-            ? PostgresProvisionBatcher(primary: primary, logger: logger, maximumBatchSize: groupCommitLimit) : nil
+            ? PostgresProvisionBatcher(
+                primary: primary, logger: logger, maximumBatchSize: groupCommitLimit, metrics: metrics) : nil
         runner = Task { await primary.run() }
     }
 
@@ -50,11 +52,11 @@ package final class PostgresStore: Sendable {
     ///   ``PostgresStoreError/migrationFailed(name:message:)``; the pool is shut down on either.
     package static func open(
         _ url: PostgresDatabaseURL, options: PostgresStoreOptions = .init(), timeout: Duration = .seconds(10),
-        groupCommitLimit: Int = 64, logger: Logger
+        groupCommitLimit: Int = 64, logger: Logger, metrics: MusterMetrics = .off
     ) async throws -> PostgresStore {
         let store = PostgresStore(
             primary: try PostgresPrimary(url: url, options: options, logger: logger), url: url, groupCommitLimit: groupCommitLimit,
-            operationLimit: options.statementTimeout.map { $0 + .seconds(5) }, logger: logger)
+            operationLimit: options.statementTimeout.map { $0 + .seconds(5) }, logger: logger, metrics: metrics)
         do {
             try await store.primary.locate(timeout: timeout)
             try await store.check(options: options, timeout: timeout, logger: logger)

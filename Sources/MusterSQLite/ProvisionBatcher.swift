@@ -37,11 +37,13 @@ final class ProvisionBatcher: Sendable {
     let maximumBatchSize: Int
     private let state = Mutex(State())
     private let demand: WriterDemand
+    private let metrics: MusterMetrics
 
-    init(dbPool: DatabasePool, maximumBatchSize: Int, demand: WriterDemand) {
+    init(dbPool: DatabasePool, maximumBatchSize: Int, demand: WriterDemand, metrics: MusterMetrics) {
         self.dbPool = dbPool
         self.maximumBatchSize = max(1, maximumBatchSize)
         self.demand = demand
+        self.metrics = metrics
     }
 
     /// Provisions `plan` in the next batch.
@@ -76,7 +78,9 @@ final class ProvisionBatcher: Sendable {
             return Array(state.waiting.prefix(count))
         }
         let plans = [plan] + followers.map(\.plan)
+        let start = ContinuousClock.now
         let outcomes = await write(plans)
+        metrics.storeCommit(kind: "provision", rows: plans.count, nanoseconds: MusterMetrics.nanoseconds(since: start))
         for (follower, outcome) in zip(followers, outcomes.dropFirst()) {
             follower.continuation.resume(returning: .done(outcome))
         }

@@ -1,4 +1,5 @@
 import GRDB
+import MusterCore
 
 extension SQLiteStore {
     /// How the SQLite connections are set up.
@@ -58,6 +59,9 @@ extension SQLiteStore {
             self.contendedImportBatchSize = max(1, contendedImportBatchSize)
             self.contendedImportWindow = contendedImportWindow
         }
+
+        /// Where group commits are counted and timed (``MusterMetrics``).
+        package var metrics: MusterMetrics = .off
 
         /// The GRDB configuration: WAL, foreign keys, busy timeout, and the per-connection pragmas.
         var databaseConfiguration: GRDB.Configuration {

@@ -27,7 +27,9 @@ package struct SQLiteStore: MusterStore {
         self.writerDemand = writerDemand
         provisionBatcher =
             configuration.groupCommit
-            ? ProvisionBatcher(dbPool: dbPool, maximumBatchSize: configuration.maximumGroupSize, demand: writerDemand) : nil
+            ? ProvisionBatcher(
+                dbPool: dbPool, maximumBatchSize: configuration.maximumGroupSize, demand: writerDemand,
+                metrics: configuration.metrics) : nil
     }
 
     /// The name of the database file inside the data directory.

@@ -85,11 +85,24 @@ struct Serve: AsyncParsableCommand {
             """)
     var eventLoopExecutor: EventLoopExecutorChoice = .auto
 
+    @Flag(help: "Serve Prometheus metrics at GET /metrics on the HTTP port, without login (also MUSTER_METRICS_ENABLED=true).")
+    var metrics = false
+
+    @Option(
+        name: .customLong("metrics-port"),
+        help: "Serve GET /metrics on this port (of --host) instead, alone; turns metrics on (0 picks a free port).")
+    var metricsPort: Int?
+
     @Option(help: "JSON configuration file (also MUSTER_CONFIG_FILE).")
     var config: String?
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info).")
     var logLevel: String?
+
+    @Option(
+        name: .customLong("log-format"),
+        help: "text (default) or json: one JSON object per line (time, level, message, request id, transport, …).")
+    var logFormat: LogFormat = .text
 
     func run() async throws {
         var values: [AbsoluteConfigKey: ConfigValue] = [:]
@@ -108,6 +121,8 @@ struct Serve: AsyncParsableCommand {
         if let provisionFailureLimit { values["provision.failureLimit"] = .init(.int(provisionFailureLimit), isSecret: false) }
         if let loginFailureLimit { values["auth.loginFailureLimit"] = .init(.int(loginFailureLimit), isSecret: false) }
         if let nodeName { values["node.name"] = .init(.string(nodeName), isSecret: false) }
+        if metrics { values["metrics.enabled"] = .init(.bool(true), isSecret: false) }
+        if let metricsPort { values["metrics.port"] = .init(.int(metricsPort), isSecret: false) }
         var providers: [any ConfigProvider] = [
             InMemoryProvider(name: "arguments", values: values),
             EnvironmentVariablesProvider(secretsSpecifier: .specific(["MUSTER_ADMIN_PASSWORD", "MUSTER_DATABASE_URL"])).prefixKeys(with: ["muster"]),
@@ -122,10 +137,16 @@ struct Serve: AsyncParsableCommand {
             eventLoopExecutor.installs(onSQLite: onSQLite)
             && NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
 
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = Logger.Level(rawValue: logLevel ?? "info") ?? .info
-            return handler
+        let level = Logger.Level(rawValue: logLevel ?? "info") ?? .info
+        switch logFormat {
+        case .text:
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+        case .json:
+            LoggingSystem.bootstrap { label in JSONLogHandler(label: label, logLevel: level) }
         }
         let logger = Logger(label: "muster")
         let runtime = try await buildServices(config: reader, logger: logger)

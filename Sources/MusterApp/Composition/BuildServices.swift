@@ -38,7 +38,9 @@ package func buildServices(
     var logger = logger
     logger[metadataKey: "node"] = "\(configuration.nodeName)"
     let clock = SystemWallClock()
-    let opened = try await openStore(configuration, logger: logger)
+    let nodeMetrics = configuration.metrics == .off ? nil : NodeMetrics()
+    let metrics = nodeMetrics?.metrics ?? .off
+    let opened = try await openStore(configuration, logger: logger, metrics: metrics)
     let store = opened.store
 
     let tenants = TenantService(directory: store, profiles: store, clock: clock)
@@ -70,19 +72,19 @@ package func buildServices(
     let profiles = ProfileService(store: store, clock: clock, provisionCache: profileCache, events: cluster.bus)
     let importer = BulkImporter(
         store: store, profiles: profiles, clock: clock, sessions: revoker,
-        scratch: SpoolScratchSpace(directory: configuration.http.importDirectory))
+        scratch: SpoolScratchSpace(directory: configuration.http.importDirectory), metrics: metrics)
     let importJobs = importJobQueue(
         store: store, importer: importer, clock: clock,
         nodeName: configuration.importJobOwner,
         importDirectory: configuration.http.importDirectory, logger: logger)
-    let services = MusterHTTPServices(
+    var services = MusterHTTPServices(
         auth: auth, tenants: tenants, profiles: profiles,
         devices: DeviceService(store: store, profiles: profiles, clock: clock, sessions: revoker),
         assets: AssetService(store: store, profiles: profiles, clock: clock),
         telemetry: TelemetryService(devices: store, values: store, clock: clock, events: cluster.bus),
         provisioning: ProvisionService(
             store: store, clock: clock, limiter: limiter, audit: recorder, profileCache: profileCache,
-            certificateVerifier: X509ChainVerifier(), sessions: revoker, logger: logger
+            certificateVerifier: X509ChainVerifier(), sessions: revoker, logger: logger, metrics: metrics
         ),
         deviceAPI: DeviceAPIService(devices: store, values: store, clock: clock),
         audit: store, importer: importer, importJobs: importJobs, clock: clock,
@@ -90,6 +92,9 @@ package func buildServices(
         auditor: AdminAuditor(sink: recorder, clock: clock),
         coolingOff: CoolingOffReport(provisioning: limiter, logins: loginLimiter)
     )
+    let scrape = nodeMetrics?.scrape(sessions: sessions, jobs: store, owner: configuration.importJobOwner, clock: clock)
+    services.metrics = nodeMetrics?.metrics
+    if configuration.metrics == .httpPort { services.metricsScrape = scrape }
 
     let listeners = ListenerAnnouncements()
     let http = Application(
@@ -108,6 +113,20 @@ package func buildServices(
         },
         logger: logger
     )
+    var metricsListener: [ServiceGroupConfiguration.ServiceConfiguration] = []
+    if case .ownPort(let port) = configuration.metrics, let scrape {
+        let router = Router()
+        MetricsRoutes(scrape: scrape).register(on: router)
+        let application = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.http.host, port: port), serverName: "Muster"),
+            onServerRunning: { channel in
+                listeners.announce(
+                    ListenerAddress(name: "metrics", host: configuration.http.host, port: channel.localAddress?.port ?? 0))
+            },
+            logger: logger)
+        metricsListener = [.init(service: application, failureTerminationBehavior: .gracefullyShutdownGroup)]
+    }
     let authenticator = DeviceAuthenticator(devices: store, profiles: store, certificateProvisioning: services.provisioning, clock: clock)
     let transports = TransportDependencies(
         provisioning: services.provisioning, deviceAPI: services.deviceAPI,
@@ -121,7 +140,7 @@ package func buildServices(
             .init(service: AuditService(recorder: recorder)),
             .init(service: ImportJobService(queue: importJobs)),
             .init(service: http, failureTerminationBehavior: .gracefullyShutdownGroup),
-        ] + (try mqttServices(transports)) + (try coapServices(transports)),
+        ] + metricsListener + (try mqttServices(transports)) + (try coapServices(transports)),
         gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
         logger: logger
     )

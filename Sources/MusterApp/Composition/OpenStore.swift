@@ -48,10 +48,15 @@ package struct ClusterEvents: Sendable {
 /// that knows their types.
 /// - Throws: the store's own errors: an unusable data directory, an invalid database URL, an unreachable database
 ///   (with the reason), a failed migration.
-package func openStore(_ configuration: MusterConfiguration, logger: Logger) async throws -> OpenedStore {
+/// - Parameter metrics: Where the store's group commits are counted and timed.
+package func openStore(
+    _ configuration: MusterConfiguration, logger: Logger, metrics: MusterMetrics = .off
+) async throws -> OpenedStore {
     switch configuration.database {
     case .sqlite:
-        let store = try SQLiteStore.open(directory: configuration.dataDirectory, logger: logger)
+        var sqlite = SQLiteStore.Configuration()
+        sqlite.metrics = metrics
+        let store = try SQLiteStore.open(directory: configuration.dataDirectory, configuration: sqlite, logger: logger)
         return OpenedStore(
             store: store, failureCounts: nil, close: { try store.close() }, summary: "SQLite in \(configuration.dataDirectory)",
             events: { dispatcher, _ in
@@ -65,7 +70,7 @@ package func openStore(_ configuration: MusterConfiguration, logger: Logger) asy
             statementTimeout: settings.statementTimeoutSeconds == 0 ? nil : .seconds(settings.statementTimeoutSeconds),
             connectTimeout: .seconds(settings.connectTimeoutSeconds))
         let store = try await PostgresStore.open(
-            url, options: options, timeout: .seconds(settings.connectTimeoutSeconds), logger: logger)
+            url, options: options, timeout: .seconds(settings.connectTimeoutSeconds), logger: logger, metrics: metrics)
         return OpenedStore(
             store: store, failureCounts: store.failureCounts, close: { store.close() }, summary: "PostgreSQL at \(url.redacted)",
             events: { dispatcher, nodeName in

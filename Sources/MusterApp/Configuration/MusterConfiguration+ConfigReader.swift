@@ -62,6 +62,10 @@ extension MusterConfiguration {
     /// - `admin.password` (string, optional, secret): its password (`MUSTER_ADMIN_PASSWORD`).
     /// - `node.name` (string, optional, default: `<hostname>:<http.port>`): this node's name in its logs, audit
     ///   entries and `GET /api/health`; 1 to 64 printable characters (`MUSTER_NODE_NAME`, `--node-name`).
+    /// - `metrics.enabled` (bool, optional, default: false): serve `GET /metrics` (Prometheus) on the HTTP port
+    ///   (`MUSTER_METRICS_ENABLED`, `--metrics`).
+    /// - `metrics.port` (int, optional; 0 picks a free port): serve it on this port of `http.host` instead, alone;
+    ///   turns metrics on (`MUSTER_METRICS_PORT`, `--metrics-port`).
     ///
     /// - Throws: ``ConfigurationError`` for values out of range.
     package init(config: ConfigReader) throws {
@@ -139,6 +143,15 @@ extension MusterConfiguration {
             throw ConfigurationError.outOfRange(key: "provision.profileCacheMilliseconds", value: profileCache, range: 0...3_600_000)
         }
         provisionProfileCacheMilliseconds = Int64(profileCache)
+        let metricsPort = config.int(forKey: "metrics.port")
+        if let metricsPort, !(0...65535).contains(metricsPort) {
+            throw ConfigurationError.outOfRange(key: "metrics.port", value: metricsPort, range: 0...65535)
+        }
+        if let metricsPort {
+            metrics = .ownPort(metricsPort)
+        } else if config.bool(forKey: "metrics.enabled", default: false) {
+            metrics = .httpPort
+        }
     }
 }
 

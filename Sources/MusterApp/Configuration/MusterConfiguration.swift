@@ -27,6 +27,8 @@ package struct MusterConfiguration: Sendable, Hashable {
     /// configured `node.name`, else `<hostname>:<data directory>`, stable across restarts and distinct for two
     /// servers on one machine even when their ports are picked at run time.
     package var importJobOwner: String
+    /// Where `GET /metrics` is served, if anywhere (`metrics.enabled`, `metrics.port`).
+    package var metrics: MetricsExposition = .off
 
     package init(
         dataDirectory: String = "./muster-data", database: DatabaseConfiguration = .sqlite, http: HTTPServerConfiguration = .init(), provisionFailureLimit: Int = 30,
@@ -43,4 +45,14 @@ package struct MusterConfiguration: Sendable, Hashable {
         self.nodeName = nodeName ?? NodeName.default(httpPort: http.port)
         self.importJobOwner = NodeName.importJobOwner(configured: nodeName, dataDirectory: dataDirectory)
     }
+}
+
+/// Where a node serves its Prometheus metrics.
+package enum MetricsExposition: Sendable, Hashable {
+    /// Nowhere; nothing is counted.
+    case off
+    /// `GET /metrics` on the HTTP port.
+    case httpPort
+    /// `GET /metrics` alone on this port of the HTTP host (0: picked by the kernel, announced as `metrics`).
+    case ownPort(Int)
 }

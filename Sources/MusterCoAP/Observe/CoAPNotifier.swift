@@ -55,7 +55,7 @@ package final class CoAPNotifier: Sendable {
         let subscription = hub.subscribe(deviceId: deviceId) { [continuation] attributes in
             continuation.yield(CoAPNotification(key: key, attributes: attributes))
         }
-        let revocation = sessions.subscribe(deviceId: deviceId) { [continuation, weak self] revocation in
+        let revocation = sessions.subscribe(deviceId: deviceId, transport: .coap) { [continuation, weak self] revocation in
             self?.pendingRevocations.withLock { $0[key] = revocation }
             continuation.yield(CoAPNotification(key: key, attributes: [], revocation: revocation))
         }

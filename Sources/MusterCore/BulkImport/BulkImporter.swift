@@ -31,15 +31,19 @@ package struct BulkImporter: Sendable {
     fileprivate let configuration: Configuration
     fileprivate let sessions: (any DeviceSessionRevoker)?
     private let scratch: (any ImportScratchSpace)?
+    fileprivate let metrics: MusterMetrics
 
     /// - Parameters:
     ///   - sessions: Told to close the sessions of each device whose credentials a row replaced.
     ///   - scratch: Where a large file's name and credentials fingerprints spill, so that the memory an import
     ///     uses does not grow with the file (`nil`: kept in memory, 16 bytes per row).
+    ///   - metrics: Where committed rows and batch writes are counted.
     package init(
         store: any ImportStore, profiles: ProfileService, clock: any WallClock, configuration: Configuration = .init(),
-        sessions: (any DeviceSessionRevoker)? = nil, scratch: (any ImportScratchSpace)? = nil
+        sessions: (any DeviceSessionRevoker)? = nil, scratch: (any ImportScratchSpace)? = nil,
+        metrics: MusterMetrics = .off
     ) {
+        self.metrics = metrics
         self.store = store
         self.profiles = profiles
         self.clock = clock
@@ -316,6 +320,7 @@ private struct ImportRun {
                 header: header, entityType: entityType, maxErrorLines: job?.maxErrorLines ?? 0, csv: csv)
         }
         let now = importer.clock
+        let written = ContinuousClock.now
         var outcomes: [ImportRowOutcome] = []
         var recorded = false
         if !rows.isEmpty {
@@ -359,6 +364,16 @@ private struct ImportRun {
         let tally = ImportBatchTally(
             progress: progress, errorLines: errorLines, planned: rows, failures: failures, outcomes: outcomes,
             header: nil, entityType: entityType, maxErrorLines: importer.configuration.maxErrorLines, csv: csv)
+        if !dryRun {
+            let metrics = importer.metrics
+            if !rows.isEmpty {
+                metrics.storeCommit(
+                    kind: "import", rows: rows.count, nanoseconds: MusterMetrics.nanoseconds(since: written))
+            }
+            metrics.importRows(outcome: "created", count: tally.progress.created - self.progress.created)
+            metrics.importRows(outcome: "updated", count: tally.progress.updated - self.progress.updated)
+            metrics.importRows(outcome: "failed", count: tally.progress.errors - self.progress.errors)
+        }
         self.progress = tally.progress
         self.errorLines = tally.errorLines
         if job != nil { jobErrorLines = jobTally(outcomes).errorLines }

@@ -26,9 +26,11 @@ extension ProvisionService {
         admit: (Format) -> Declined?
     ) async throws(ReadError) -> ProvisionAttempt<Format, Declined> {
         if let retryAfter = await refusal(source: context.sourceAddress) {
+            metrics.coolingOffRefusal(transport: context.transport, scope: "source")
             return .refused(retryAfterSeconds: retryAfter)
         }
         let bytes = try await payload()
+        let start = ContinuousClock.now
         let request: ProvisionRequest
         let format: Format
         do {
@@ -38,11 +40,14 @@ extension ProvisionService {
             return .malformed(error)
         }
         if let declined = admit(format) { return .declined(declined) }
+        let result: Result<CredentialsMaterial, ProvisionError>
         do {
-            return .answered(.success(try await run(request, context: context, sourceChecked: true)), format: format)
+            result = .success(try await run(request, context: context, sourceChecked: true))
         } catch {
-            return .answered(.failure(error), format: format)
+            result = .failure(error)
         }
+        metrics.provisionDuration(transport: context.transport, nanoseconds: MusterMetrics.nanoseconds(since: start))
+        return .answered(result, format: format)
     }
 
     /// ``attempt(context:payload:decode:admit:)`` for a transport that answers every format it decodes.

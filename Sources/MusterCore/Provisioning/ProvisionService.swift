@@ -30,6 +30,8 @@ package struct ProvisionService: Sendable {
     let sessions: (any DeviceSessionRevoker)?
     /// Where a failed store call is logged with its cause (the driver's code and message, never a bound value).
     let logger: Logger
+    /// Counts and times attempts for the operator (``MusterMetrics``).
+    let metrics: MusterMetrics
 
     /// - Parameters:
     ///   - certificateVerifier: Checks that a presented certificate is signed by a chain profile's CA when the client
@@ -41,9 +43,10 @@ package struct ProvisionService: Sendable {
         store: any ProvisioningStore, clock: any WallClock, limiter: ProvisionRateLimiter, audit: any AuditSink,
         profileCache: ProvisionProfileCache = ProvisionProfileCache(ttlMilliseconds: 0),
         certificateVerifier: (any CertificateChainVerifier)? = nil, sessions: (any DeviceSessionRevoker)? = nil,
-        logger: Logger = Logger(label: "muster.provisioning")
+        logger: Logger = Logger(label: "muster.provisioning"), metrics: MusterMetrics = .off
     ) {
         self.logger = logger
+        self.metrics = metrics
         self.store = store
         self.clock = clock
         self.limiter = limiter
@@ -324,6 +327,20 @@ package struct ProvisionService: Sendable {
     func record(
         _ outcome: ProvisionOutcome, reason: String, trail: AuditTrailNote, context: ProvisionContext, now: Int64
     ) {
+        metrics.provisionAttempt(
+            transport: context.transport, profile: trail.profile?.name, outcome: outcome, reason: reason)
+        if outcome == .rateLimited { metrics.coolingOffRefusal(transport: context.transport, scope: "key") }
+        // The audit's entry as a debug line (`--log-level debug`; `--log-format json` for a shipper); no secret.
+        logger.debug("provisioning attempt", metadata: {
+            var metadata: Logger.Metadata = [
+                "transport": "\(context.transport.rawValue)", "source": "\(context.sourceAddress)",
+                "outcome": "\(outcome.rawValue)", "reason": "\(reason)",
+            ]
+            if let requestId = context.requestId { metadata["hb.request.id"] = "\(requestId)" }
+            if let profile = trail.profile?.name { metadata["profile"] = "\(profile)" }
+            if let device = trail.deviceName { metadata["device"] = "\(device)" }
+            return metadata
+        }())
         audit.record(AuditEntry(
             id: EntityIdentifier.make(at: now), tenantId: trail.profile?.tenantId, time: now,
             transport: context.transport, sourceAddress: context.sourceAddress, profileId: trail.profile?.id,

@@ -15,6 +15,7 @@ package final class DeviceSessionHub: DeviceSessionRevoker, Sendable {
     /// credentials once more), which keeps a mass revocation (a large import) from growing every open watch.
     private static let watchLimit = 256
     private let audit: (any AuditSink)?
+    private let open = Mutex(OpenSessions())
     private let clock: any WallClock
 
     /// - Parameters:
@@ -26,12 +27,21 @@ package final class DeviceSessionHub: DeviceSessionRevoker, Sendable {
     }
 
     /// Registers `listener` for `deviceId`; returns a token for ``unsubscribe(_:deviceId:)``.
-    package func subscribe(deviceId: UUID, _ listener: @escaping Listener) -> UUID {
-        listeners.subscribe(deviceId: deviceId, listener)
+    /// - Parameter transport: The session's transport, counted in ``openSessions()`` while it is subscribed.
+    package func subscribe(deviceId: UUID, transport: ProvisionTransport? = nil, _ listener: @escaping Listener) -> UUID {
+        let token = listeners.subscribe(deviceId: deviceId, listener)
+        if let transport { open.withLock { $0.add(token, transport) } }
+        return token
     }
 
     package func unsubscribe(_ token: UUID, deviceId: UUID) {
         listeners.unsubscribe(token, deviceId: deviceId)
+        open.withLock { $0.remove(token) }
+    }
+
+    /// The sessions subscribed now with a transport, by transport (the operator's `muster_sessions_open`).
+    package func openSessions() -> [ProvisionTransport: Int] {
+        open.withLock { $0.counts }
     }
 
     /// The number of sessions subscribed for `deviceId`.
@@ -106,5 +116,21 @@ package struct RevokedDevices: Sendable {
             overflowed = true
             devices = []
         }
+    }
+}
+
+/// The transports of the subscribed sessions that named one, and their counts.
+private struct OpenSessions {
+    private var transports: [UUID: ProvisionTransport] = [:]
+    private(set) var counts: [ProvisionTransport: Int] = [:]
+
+    mutating func add(_ token: UUID, _ transport: ProvisionTransport) {
+        transports[token] = transport
+        counts[transport, default: 0] += 1
+    }
+
+    mutating func remove(_ token: UUID) {
+        guard let transport = transports.removeValue(forKey: token) else { return }
+        counts[transport, default: 1] -= 1
     }
 }
