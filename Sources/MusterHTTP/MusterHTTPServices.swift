@@ -25,6 +25,8 @@ package struct MusterHTTPServices: Sendable {
     package var metrics: MusterMetrics?
     /// `GET /metrics` on this port: the scrape's exposition; `nil` serves no metrics here.
     package var metricsScrape: (@Sendable () async -> [UInt8])?
+    /// Exports in the import's dialect (`GET /api/imports/export`); `nil` serves none.
+    package var exporter: EntityExporter?
 
     package init(
         auth: AuthService, tenants: TenantService, profiles: ProfileService, devices: DeviceService, assets: AssetService,
@@ -82,6 +84,7 @@ package func buildRouter(services: MusterHTTPServices, configuration: HTTPServer
         jobs: services.importJobs, auditor: auditor, directory: configuration.importDirectory, maxFileSize: configuration.maxImportFileSize,
         clock: services.clock
     ).register(on: admin)
+    if let exporter = services.exporter { ExportRoutes(exporter: exporter, auditor: auditor).register(on: admin) }
     ConsoleRoutes().register(on: router)
     return router
 }

@@ -39,10 +39,16 @@ struct Import: AsyncParsableCommand {
     var file: String
 
     @Option(help: "What the rows are: device or asset.")
-    var entity: Entity
+    var entity: Entity?
 
     @Option(help: "What each CSV column holds, comma-separated, in file order (see above).")
-    var columns: String
+    var columns: String?
+
+    @Option(
+        name: .customLong("mapping"),
+        help: ArgumentHelp(
+            "A mapping JSON instead of --entity and --columns (the one `muster export` writes).", valueName: "path"))
+    var mappingFile: String?
 
     @Option(help: "Cell separator: ',' ';' '|' or 'tab'.")
     var delimiter: String = ","
@@ -70,11 +76,11 @@ struct Import: AsyncParsableCommand {
     var printMapping = false
 
     func validate() throws {
-        _ = try mapping()
+        _ = try mappingJSON()
     }
 
     func run() async throws {
-        let mappingJSON = try mapping().json()
+        let mappingJSON = try mappingJSON()
         if printMapping {
             print(String(decoding: mappingJSON, as: UTF8.self))
             return
@@ -101,9 +107,32 @@ struct Import: AsyncParsableCommand {
         if !report.succeeded { throw ExitCode.failure }
     }
 
-    /// The checked mapping.
+    /// The mapping to upload: from `--mapping` (with `--update` and `--dry-run` applied), or built from `--entity`
+    /// and `--columns` and checked here.
+    /// - Throws: `ValidationError` naming the bad option.
+    private func mappingJSON() throws -> Data {
+        guard let mappingFile else {
+            guard entity != nil, columns != nil else {
+                throw ValidationError("give --entity and --columns, or --mapping FILE")
+            }
+            return try mapping().json()
+        }
+        guard entity == nil, columns == nil else { throw ValidationError("--mapping replaces --entity and --columns") }
+        guard let data = FileManager.default.contents(atPath: mappingFile),
+            var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+            object["columns"] is [Any], object["entityType"] is String
+        else {
+            throw ValidationError("--mapping \(mappingFile): not a mapping JSON with entityType and columns")
+        }
+        if update { object["update"] = true }
+        if dryRun { object["dryRun"] = true }
+        return try JSONSerialization.data(withJSONObject: object)
+    }
+
+    /// The checked mapping of `--entity` and `--columns`.
     /// - Throws: `ValidationError` naming the bad option.
     private func mapping() throws -> ImportMappingBody {
+        guard let entity, let columns else { throw ValidationError("give --entity and --columns, or --mapping FILE") }
         do {
             return try ImportMappingBody(
                 entityType: entity.entityType, columns: try ColumnSpec.parseList(columns),

@@ -94,6 +94,7 @@ package func buildServices(
     )
     let scrape = nodeMetrics?.scrape(sessions: sessions, jobs: store, owner: configuration.importJobOwner, clock: clock)
     services.metrics = nodeMetrics?.metrics
+    services.exporter = EntityExporter(store: store)
     if configuration.metrics == .httpPort { services.metricsScrape = scrape }
 
     let listeners = ListenerAnnouncements()

@@ -26,6 +26,8 @@ package enum AuditAction: String, Sendable, Codable, CaseIterable {
     case timeseriesUpdated = "TIMESERIES_UPDATED"
     /// A CSV import, a job or ThingsBoard's synchronous endpoint, ended (who, file name, counts in the details).
     case imported = "IMPORT"
+    /// An export in the import's dialect was read (entity type, profile, whether credentials were in it).
+    case exported = "EXPORT"
 
     /// The action of an entry written before actions were recorded: implied by its outcome.
     package static func implied(by outcome: ProvisionOutcome) -> AuditAction {

@@ -5,10 +5,10 @@ import Foundation
 /// it). Every cell is neutralised against spreadsheet formulas (``CSVFormulaGuard``); Muster's import reads it back
 /// unchanged. Lines are given without their line break (the file ends each with CRLF).
 package struct ImportErrorsCSV: Sendable {
-    private let delimiter: String
+    private let writer: CSVLineWriter
 
     package init(delimiter: UInt8) {
-        self.delimiter = String(UnicodeScalar(delimiter))
+        writer = CSVLineWriter(delimiter: delimiter)
     }
 
     /// The header line: the file's header cells and `error`.
@@ -22,14 +22,6 @@ package struct ImportErrorsCSV: Sendable {
     }
 
     private func line(_ cells: [String]) -> String {
-        cells.map { quoted(CSVFormulaGuard.neutralised($0)) }.joined(separator: delimiter)
-    }
-
-    /// A cell quoted when it holds the delimiter, a quote or a line break (RFC 4180).
-    private func quoted(_ cell: String) -> String {
-        guard cell.contains(where: { $0 == "\"" || $0 == "\n" || $0 == "\r" || String($0) == delimiter }) else {
-            return cell
-        }
-        return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        writer.line(cells)
     }
 }

@@ -37,5 +37,5 @@
 ///   (the one case folding of `textSearch`). Their order is the sort property (names by their folded text, see
 ///   ``PageLink``) in the requested direction, then the id in the same direction, so it is total and stable;
 ///   `NULL` labels sort first ascending and last descending.
-package typealias MusterStore = AuditStore & DeviceStore & DirectoryStore & HealthCheckStore & ImportJobStore & ImportStore
-    & KeyValueStore & ProfileStore & ProvisioningStore
+package typealias MusterStore = AuditStore & DeviceStore & DirectoryStore & ExportStore & HealthCheckStore & ImportJobStore
+    & ImportStore & KeyValueStore & ProfileStore & ProvisioningStore

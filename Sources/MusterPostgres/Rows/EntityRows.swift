@@ -67,7 +67,7 @@ enum EntityRows {
         return type
     }
 
-    private static func json(_ text: String?, table: String) throws -> JSONValue? {
+    static func json(_ text: String?, table: String) throws -> JSONValue? {
         guard let text else { return nil }
         guard let value = try? JSONParser.parse(text) else {
             throw PostgresStoreError.invalidStoredValue(table: table, column: "additional_info")

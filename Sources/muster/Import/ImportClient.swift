@@ -24,7 +24,10 @@ actor ImportClient {
 
     /// The URL of a job resource, e.g. `…/api/imports/{id}/errors.csv`.
     nonisolated func url(_ path: String) -> URL {
-        server.appendingPathComponent(path)
+        let parts = path.split(separator: "?", maxSplits: 1)
+        let base = server.appendingPathComponent(String(parts.first ?? ""))
+        guard parts.count == 2 else { return base }
+        return URL(string: base.absoluteString + "?" + parts[1]) ?? base
     }
 
     /// `POST /api/auth/login`; keeps the token for the following requests.
@@ -60,12 +63,27 @@ actor ImportClient {
 
     /// Downloads `GET /api/imports/{id}/errors.csv` into `destination` (replacing it), streamed to disk.
     func downloadErrors(id: String, to destination: URL) async throws(ImportClientError) {
-        let request = "GET /api/imports/\(id)/errors.csv"
-        var (status, file) = try await download(self.request("GET", "api/imports/\(id)/errors.csv", contentType: nil))
+        _ = try await downloadFile("api/imports/\(id)/errors.csv", to: destination)
+    }
+
+    /// Downloads `GET /api/imports/export?query` into `destination` (replacing it), streamed to disk.
+    /// - Returns: The mapping that reads the file back (its JSON, from `X-Muster-Import-Mapping`).
+    func downloadExport(query: String, to destination: URL) async throws(ImportClientError) -> Data {
+        let headers = try await downloadFile("api/imports/export?\(query)", to: destination)
+        guard let encoded = headers["x-muster-import-mapping"], let mapping = Data(base64Encoded: encoded) else {
+            throw .unexpectedResponse(request: "GET /api/imports/export", detail: "no X-Muster-Import-Mapping header")
+        }
+        return mapping
+    }
+
+    /// Downloads `GET path` into `destination` (replacing it), streamed to disk; returns the answer's headers.
+    private func downloadFile(_ path: String, to destination: URL) async throws(ImportClientError) -> [String: String] {
+        let request = "GET /\(path.split(separator: "?").first ?? "")"
+        var (status, file, headers) = try await download(self.request("GET", path, contentType: nil))
         if status == 401, credentials != nil {
             try? FileManager.default.removeItem(at: file)
             try await refreshToken()
-            (status, file) = try await download(self.request("GET", "api/imports/\(id)/errors.csv", contentType: nil))
+            (status, file, headers) = try await download(self.request("GET", path, contentType: nil))
         }
         defer { try? FileManager.default.removeItem(at: file) }
         guard (200..<300).contains(status) else {
@@ -79,6 +97,7 @@ actor ImportClient {
         } catch {
             throw .localFile(path: destination.path, reason: error.localizedDescription)
         }
+        return headers
     }
 
     // MARK: - Requests
@@ -145,10 +164,15 @@ actor ImportClient {
         }
     }
 
-    private func download(_ request: URLRequest) async throws(ImportClientError) -> (Int, URL) {
+    private func download(_ request: URLRequest) async throws(ImportClientError) -> (Int, URL, [String: String]) {
         do {
             let (file, response) = try await session.download(for: request)
-            return ((response as? HTTPURLResponse)?.statusCode ?? 0, file)
+            let http = response as? HTTPURLResponse
+            var headers: [String: String] = [:]
+            for case (let name as String, let value as String) in http?.allHeaderFields ?? [:] {
+                headers[name.lowercased()] = value
+            }
+            return (http?.statusCode ?? 0, file, headers)
         } catch {
             throw .unreachable(url: server.absoluteString, reason: error.localizedDescription)
         }
