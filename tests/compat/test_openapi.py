@@ -24,8 +24,9 @@ from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, REPO, MusterServer, log_dir, s
 DOCUMENT = REPO / "Sources" / "MusterHTTP" / "OpenAPI" / "openapi.json"
 ROUTES = [*sorted((REPO / "Sources" / "MusterHTTP" / "Routes").glob("*.swift")),
           REPO / "Sources" / "MusterHTTP" / "MusterHTTPServices.swift"]
-# The console's HTML and files are not part of the API.
-CONSOLE_PATHS = {"/", "/index.html", "/console/**"}
+# The console's HTML and files are not part of the API, nor is Prometheus's `GET /metrics` (served only with
+# --metrics, in Prometheus's text format; README "Operating Muster").
+CONSOLE_PATHS = {"/", "/index.html", "/console/**", "/metrics"}
 
 # Bounded: test cases per operation and the whole run's wall time (about a minute on 2 cores).
 MAX_EXAMPLES = 50
