@@ -55,7 +55,9 @@ package struct ProfileService: Sendable {
             throw AdminError.invalidField(field: "provisionDeviceKey", reason: "must not contain control characters")
         }
         profile.provisionDeviceKey = key
+        let earlier = draft.id == nil ? nil : profile.provisionConfiguration
         profile.provisionConfiguration = draft.provisionConfiguration ?? ProvisionConfiguration(type: profile.provisionType)
+        Self.carryRotation(from: earlier, into: &profile.provisionConfiguration, now: now)
         if profile.provisionType == .x509CertificateChain, let certificate = profile.provisionConfiguration.provisionDeviceSecret,
             !certificate.isEmpty
         {
@@ -89,6 +91,27 @@ package struct ProfileService: Sendable {
             profile.isDefault = true
         }
         return profile
+    }
+
+    /// A secret rotation's overlap: saved with a new secret and a `previousSecretValidUntil` in the future, the
+    /// secret it replaces stays accepted until then; saved with the same secret, the overlap goes on (its end moved
+    /// when the draft names one: a past time ends it); a new secret without a future end has no overlap. The
+    /// previous secret is always the server's, never the client's.
+    static func carryRotation(from earlier: ProvisionConfiguration?, into next: inout ProvisionConfiguration, now: Int64) {
+        let requestedEnd = next.previousSecretValidUntil
+        next.previousProvisionDeviceSecret = nil
+        next.previousSecretValidUntil = nil
+        guard let earlier, let earlierSecret = earlier.provisionDeviceSecret else { return }
+        if earlierSecret != next.provisionDeviceSecret {
+            guard let requestedEnd, requestedEnd > now else { return }
+            next.previousProvisionDeviceSecret = earlierSecret
+            next.previousSecretValidUntil = requestedEnd
+        } else if let previous = earlier.previousProvisionDeviceSecret {
+            let end = requestedEnd ?? earlier.previousSecretValidUntil ?? 0
+            guard end > now else { return }
+            next.previousProvisionDeviceSecret = previous
+            next.previousSecretValidUntil = end
+        }
     }
 
     /// The profile `id` of `tenantId`.

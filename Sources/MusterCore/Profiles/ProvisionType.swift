@@ -23,16 +23,27 @@ package struct ProvisionConfiguration: Sendable, Hashable {
     /// X.509 chain only: whether an unknown device may be created.
     package var allowCreateNewDevicesByX509Certificate: Bool?
     package var reprovision: ReprovisionPolicy
+    /// The secret before the last change, still accepted until ``previousSecretValidUntil`` (a rotation's
+    /// overlap); kept by ``ProfileService`` when a profile is saved with a new secret and an overlap.
+    package var previousProvisionDeviceSecret: String?
+    /// Epoch milliseconds until which ``previousProvisionDeviceSecret`` is accepted.
+    package var previousSecretValidUntil: Int64?
+    /// Epoch milliseconds from which the provision key admits no device (NOT_FOUND, audited `KEY_EXPIRED`).
+    package var validUntil: Int64?
 
     package init(
         type: ProvisionType, provisionDeviceSecret: String? = nil, certificateRegExPattern: String? = nil,
-        allowCreateNewDevicesByX509Certificate: Bool? = nil, reprovision: ReprovisionPolicy = .returnExisting
+        allowCreateNewDevicesByX509Certificate: Bool? = nil, reprovision: ReprovisionPolicy = .returnExisting,
+        previousProvisionDeviceSecret: String? = nil, previousSecretValidUntil: Int64? = nil, validUntil: Int64? = nil
     ) {
         self.type = type
         self.provisionDeviceSecret = provisionDeviceSecret
         self.certificateRegExPattern = certificateRegExPattern
         self.allowCreateNewDevicesByX509Certificate = allowCreateNewDevicesByX509Certificate
         self.reprovision = reprovision
+        self.previousProvisionDeviceSecret = previousProvisionDeviceSecret
+        self.previousSecretValidUntil = previousSecretValidUntil
+        self.validUntil = validUntil
     }
 
     /// The configuration of a profile that does not provision.

@@ -18,6 +18,10 @@ package enum ProvisionNotFoundReason: String, Equatable, Sendable, CaseIterable 
     case strategyDisabled = "STRATEGY_DISABLED"
     /// A key/secret request hit an X.509 certificate-chain profile (decision 9).
     case x509ChainProfile = "X509_CHAIN_PROFILE"
+    /// The secret was the profile's previous one, after its rotation's overlap ended.
+    case previousSecretExpired = "PREVIOUS_SECRET_EXPIRED"
+    /// The provision key is past its `validUntil`.
+    case keyExpired = "KEY_EXPIRED"
 }
 
 /// Why a request got FAILURE.

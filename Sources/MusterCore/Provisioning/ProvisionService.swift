@@ -155,10 +155,25 @@ package struct ProvisionService: Sendable {
             try await profileCache.profile(forKey: key, now: now) { try await store.deviceProfile(provisionKey: key) }
         }) else { throw .notFound(.unknownKey) }
         trail.profile = profile
-        guard let secret = profile.provisionConfiguration.provisionDeviceSecret else {
+        let configuration = profile.provisionConfiguration
+        guard let secret = configuration.provisionDeviceSecret else {
             throw .notFound(.noSecretConfigured)
         }
-        guard constantTimeEquals(secret, request.provisionDeviceSecret) else { throw .notFound(.secretMismatch) }
+        if !constantTimeEquals(secret, request.provisionDeviceSecret) {
+            // A rotation's overlap: the previous secret is accepted until its end, and the audit says it was used.
+            guard let previous = configuration.previousProvisionDeviceSecret,
+                constantTimeEquals(previous, request.provisionDeviceSecret)
+            else { throw .notFound(.secretMismatch) }
+            guard let end = configuration.previousSecretValidUntil, now < end else {
+                throw .notFound(.previousSecretExpired)
+            }
+            trail.secretUsed = .previous
+        } else if configuration.previousProvisionDeviceSecret != nil,
+            let end = configuration.previousSecretValidUntil, now < end
+        {
+            trail.secretUsed = .current
+        }
+        if let validUntil = configuration.validUntil, now >= validUntil { throw .notFound(.keyExpired) }
         switch profile.provisionType {
         case .disabled: throw .notFound(.strategyDisabled)
         case .x509CertificateChain: throw .notFound(.x509ChainProfile)
@@ -345,7 +360,7 @@ package struct ProvisionService: Sendable {
             id: EntityIdentifier.make(at: now), tenantId: trail.profile?.tenantId, time: now,
             transport: context.transport, sourceAddress: context.sourceAddress, profileId: trail.profile?.id,
             profileName: trail.profile?.name, deviceId: trail.deviceId, deviceName: trail.deviceName,
-            outcome: outcome, reason: reason
+            outcome: outcome, reason: reason, details: trail.secretUsed.map { "secret: \($0.rawValue) (rotation overlap)" }
         ))
     }
 }
@@ -358,6 +373,12 @@ struct AuditTrailNote {
     /// The request was answered with the credentials of a device provisioned before (a re-send): audited as
     /// `RESENT`, not `PROVISIONED`, so that the devices that came online are countable.
     var resent = false
+    /// During a rotation's overlap: which of the profile's two secrets the request sent.
+    var secretUsed: RotatedSecret?
+
+    enum RotatedSecret: String {
+        case current, previous
+    }
 
     init(request: ProvisionRequest? = nil) {
         if let request, !request.deviceName.isEmpty { deviceName = request.deviceName }

@@ -92,6 +92,12 @@ enum ProvisionConfigurationWire {
             members["allowCreateNewDevicesByX509Certificate"] =
                 configuration.allowCreateNewDevicesByX509Certificate.map(JSONValue.bool) ?? .null
         }
+        // Muster's rotation and expiry (decided by the server; a client's previousProvisionDeviceSecret is ignored).
+        if let previous = configuration.previousProvisionDeviceSecret {
+            members["previousProvisionDeviceSecret"] = .string(previous)
+        }
+        if let until = configuration.previousSecretValidUntil { members["previousSecretValidUntil"] = .number(String(until)) }
+        if let until = configuration.validUntil { members["validUntil"] = .number(String(until)) }
         return .object(members)
     }
 
@@ -128,10 +134,23 @@ enum ProvisionConfigurationWire {
         default:
             throw RequestError.invalidParameter(name: "\(field).allowCreateNewDevicesByX509Certificate", reason: "must be a boolean")
         }
+        func optionalMilliseconds(_ key: String) throws -> Int64? {
+            switch json[key] {
+            case nil, .null?: return nil
+            case .number(let text)?:
+                guard let value = Int64(text), value >= 0 else { fallthrough }
+                return value
+            default:
+                throw RequestError.invalidParameter(
+                    name: "\(field).\(key)", reason: "must be a time in epoch milliseconds (a whole number, 0 or more)")
+            }
+        }
         return ProvisionConfiguration(
             type: type, provisionDeviceSecret: try optionalString("provisionDeviceSecret"),
             certificateRegExPattern: try optionalString("certificateRegExPattern"),
-            allowCreateNewDevicesByX509Certificate: allowCreate, reprovision: reprovision
+            allowCreateNewDevicesByX509Certificate: allowCreate, reprovision: reprovision,
+            previousSecretValidUntil: try optionalMilliseconds("previousSecretValidUntil"),
+            validUntil: try optionalMilliseconds("validUntil")
         )
     }
 }

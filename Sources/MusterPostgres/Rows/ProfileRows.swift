@@ -40,36 +40,16 @@ enum ProfileRows {
             createdTime: createdTime, version: version)
     }
 
-    /// The stored JSON of a provision configuration, with ThingsBoard's field names.
+    /// The stored JSON of a provision configuration (``ProvisionConfiguration/storedJSON``).
     static func configurationText(_ configuration: ProvisionConfiguration) -> String {
-        var members: [String: JSONValue] = [
-            "type": .string(configuration.type.rawValue),
-            "reprovision": .string(configuration.reprovision.rawValue),
-        ]
-        if let secret = configuration.provisionDeviceSecret { members["provisionDeviceSecret"] = .string(secret) }
-        if let pattern = configuration.certificateRegExPattern { members["certificateRegExPattern"] = .string(pattern) }
-        if let allow = configuration.allowCreateNewDevicesByX509Certificate {
-            members["allowCreateNewDevicesByX509Certificate"] = .bool(allow)
-        }
-        return JSONValue.object(members).serialized
+        configuration.storedJSON.serialized
     }
 
     /// The provision configuration stored as `text`.
     static func provisionConfiguration(_ text: String) throws -> ProvisionConfiguration {
-        let invalid = PostgresStoreError.invalidStoredValue(table: "device_profiles", column: "provision_configuration")
-        guard case .object(let members)? = try? JSONParser.parse(text), let typeText = members["type"]?.stringValue,
-            let type = ProvisionType(rawValue: typeText)
-        else { throw invalid }
-        var reprovision = ReprovisionPolicy.returnExisting
-        if let text = members["reprovision"]?.stringValue {
-            guard let policy = ReprovisionPolicy(rawValue: text) else { throw invalid }
-            reprovision = policy
+        guard let json = try? JSONParser.parse(text), let configuration = ProvisionConfiguration(stored: json) else {
+            throw PostgresStoreError.invalidStoredValue(table: "device_profiles", column: "provision_configuration")
         }
-        var allow: Bool?
-        if case .bool(let flag)? = members["allowCreateNewDevicesByX509Certificate"] { allow = flag }
-        return ProvisionConfiguration(
-            type: type, provisionDeviceSecret: members["provisionDeviceSecret"]?.stringValue,
-            certificateRegExPattern: members["certificateRegExPattern"]?.stringValue,
-            allowCreateNewDevicesByX509Certificate: allow, reprovision: reprovision)
+        return configuration
     }
 }

@@ -63,36 +63,16 @@ enum DeviceProfileRecord {
         )
     }
 
-    /// The stored JSON of a provision configuration, with ThingsBoard's field names.
+    /// The stored JSON of a provision configuration (``ProvisionConfiguration/storedJSON``).
     static func configurationJSON(_ configuration: ProvisionConfiguration) -> JSONValue {
-        var members: [String: JSONValue] = [
-            "type": .string(configuration.type.rawValue),
-            "reprovision": .string(configuration.reprovision.rawValue),
-        ]
-        if let secret = configuration.provisionDeviceSecret { members["provisionDeviceSecret"] = .string(secret) }
-        if let pattern = configuration.certificateRegExPattern { members["certificateRegExPattern"] = .string(pattern) }
-        if let allow = configuration.allowCreateNewDevicesByX509Certificate {
-            members["allowCreateNewDevicesByX509Certificate"] = .bool(allow)
-        }
-        return .object(members)
+        configuration.storedJSON
     }
 
     /// The provision configuration stored as `json`.
     static func provisionConfiguration(_ json: JSONValue) throws -> ProvisionConfiguration {
-        let column = "provision_configuration"
-        guard case .object(let members) = json, let typeText = members["type"]?.stringValue,
-            let type = ProvisionType(rawValue: typeText)
-        else { throw SQLiteStoreError.invalidStoredValue(table: table, column: column) }
-        var reprovision = ReprovisionPolicy.returnExisting
-        if let text = members["reprovision"]?.stringValue {
-            reprovision = try StoredValue.enumCase(ReprovisionPolicy.self, text, table: table, column: column)
+        guard let configuration = ProvisionConfiguration(stored: json) else {
+            throw SQLiteStoreError.invalidStoredValue(table: table, column: "provision_configuration")
         }
-        var allow: Bool?
-        if case .bool(let flag)? = members["allowCreateNewDevicesByX509Certificate"] { allow = flag }
-        return ProvisionConfiguration(
-            type: type, provisionDeviceSecret: members["provisionDeviceSecret"]?.stringValue,
-            certificateRegExPattern: members["certificateRegExPattern"]?.stringValue,
-            allowCreateNewDevicesByX509Certificate: allow, reprovision: reprovision
-        )
+        return configuration
     }
 }

@@ -1,0 +1,104 @@
+import Foundation
+import MusterCore
+import MusterTestSupport
+import Testing
+
+/// Rotating a profile's provision secret with an overlap, and a provision key's expiry (issue 16), against a real
+/// store and a mock clock.
+@Suite struct SecretRotationTests {
+    private func request(_ profile: DeviceProfile, _ name: String, secret: String) -> ProvisionRequest {
+        ProvisionRequest(provisionDeviceKey: profile.provisionDeviceKey ?? "", provisionDeviceSecret: secret, deviceName: name)
+    }
+
+    /// Saves `profile` again with `secret`, `previousSecretValidUntil` and `validUntil`.
+    private func resave(
+        _ fixture: CoreFixture, _ profile: DeviceProfile, secret: String, previousUntil: Int64? = nil,
+        validUntil: Int64? = nil
+    ) async throws -> DeviceProfile {
+        var configuration = profile.provisionConfiguration
+        configuration.provisionDeviceSecret = secret
+        configuration.previousSecretValidUntil = previousUntil
+        configuration.previousProvisionDeviceSecret = "chosen-by-the-client"
+        configuration.validUntil = validUntil
+        return try await fixture.profiles.saveDeviceProfile(
+            DeviceProfileDraft(
+                id: profile.id, name: profile.name, provisionType: profile.provisionType,
+                provisionDeviceKey: profile.provisionDeviceKey, provisionConfiguration: configuration),
+            tenantId: fixture.tenant.id)
+    }
+
+    private func outcome(_ fixture: CoreFixture, _ request: ProvisionRequest) async -> String {
+        do {
+            _ = try await fixture.provisioning.provision(request, context: CoreFixture.context)
+            return "SUCCESS"
+        } catch .notFound(let reason) {
+            return "NOT_FOUND:\(reason.rawValue)"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func theOldSecretWorksUntilTheOverlapEndsAndTheAuditSaysWhichWasUsed() async throws {
+        let fixture = try await CoreFixture.make()
+        let original = try await fixture.makeProfile(.allowCreateNewDevices, secret: "old-secret")
+        let now = fixture.clock.nowMilliseconds()
+        let rotated = try await resave(fixture, original, secret: "new-secret", previousUntil: now + 60_000)
+        #expect(rotated.provisionConfiguration.previousProvisionDeviceSecret == "old-secret", "the server's, not the client's")
+        #expect(rotated.provisionConfiguration.previousSecretValidUntil == now + 60_000)
+
+        #expect(await outcome(fixture, request(rotated, "d-old", secret: "old-secret")) == "SUCCESS")
+        #expect(await outcome(fixture, request(rotated, "d-new", secret: "new-secret")) == "SUCCESS")
+        #expect(await outcome(fixture, request(rotated, "d-bad", secret: "other")) == "NOT_FOUND:SECRET_MISMATCH")
+        // Saved again with the same secret and no end: the overlap goes on.
+        let again = try await resave(fixture, rotated, secret: "new-secret")
+        #expect(again.provisionConfiguration.previousProvisionDeviceSecret == "old-secret")
+
+        fixture.clock.advance(by: 60_000)
+        #expect(await outcome(fixture, request(rotated, "d-late", secret: "old-secret")) == "NOT_FOUND:PREVIOUS_SECRET_EXPIRED")
+        #expect(await outcome(fixture, request(rotated, "d-new2", secret: "new-secret")) == "SUCCESS")
+
+        await fixture.audit.flush()
+        let page = try await fixture.store.auditEntries(
+            tenantId: fixture.tenant.id, filter: AuditFilter(), PageLink(pageSize: 20, page: 0))
+        let byDevice = Dictionary(page.data.compactMap { e in e.deviceName.map { ($0, e) } }, uniquingKeysWith: { a, _ in a })
+        #expect(byDevice["d-old"]?.details == "secret: previous (rotation overlap)")
+        #expect(byDevice["d-new"]?.details == "secret: current (rotation overlap)")
+        #expect(byDevice["d-new2"]?.details == nil, "no overlap any more")
+        #expect(byDevice["d-late"]?.reason == "PREVIOUS_SECRET_EXPIRED")
+        let text = page.data.map { "\($0)" }.joined()
+        #expect(!text.contains("old-secret") && !text.contains("new-secret"))
+    }
+
+    @Test func aNewSecretWithoutAFutureEndHasNoOverlap() async throws {
+        let fixture = try await CoreFixture.make()
+        let original = try await fixture.makeProfile(.allowCreateNewDevices, secret: "old-secret")
+        let now = fixture.clock.nowMilliseconds()
+        for end in [nil, now - 1] as [Int64?] {
+            let rotated = try await resave(fixture, original, secret: "new-\(end ?? 0)", previousUntil: end)
+            #expect(rotated.provisionConfiguration.previousProvisionDeviceSecret == nil)
+            #expect(await outcome(fixture, request(rotated, "d", secret: "old-secret")) == "NOT_FOUND:SECRET_MISMATCH")
+        }
+    }
+
+    @Test func anOverlapEndsWhenTheProfileIsSavedWithAPastEnd() async throws {
+        let fixture = try await CoreFixture.make()
+        let original = try await fixture.makeProfile(.checkPreProvisionedDevices, secret: "old-secret")
+        let now = fixture.clock.nowMilliseconds()
+        let rotated = try await resave(fixture, original, secret: "new-secret", previousUntil: now + 3_600_000)
+        let ended = try await resave(fixture, rotated, secret: "new-secret", previousUntil: 0)
+        #expect(ended.provisionConfiguration.previousProvisionDeviceSecret == nil)
+        #expect(await outcome(fixture, request(ended, "d", secret: "old-secret")) == "NOT_FOUND:SECRET_MISMATCH")
+    }
+
+    @Test func anExpiredKeyAdmitsNoDevice() async throws {
+        let fixture = try await CoreFixture.make()
+        let profile = try await fixture.makeProfile(.allowCreateNewDevices, secret: "s")
+        let now = fixture.clock.nowMilliseconds()
+        let expiring = try await resave(fixture, profile, secret: "s", validUntil: now + 1000)
+        #expect(await outcome(fixture, request(expiring, "before", secret: "s")) == "SUCCESS")
+        fixture.clock.advance(by: 1000)
+        #expect(await outcome(fixture, request(expiring, "after", secret: "s")) == "NOT_FOUND:KEY_EXPIRED")
+        #expect(await outcome(fixture, request(expiring, "before", secret: "s")) == "NOT_FOUND:KEY_EXPIRED", "re-sends too")
+        #expect(await outcome(fixture, request(expiring, "x", secret: "wrong")) == "NOT_FOUND:SECRET_MISMATCH")
+    }
+}
