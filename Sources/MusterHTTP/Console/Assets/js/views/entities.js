@@ -1,6 +1,6 @@
 // Devices and assets: the paged list (search, profile filter, sort, create, delete) and the entity page
 // (credentials, attributes in their scopes, latest telemetry, audit entries).
-import { del, get, post } from '../api.js';
+import { api, del, get, post } from '../api.js';
 import {
   PAGE_SIZES, clear, confirmDialog, copyButton, debounce, errorBox, field, fmtTime, fmtValue, h, pager, plural, randomKey, select,
   tabs, toast,
@@ -188,7 +188,12 @@ export async function entityList(kind) {
       h('h1', {}, k.title),
       h('div', { class: 'toolbar' },
         h('button', { type: 'button', class: 'btn btn-primary', id: `${kind}-add`, onclick: () => toggleCreate() }, `Add ${k.noun}`),
-        h('a', { class: 'btn', href: `#/${k.route}/import`, id: `${kind}-import` }, 'Import CSV'))),
+        h('a', { class: 'btn', href: `#/${k.route}/import`, id: `${kind}-import` }, 'Import CSV'),
+        h('button', { type: 'button', class: 'btn', id: `${kind}-export`, onclick: () => exportCSV(false) }, 'Export CSV'),
+        kind === 'device' ? h('button', {
+          type: 'button', class: 'btn', id: 'device-export-credentials',
+          onclick: () => { if (confirm('Export every device’s credentials (tokens, MQTT passwords, certificates)? The export is recorded in the audit log.')) exportCSV(true); },
+        }, 'Export with credentials') : null)),
     createBox,
     h('div', { class: 'filters', role: 'search' },
       field('Search by name', search),
@@ -196,6 +201,28 @@ export async function entityList(kind) {
       field('Profile', profileFilter)),
     status,
     tableBox);
+
+  // The list (of the chosen profile) as a CSV in the import's dialect, and the mapping that imports it back.
+  async function exportCSV(withCredentials) {
+    const query = { entityType: kind === 'device' ? 'DEVICE' : 'ASSET' };
+    if (state.profile) query.profileId = state.profile;
+    if (withCredentials) query.includeCredentials = 'true';
+    const search = new URLSearchParams(query).toString();
+    try {
+      const mapping = await get('/api/imports/export/mapping', query);
+      const text = await api('GET', `/api/imports/export?${search}`, { text: true });
+      const stem = `${k.route}-export`;
+      for (const [content, type, name] of [[text, 'text/csv', `${stem}.csv`], [JSON.stringify(mapping, null, 2), 'application/json', `${stem}.mapping.json`]]) {
+        const url = URL.createObjectURL(new Blob([content], { type }));
+        const link = h('a', { href: url, download: name });
+        document.body.append(link);
+        link.click();
+        link.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      }
+      toast(`Exported ${k.title.toLowerCase()} to ${stem}.csv (its import mapping: ${stem}.mapping.json)`);
+    } catch (error) { toast(error.message, 'error'); }
+  }
 
   async function toggleCreate() {
     if (createBox.firstChild) { clear(createBox); return; }

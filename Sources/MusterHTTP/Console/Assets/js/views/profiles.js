@@ -101,7 +101,11 @@ export async function profileEditor(id) {
     regex: config.certificateRegExPattern || '(.*)',
     allowCreate: config.allowCreateNewDevicesByX509Certificate ?? true,
     reprovision: config.reprovision || 'RETURN_EXISTING',
+    overlapMinutes: '',
+    endOverlap: false,
+    validUntil: config.validUntil ?? null,
   };
+  const savedSecret = profile.provisionType === 'X509_CERTIFICATE_CHAIN' ? null : (config.provisionDeviceSecret || null);
 
   // ---- details ----
   const name = h('input', { type: 'text', id: 'profile-name', required: true, maxlength: 255, value: profile.name });
@@ -139,6 +143,37 @@ export async function profileEditor(id) {
       h('div', { class: 'align-end btn-group' },
         h('button', { type: 'button', class: 'btn', id: `${idName}-regenerate`, 'aria-label': `Regenerate ${label.toLowerCase()}`, onclick: () => { state[prop] = randomKey(); input.value = state[prop]; } }, 'Regenerate'),
         Object.assign(copyButton(() => input.value, `Copy ${label.toLowerCase()}`), { className: 'btn', id: `${idName}-copy` })));
+  }
+
+  // A rotation's overlap and the key's expiry (Muster's previousSecretValidUntil and validUntil).
+  function rotationGroup() {
+    const parts = [h('legend', {}, 'Rotation and expiry')];
+    const until = config.previousSecretValidUntil;
+    if (config.previousProvisionDeviceSecret && until > Date.now()) {
+      const end = new Date(until);
+      parts.push(h('p', { id: 'profile-previous-secret' }, 'Previous secret ', h('code', {}, config.previousProvisionDeviceSecret),
+        ` is still accepted until ${end.toLocaleString()} (${remaining(until - Date.now())} left); the audit log says which secret each device used.`));
+      const stop = checkbox('End the overlap when saving (the previous secret stops working)', { id: 'profile-end-overlap', checked: state.endOverlap });
+      stop.input.addEventListener('change', () => { state.endOverlap = stop.input.checked; });
+      parts.push(stop.element);
+    }
+    const overlap = h('input', { type: 'number', id: 'profile-overlap-minutes', min: 0, max: 5256000, step: 1, value: state.overlapMinutes, placeholder: '0' });
+    overlap.addEventListener('input', () => { state.overlapMinutes = overlap.value; });
+    parts.push(field('Keep the replaced secret valid for (minutes)', overlap,
+      'When you save a new secret: devices still flashed with the current one can provision for this long. Empty or 0: the old secret stops at once.'));
+    const local = state.validUntil ? new Date(state.validUntil - new Date(state.validUntil).getTimezoneOffset() * 60000).toISOString().slice(0, 16) : '';
+    const expiry = h('input', { type: 'datetime-local', id: 'profile-valid-until', value: local });
+    expiry.addEventListener('input', () => { state.validUntil = expiry.value ? new Date(expiry.value).getTime() : null; });
+    parts.push(field('Provision key valid until', expiry, 'After this time the key admits no device (answered NOT_FOUND; the audit log says KEY_EXPIRED). Empty: no expiry.'));
+    if (state.validUntil && state.validUntil <= Date.now()) parts.push(h('p', { class: 'error', id: 'profile-key-expired' }, 'This key has expired.'));
+    return h('fieldset', { class: 'radios' }, parts);
+  }
+
+  function remaining(ms) {
+    const minutes = Math.max(0, Math.round(ms / 60000));
+    if (minutes < 60) return `${minutes} min`;
+    const hours = Math.floor(minutes / 60);
+    return hours < 48 ? `${hours} h ${minutes % 60} min` : `${Math.floor(hours / 24)} days`;
   }
 
   function reprovisionGroup() {
@@ -186,7 +221,7 @@ export async function profileEditor(id) {
         secretField('Provision device key', 'provision-key', 'key'),
         secretField('Provision device secret', 'provision-secret', 'secret'),
         h('p', { class: 'hint' }, 'Generated in your browser from a cryptographic random source. Put both in the device firmware, then save.'),
-        reprovisionGroup());
+        reprovisionGroup(), rotationGroup());
     }
   }
   ensureKeys();
@@ -208,6 +243,8 @@ export async function profileEditor(id) {
     if (state.type === 'ALLOW_CREATE_NEW_DEVICES' || state.type === 'CHECK_PRE_PROVISIONED_DEVICES') {
       if (!state.key.trim()) problems.push('the provision device key is required');
       if (!state.secret.trim()) problems.push('the provision device secret is required');
+      const minutes = state.overlapMinutes === '' ? 0 : Number(state.overlapMinutes);
+      if (!Number.isInteger(minutes) || minutes < 0) problems.push('the overlap must be a whole number of minutes');
     }
     if (state.type === 'X509_CERTIFICATE_CHAIN') {
       if (!state.ca.includes('BEGIN CERTIFICATE')) problems.push('the CA certificate (PEM) is required');
@@ -227,6 +264,13 @@ export async function profileEditor(id) {
       if (state.type === 'ALLOW_CREATE_NEW_DEVICES' || state.type === 'CHECK_PRE_PROVISIONED_DEVICES') {
         key = state.key.trim();
         configuration.provisionDeviceSecret = state.secret.trim();
+        configuration.validUntil = state.validUntil;
+        const minutes = Number(state.overlapMinutes || 0);
+        if (configuration.provisionDeviceSecret !== savedSecret && savedSecret && minutes > 0) {
+          configuration.previousSecretValidUntil = Date.now() + minutes * 60000;
+        } else if (state.endOverlap) {
+          configuration.previousSecretValidUntil = 0;
+        }
       } else if (state.type === 'X509_CERTIFICATE_CHAIN') {
         configuration.provisionDeviceSecret = state.ca.trim();
         configuration.certificateRegExPattern = state.regex;
