@@ -59,12 +59,26 @@ extension PostgresStore: ProvisioningStore {
     /// concurrent calls are written together (see ``PostgresProvisionBatcher``); otherwise one transaction each.
     /// - Returns: `.created`, or `.nameTaken` / `.credentialsTaken` with nothing written.
     package func createProvisionedDevice(_ plan: ProvisionedDevicePlan) async throws -> ProvisionedDeviceCreation {
-        if let provisionBatcher { return try await provisionBatcher.submit(plan) }
-        return try await transaction(onViolation: Self.creation) { [self] connection in
-            try await Self.insert(plan, on: connection, logger: logger)
-            return .created
+        // A budgeted plan is written in its own transaction: its count row serializes the key's creations.
+        if let provisionBatcher, plan.budget == nil { return try await provisionBatcher.submit(plan) }
+        do {
+            return try await transaction(onViolation: Self.creation) { [self] connection in
+                try await Self.insert(plan, on: connection, logger: logger)
+                return .created
+            }
+        } catch is BudgetExhausted {
+            return .budgetExhausted
         }
     }
+
+    package func devicesCreatedThroughKey(profileId: UUID) async throws -> Int {
+        try await rows("SELECT devices_created FROM provision_key_usage WHERE profile_id = \(profileId)") { row in
+            try row.decode(Int.self)
+        }.first ?? 0
+    }
+
+    /// Thrown inside a plan's transaction when its budget is spent, so that nothing of it stays.
+    struct BudgetExhausted: Error {}
 
     /// Runs the inserts of `plan` on `connection`; the caller's transaction or savepoint makes them all-or-nothing.
     static func insert(_ plan: ProvisionedDevicePlan, on connection: PostgresConnection, logger: Logger) async throws {
@@ -76,6 +90,20 @@ extension PostgresStore: ProvisioningStore {
             VALUES (\(device.id), \(TypedValueColumns.code(.server)), \(WellKnownAttribute.provisionState),
                 'STRING', \(WellKnownAttribute.provisioned), \(plan.provisionedAt))
             """, logger: logger)
+        if let budget = plan.budget {
+            // Last, so that a taken name or credentials id is reported before a spent budget.
+            guard budget > 0 else { throw BudgetExhausted() }
+            let counted = try await connection.query(
+                """
+                INSERT INTO provision_key_usage (profile_id, devices_created) VALUES (\(device.deviceProfileId), 1)
+                ON CONFLICT (profile_id) DO UPDATE SET devices_created = provision_key_usage.devices_created + 1
+                WHERE provision_key_usage.devices_created < \(budget)
+                RETURNING 1
+                """, logger: logger)
+            var counts = 0
+            for try await _ in counted { counts += 1 }
+            guard counts > 0 else { throw BudgetExhausted() }
+        }
     }
 
     /// The result of a provisioning refused by `constraint`, or `nil` to rethrow.

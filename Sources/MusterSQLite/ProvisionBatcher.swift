@@ -125,6 +125,8 @@ final class ProvisionBatcher: Sendable {
                 return .commit
             }
             return .success(.created)
+        } catch is SQLiteStore.BudgetExhausted {
+            return .success(.budgetExhausted)
         } catch {
             if let constraint = SQLiteConstraint(error), let creation = SQLiteStore.creation(constraint) {
                 return .success(creation)

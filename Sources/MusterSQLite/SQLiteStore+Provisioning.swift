@@ -35,11 +35,26 @@ extension SQLiteStore {
     /// - Returns: `.created`, or `.nameTaken` / `.credentialsTaken` with nothing written.
     package func createProvisionedDevice(_ plan: ProvisionedDevicePlan) async throws -> ProvisionedDeviceCreation {
         if let provisionBatcher { return try await provisionBatcher.submit(plan) }
-        return try await write(onViolation: Self.creation) { db in
-            try Self.insert(plan, db)
-            return .created
+        do {
+            return try await write(onViolation: Self.creation) { db in
+                try Self.insert(plan, db)
+                return .created
+            }
+        } catch is BudgetExhausted {
+            return .budgetExhausted
         }
     }
+
+    package func devicesCreatedThroughKey(profileId: UUID) async throws -> Int {
+        try pointRead { db in
+            try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT devices_created FROM provision_key_usage WHERE profile_id = ?"),
+                arguments: [profileId]) ?? 0
+        }
+    }
+
+    /// Thrown inside a plan's transaction or savepoint when its budget is spent, so that nothing of it stays.
+    struct BudgetExhausted: Error {}
 
     /// Writes `provisionState = "provisioned"` for `deviceId` unless it has a `provisionState` already.
     /// - Returns: `.marked`, or `.alreadySet` with the stored value.
@@ -65,7 +80,19 @@ extension SQLiteStore {
             .execute(arguments: DeviceCredentialsRecord.insertArguments(plan.credentials, deviceId: plan.device.id))
         let (tag, value) = TypedValueRecord.encode(.string(WellKnownAttribute.provisioned))
         try db.cachedStatement(sql: insertStateSQL).execute(arguments: [plan.device.id, tag, value, plan.provisionedAt])
+        if let budget = plan.budget {
+            // Last, so that a taken name or credentials id is reported before a spent budget.
+            guard budget > 0 else { throw BudgetExhausted() }
+            try db.cachedStatement(sql: countCreationSQL).execute(arguments: [plan.device.deviceProfileId, budget])
+            guard db.changesCount > 0 else { throw BudgetExhausted() }
+        }
     }
+
+    /// Counts one device created through a profile's key, unless its budget (the second argument) is reached.
+    private static let countCreationSQL = """
+        INSERT INTO provision_key_usage (profile_id, devices_created) VALUES (?1, 1)
+        ON CONFLICT (profile_id) DO UPDATE SET devices_created = devices_created + 1 WHERE devices_created < ?2
+        """
 
     /// The result of a provisioning refused by `constraint`, or `nil` to rethrow.
     static func creation(_ constraint: SQLiteConstraint) -> ProvisionedDeviceCreation? {

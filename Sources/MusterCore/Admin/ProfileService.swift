@@ -114,6 +114,12 @@ package struct ProfileService: Sendable {
         }
     }
 
+    /// The devices created through `profile`'s key under its budget, or `nil` when it has no budget.
+    package func devicesCreatedThroughKey(_ profile: DeviceProfile) async throws -> Int? {
+        guard profile.provisionConfiguration.maxDevices != nil else { return nil }
+        return try await store.devicesCreatedThroughKey(profileId: profile.id)
+    }
+
     /// The profile `id` of `tenantId`.
     package func deviceProfile(id: UUID, tenantId: UUID) async throws -> DeviceProfile {
         guard let profile = try await store.deviceProfile(id: id, tenantId: tenantId) else {

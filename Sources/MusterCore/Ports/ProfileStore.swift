@@ -28,6 +28,11 @@ package protocol ProfileStore: Sendable {
     ///   (``StoreConstraint/provisionKey``), with nothing written.
     /// - Throws: The store's "id owned by another tenant" error, with nothing written, when `profile.id` is another
     ///   tenant's profile.
+    /// How many devices were created through `profileId`'s provision key while it had a budget
+    /// (``ProvisionConfiguration/maxDevices``; counted by ``ProvisioningStore/createProvisionedDevice(_:)``), 0 when
+    /// none was.
+    func devicesCreatedThroughKey(profileId: UUID) async throws -> Int
+
     func saveDeviceProfile(_ profile: DeviceProfile) async throws -> ProfileWrite
     /// The device profile `id` of `tenantId`.
     func deviceProfile(id: UUID, tenantId: UUID) async throws -> DeviceProfile?

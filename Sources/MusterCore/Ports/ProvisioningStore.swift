@@ -23,8 +23,11 @@ package protocol ProvisioningStore: Sendable {
     /// The device is inserted before its credentials: a plan whose name and credentials id are both taken is
     /// `.nameTaken`. Of concurrent plans with the same tenant and name at most one is `.created`, and when one is,
     /// the others are `.nameTaken` (the core then reads the winner's snapshot and answers as for a re-send).
-    /// - Returns: `.created`; `.nameTaken` (``StoreConstraint/deviceName``) or `.credentialsTaken`
-    ///   (``StoreConstraint/credentialsId``), with nothing of the plan written.
+    /// With a ``ProvisionedDevicePlan/budget``, the profile's count of devices created through its key goes up by
+    /// one in the same transaction, only while it is below the budget: of concurrent plans, on any number of
+    /// nodes, at most `budget` are ever `.created`.
+    /// - Returns: `.created`; `.nameTaken` (``StoreConstraint/deviceName``), `.credentialsTaken`
+    ///   (``StoreConstraint/credentialsId``) or `.budgetExhausted`, with nothing of the plan written.
     /// - Throws: Any other error, with nothing of the plan written; when a shared transaction fails to commit, every
     ///   call in it throws.
     func createProvisionedDevice(_ plan: ProvisionedDevicePlan) async throws -> ProvisionedDeviceCreation
@@ -59,11 +62,16 @@ package struct ProvisionedDevicePlan: Sendable, Hashable {
     package var device: Device
     package var credentials: DeviceCredentials
     package var provisionedAt: Int64
+    /// The profile's budget (`provisionConfiguration.maxDevices`): the device is created only while fewer than this
+    /// many were created through the profile's key, counted in the same transaction (`.budgetExhausted`
+    /// otherwise); `nil`: no budget, nothing counted.
+    package var budget: Int?
 
-    package init(device: Device, credentials: DeviceCredentials, provisionedAt: Int64) {
+    package init(device: Device, credentials: DeviceCredentials, provisionedAt: Int64, budget: Int? = nil) {
         self.device = device
         self.credentials = credentials
         self.provisionedAt = provisionedAt
+        self.budget = budget
     }
 }
 
@@ -72,6 +80,8 @@ package enum ProvisionedDeviceCreation: Sendable, Equatable {
     case created
     case nameTaken
     case credentialsTaken
+    /// The plan's budget is spent: nothing of it was written.
+    case budgetExhausted
 }
 
 /// The result of ``ProvisioningStore/markProvisioned(deviceId:at:)``.

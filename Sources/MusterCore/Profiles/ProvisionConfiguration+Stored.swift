@@ -18,6 +18,7 @@ extension ProvisionConfiguration {
         }
         if let previousSecretValidUntil { members["previousSecretValidUntil"] = .number(String(previousSecretValidUntil)) }
         if let validUntil { members["validUntil"] = .number(String(validUntil)) }
+        if let maxDevices { members["maxDevices"] = .number(String(maxDevices)) }
         return .object(members)
     }
 
@@ -42,6 +43,7 @@ extension ProvisionConfiguration {
             certificateRegExPattern: members["certificateRegExPattern"]?.stringValue,
             allowCreateNewDevicesByX509Certificate: allow, reprovision: reprovision,
             previousProvisionDeviceSecret: members["previousProvisionDeviceSecret"]?.stringValue,
-            previousSecretValidUntil: milliseconds("previousSecretValidUntil"), validUntil: milliseconds("validUntil"))
+            previousSecretValidUntil: milliseconds("previousSecretValidUntil"), validUntil: milliseconds("validUntil"),
+            maxDevices: milliseconds("maxDevices").map { Int($0) })
     }
 }

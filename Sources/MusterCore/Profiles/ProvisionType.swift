@@ -30,12 +30,17 @@ package struct ProvisionConfiguration: Sendable, Hashable {
     package var previousSecretValidUntil: Int64?
     /// Epoch milliseconds from which the provision key admits no device (NOT_FOUND, audited `KEY_EXPIRED`).
     package var validUntil: Int64?
+    /// The most devices the key may create (ALLOW_CREATE_NEW_DEVICES); beyond: NOT_FOUND, audited
+    /// `BUDGET_EXHAUSTED`. `nil`: no budget.
+    package var maxDevices: Int?
 
     package init(
         type: ProvisionType, provisionDeviceSecret: String? = nil, certificateRegExPattern: String? = nil,
         allowCreateNewDevicesByX509Certificate: Bool? = nil, reprovision: ReprovisionPolicy = .returnExisting,
-        previousProvisionDeviceSecret: String? = nil, previousSecretValidUntil: Int64? = nil, validUntil: Int64? = nil
+        previousProvisionDeviceSecret: String? = nil, previousSecretValidUntil: Int64? = nil, validUntil: Int64? = nil,
+        maxDevices: Int? = nil
     ) {
+        self.maxDevices = maxDevices
         self.type = type
         self.provisionDeviceSecret = provisionDeviceSecret
         self.certificateRegExPattern = certificateRegExPattern

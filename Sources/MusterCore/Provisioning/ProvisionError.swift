@@ -22,6 +22,8 @@ package enum ProvisionNotFoundReason: String, Equatable, Sendable, CaseIterable 
     case previousSecretExpired = "PREVIOUS_SECRET_EXPIRED"
     /// The provision key is past its `validUntil`.
     case keyExpired = "KEY_EXPIRED"
+    /// The provision key created as many devices as its budget allows.
+    case budgetExhausted = "BUDGET_EXHAUSTED"
 }
 
 /// Why a request got FAILURE.

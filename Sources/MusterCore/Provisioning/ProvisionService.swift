@@ -236,10 +236,15 @@ package struct ProvisionService: Sendable {
             id: EntityIdentifier.make(at: now), deviceId: device.id, createdTime: now, type: material.type,
             credentialsId: material.credentialsId, credentialsValue: material.credentialsValue
         )
-        let plan = ProvisionedDevicePlan(device: device, credentials: credentials, provisionedAt: now)
+        // A budget counts the devices ALLOW_CREATE_NEW_DEVICES creates through the key (not X.509 chains).
+        let budget = profile.provisionType == .allowCreateNewDevices ? profile.provisionConfiguration.maxDevices : nil
+        if let budget, budget <= 0 { throw .notFound(.budgetExhausted) }
+        let plan = ProvisionedDevicePlan(device: device, credentials: credentials, provisionedAt: now, budget: budget)
         switch try await storeCall({ try await store.createProvisionedDevice(plan) }) {
         case .created:
             return .created(deviceId: device.id)
+        case .budgetExhausted:
+            throw .notFound(.budgetExhausted)
         case .credentialsTaken:
             throw .failure(.credentialsTaken)
         case .nameTaken:

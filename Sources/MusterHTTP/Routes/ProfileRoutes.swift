@@ -16,11 +16,12 @@ struct ProfileRoutes {
             if let id = draft.id { previous = try? await profiles.deviceProfile(id: id, tenantId: tenantId) }
             let saved = try await profiles.saveDeviceProfile(draft, tenantId: tenantId)
             auditor.profileSaved(saved, previous: previous, by: try context.actor())
-            return try JSONBody.response(DeviceProfileDTO(saved))
+            return try JSONBody.response(DeviceProfileDTO(saved, devicesCreated: try await profiles.devicesCreatedThroughKey(saved)))
         }
         router.get("/api/deviceProfile/:id") { _, context in
             let profile = try await profiles.deviceProfile(id: try context.uuidParameter("id"), tenantId: try context.requireTenant())
-            return try JSONBody.response(DeviceProfileDTO(profile))
+            return try JSONBody.response(
+                DeviceProfileDTO(profile, devicesCreated: try await profiles.devicesCreatedThroughKey(profile)))
         }
         router.delete("/api/deviceProfile/:id") { _, context in
             let (id, tenantId) = (try context.uuidParameter("id"), try context.requireTenant())
@@ -36,7 +37,7 @@ struct ProfileRoutes {
         }
         router.get("/api/deviceProfiles") { request, context in
             let page = try await profiles.deviceProfiles(tenantId: try context.requireTenant(), try request.pageLink())
-            return try JSONBody.response(PageDataDTO(page, DeviceProfileDTO.init))
+            return try JSONBody.response(PageDataDTO(page) { DeviceProfileDTO($0) })
         }
         router.get("/api/deviceProfileInfos") { request, context in
             var page = try await profiles.deviceProfiles(tenantId: try context.requireTenant(), try request.pageLink())

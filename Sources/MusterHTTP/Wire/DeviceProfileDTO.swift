@@ -23,7 +23,9 @@ struct DeviceProfileDTO: Codable {
     var version: Int64?
     var `default`: Bool?
 
-    init(_ profile: DeviceProfile) {
+    /// - Parameter devicesCreated: The devices its key created under its budget (shown as
+    ///   `provisionConfiguration.devicesCreated`), when it has one.
+    init(_ profile: DeviceProfile, devicesCreated: Int? = nil) {
         id = EntityIdDTO(.deviceProfile, profile.id)
         createdTime = profile.createdTime
         tenantId = EntityIdDTO(.tenant, profile.tenantId)
@@ -34,7 +36,12 @@ struct DeviceProfileDTO: Codable {
         provisionType = profile.provisionType
         provisionDeviceKey = profile.provisionDeviceKey
         var data = profile.profileData.objectValue ?? [:]
-        data["provisionConfiguration"] = ProvisionConfigurationWire.json(profile.provisionConfiguration)
+        var configuration = ProvisionConfigurationWire.json(profile.provisionConfiguration)
+        if let devicesCreated, case .object(var members) = configuration {
+            members["devicesCreated"] = .number(String(devicesCreated))
+            configuration = .object(members)
+        }
+        data["provisionConfiguration"] = configuration
         if data["configuration"] == nil { data["configuration"] = .object(["type": .string("DEFAULT")]) }
         if data["transportConfiguration"] == nil {
             data["transportConfiguration"] = .object(["type": .string(profile.transportType)])
@@ -98,6 +105,7 @@ enum ProvisionConfigurationWire {
         }
         if let until = configuration.previousSecretValidUntil { members["previousSecretValidUntil"] = .number(String(until)) }
         if let until = configuration.validUntil { members["validUntil"] = .number(String(until)) }
+        if let budget = configuration.maxDevices { members["maxDevices"] = .number(String(budget)) }
         return .object(members)
     }
 
@@ -134,6 +142,17 @@ enum ProvisionConfigurationWire {
         default:
             throw RequestError.invalidParameter(name: "\(field).allowCreateNewDevicesByX509Certificate", reason: "must be a boolean")
         }
+        func maxDevices() throws -> Int? {
+            switch json["maxDevices"] {
+            case nil, .null?: return nil
+            case .number(let text)?:
+                guard let value = Int(text), (0...1_000_000_000).contains(value) else { fallthrough }
+                return value
+            default:
+                throw RequestError.invalidParameter(
+                    name: "\(field).maxDevices", reason: "must be a whole number from 0 to 1,000,000,000")
+            }
+        }
         func optionalMilliseconds(_ key: String) throws -> Int64? {
             switch json[key] {
             case nil, .null?: return nil
@@ -150,7 +169,8 @@ enum ProvisionConfigurationWire {
             certificateRegExPattern: try optionalString("certificateRegExPattern"),
             allowCreateNewDevicesByX509Certificate: allowCreate, reprovision: reprovision,
             previousSecretValidUntil: try optionalMilliseconds("previousSecretValidUntil"),
-            validUntil: try optionalMilliseconds("validUntil")
+            validUntil: try optionalMilliseconds("validUntil"),
+            maxDevices: try maxDevices()
         )
     }
 }

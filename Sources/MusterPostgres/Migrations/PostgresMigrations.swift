@@ -26,6 +26,12 @@ package enum PostgresMigrations {
         Migration(name: "2026-12-09-audit-actions", statements: auditActions),
         Migration(name: "2026-12-09-import-rows-total", statements: importRowsTotal),
         Migration(name: "2026-12-09-device-name-trigrams", statements: deviceTrigrams),
+        // Devices created through each budgeted profile's provision key (`provisionConfiguration.maxDevices`).
+        Migration(
+            name: "2026-12-10-provision-key-usage",
+            statements: [
+                "CREATE TABLE provision_key_usage (profile_id UUID NOT NULL PRIMARY KEY, devices_created BIGINT NOT NULL)"
+            ]),
     ]
 
     /// The advisory lock key of migrations (`hashtext('muster-migrations')` would do as well; a constant is

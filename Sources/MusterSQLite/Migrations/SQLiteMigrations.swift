@@ -36,6 +36,15 @@ enum SQLiteMigrations {
         migrator.registerMigration("2026-12-09-device-name-trigrams") { db in
             try db.execute(sql: deviceTrigrams)
         }
+        // Devices created through each budgeted profile's provision key (`provisionConfiguration.maxDevices`).
+        migrator.registerMigration("2026-12-10-provision-key-usage") { db in
+            try db.execute(sql: """
+                CREATE TABLE provision_key_usage (
+                    profile_id BLOB NOT NULL PRIMARY KEY,
+                    devices_created INTEGER NOT NULL
+                ) STRICT, WITHOUT ROWID
+                """)
+        }
         return migrator
     }
 

@@ -102,3 +102,39 @@ import Testing
         #expect(await outcome(fixture, request(expiring, "x", secret: "wrong")) == "NOT_FOUND:SECRET_MISMATCH")
     }
 }
+
+/// A provision key's budget through the provisioning algorithm (issue 16).
+@Suite struct ProvisionBudgetTests {
+    @Test func theKeyCreatesAtMostItsBudgetAndReSendsStillWork() async throws {
+        let fixture = try await CoreFixture.make()
+        let profile = try await fixture.makeProfile(.allowCreateNewDevices, secret: "s")
+        var configuration = profile.provisionConfiguration
+        configuration.maxDevices = 2
+        let budgeted = try await fixture.profiles.saveDeviceProfile(
+            DeviceProfileDraft(
+                id: profile.id, name: profile.name, provisionType: profile.provisionType,
+                provisionDeviceKey: profile.provisionDeviceKey, provisionConfiguration: configuration),
+            tenantId: fixture.tenant.id)
+        func attempt(_ name: String) async -> String {
+            do {
+                _ = try await fixture.provisioning.provision(
+                    ProvisionRequest(provisionDeviceKey: budgeted.provisionDeviceKey ?? "", provisionDeviceSecret: "s", deviceName: name),
+                    context: CoreFixture.context)
+                return "SUCCESS"
+            } catch .notFound(let reason) {
+                return "NOT_FOUND:\(reason.rawValue)"
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(await attempt("one") == "SUCCESS")
+        #expect(await attempt("two") == "SUCCESS")
+        #expect(await attempt("three") == "NOT_FOUND:BUDGET_EXHAUSTED")
+        #expect(await attempt("one") == "SUCCESS", "a re-send creates nothing")
+        #expect(try await fixture.profiles.devicesCreatedThroughKey(budgeted) == 2)
+        await fixture.audit.flush()
+        let page = try await fixture.store.auditEntries(
+            tenantId: fixture.tenant.id, filter: AuditFilter(), PageLink(pageSize: 20, page: 0))
+        #expect(page.data.contains { $0.deviceName == "three" && $0.reason == "BUDGET_EXHAUSTED" && $0.outcome == .notFound })
+    }
+}
