@@ -49,7 +49,7 @@ MUSTER_COMPAT_DATABASE_URL="$compat_database" MUSTER_BIN="$PWD/.build/debug/must
     tests/compat/test_provisioning.py tests/compat/test_mqtt.py tests/compat/test_coap.py \
     tests/compat/test_bulk_assets.py tests/compat/test_import_interleaved.py tests/compat/test_devices.py \
     tests/compat/test_profiles.py tests/compat/test_auth.py tests/compat/test_device_api.py \
-    tests/compat/test_revocation.py -o junit_suite_name=compat-postgres \
+    tests/compat/test_revocation.py tests/compat/test_rotation.py -o junit_suite_name=compat-postgres \
     --junitxml="$reports/compat-postgres.xml" || status=1
 postgres_cluster_stop
 

@@ -76,6 +76,25 @@ def test_rotation_overlap_and_expiry_on_the_provisioning_tab(console, base_url, 
     assert 0 < stored["validUntil"] < 1_000_000_000_000
 
 
+def test_budget_on_the_provisioning_tab(console, base_url, rest):
+    driver = console
+    key, secret = "cb-" + secrets.token_hex(6), "cb-s-" + secrets.token_hex(6)
+    profile = rest.post("/api/deviceProfile", {
+        "name": f"Budgeted {RUN}", "provisionType": "ALLOW_CREATE_NEW_DEVICES", "provisionDeviceKey": key,
+        "profileData": {"provisionConfiguration": {"type": "ALLOW_CREATE_NEW_DEVICES", "provisionDeviceSecret": secret}}})
+    go(driver, base_url, f"profiles/{profile['id']['id']}?tab=provisioning")
+    budget = visible(driver, "#profile-max-devices")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", budget)
+    budget.send_keys("1")
+    save_and_reload(driver)
+    text_of(driver, "#profile-budget-used", r"0 of 1 devices created through this key\.")
+    assert provision(base_url, key, secret, f"budget-one-{RUN}") == "SUCCESS"
+    assert provision(base_url, key, secret, f"budget-two-{RUN}") == "NOT_FOUND"
+    driver.refresh()
+    clickable(driver, "[role=tab][data-tab=provisioning]").click()
+    text_of(driver, "#profile-budget-used", r"1 of 1 devices created through this key: the budget is spent\.")
+
+
 def test_device_list_exports_csv_and_mapping(console, base_url, rest):
     driver = console
     token = "exp-tok-" + secrets.token_hex(6)

@@ -106,3 +106,40 @@ def test_rotation_fields_are_checked(rest, base_url, run_id):
         "profileData": {"provisionConfiguration": {"type": "ALLOW_CREATE_NEW_DEVICES", "provisionDeviceSecret": "s",
                                                    "validUntil": "tomorrow"}}})
     assert reply.status_code == 400 and "validUntil" in reply.json()["message"], reply.text
+
+
+def test_budget_over_every_transport(rest, base_url, mqtt_port, coap_port, run_id):
+    headers = {"X-Authorization": f"Bearer {rest.get_token()}"}
+    key, secret = "bud-key-" + secrets.token_hex(6), "bud-secret-" + secrets.token_hex(6)
+    profile = save_profile(base_url, headers, {
+        "name": f"budget-{run_id}", "provisionType": "ALLOW_CREATE_NEW_DEVICES", "provisionDeviceKey": key,
+        "profileData": {"provisionConfiguration": {"type": "ALLOW_CREATE_NEW_DEVICES", "provisionDeviceSecret": secret,
+                                                   "maxDevices": 3}}})
+    assert profile["profileData"]["provisionConfiguration"]["maxDevices"] == 3
+    transports = ("HTTP", "MQTT", "COAP")
+    for transport in transports:
+        assert provision_status(transport, base_url, mqtt_port, coap_port, key, secret,
+                                f"bud-{transport.lower()}-{run_id}") == "SUCCESS"
+    for transport in transports:
+        assert provision_status(transport, base_url, mqtt_port, coap_port, key, secret,
+                                f"bud-over-{transport.lower()}-{run_id}") == "NOT_FOUND"
+    # A re-send of a device the key created still gets its credentials.
+    assert provision_status("HTTP", base_url, mqtt_port, coap_port, key, secret, f"bud-http-{run_id}") == "SUCCESS"
+    stored = requests.get(f"{base_url}/api/deviceProfile/{profile['id']['id']}", headers=headers, timeout=TIMEOUT).json()
+    assert stored["profileData"]["provisionConfiguration"]["devicesCreated"] == 3
+
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        entries = requests.get(f"{base_url}/api/audit/logs", headers=headers, timeout=TIMEOUT,
+                               params={"profileId": profile["id"]["id"], "pageSize": 100, "page": 0}).json()["data"]
+        refused = [e for e in entries if e.get("actionFailureDetails") == "BUDGET_EXHAUSTED"]
+        if len(refused) == 3:
+            break
+        time.sleep(0.2)
+    assert sorted(e["actionData"]["transport"] for e in refused) == sorted(transports)
+
+    # Raising the budget admits one more.
+    stored["profileData"]["provisionConfiguration"]["maxDevices"] = 4
+    save_profile(base_url, headers, stored)
+    assert provision_status("COAP", base_url, mqtt_port, coap_port, key, secret, f"bud-more-{run_id}") == "SUCCESS"
+    assert provision_status("MQTT", base_url, mqtt_port, coap_port, key, secret, f"bud-more2-{run_id}") == "NOT_FOUND"

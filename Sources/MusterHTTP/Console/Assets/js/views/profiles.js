@@ -104,6 +104,7 @@ export async function profileEditor(id) {
     overlapMinutes: '',
     endOverlap: false,
     validUntil: config.validUntil ?? null,
+    maxDevices: config.maxDevices ?? '',
   };
   const savedSecret = profile.provisionType === 'X509_CERTIFICATE_CHAIN' ? null : (config.provisionDeviceSecret || null);
 
@@ -166,6 +167,16 @@ export async function profileEditor(id) {
     expiry.addEventListener('input', () => { state.validUntil = expiry.value ? new Date(expiry.value).getTime() : null; });
     parts.push(field('Provision key valid until', expiry, 'After this time the key admits no device (answered NOT_FOUND; the audit log says KEY_EXPIRED). Empty: no expiry.'));
     if (state.validUntil && state.validUntil <= Date.now()) parts.push(h('p', { class: 'error', id: 'profile-key-expired' }, 'This key has expired.'));
+    if (state.type === 'ALLOW_CREATE_NEW_DEVICES') {
+      const budget = h('input', { type: 'number', id: 'profile-max-devices', min: 0, max: 1000000000, step: 1, value: state.maxDevices, placeholder: 'no limit' });
+      budget.addEventListener('input', () => { state.maxDevices = budget.value; });
+      parts.push(field('Most devices this key may create', budget, 'Beyond it, new devices are answered NOT_FOUND (the audit log says BUDGET_EXHAUSTED); re-sends still work. Empty: no limit.'));
+      if (config.maxDevices != null && config.devicesCreated != null) {
+        const used = `${config.devicesCreated.toLocaleString()} of ${config.maxDevices.toLocaleString()} devices created through this key`;
+        parts.push(h('p', { id: 'profile-budget-used', class: config.devicesCreated >= config.maxDevices ? 'error' : 'muted' },
+          config.devicesCreated >= config.maxDevices ? `${used}: the budget is spent.` : `${used}.`));
+      }
+    }
     return h('fieldset', { class: 'radios' }, parts);
   }
 
@@ -245,6 +256,8 @@ export async function profileEditor(id) {
       if (!state.secret.trim()) problems.push('the provision device secret is required');
       const minutes = state.overlapMinutes === '' ? 0 : Number(state.overlapMinutes);
       if (!Number.isInteger(minutes) || minutes < 0) problems.push('the overlap must be a whole number of minutes');
+      const budget = state.maxDevices === '' ? 0 : Number(state.maxDevices);
+      if (!Number.isInteger(budget) || budget < 0) problems.push('the device budget must be a whole number');
     }
     if (state.type === 'X509_CERTIFICATE_CHAIN') {
       if (!state.ca.includes('BEGIN CERTIFICATE')) problems.push('the CA certificate (PEM) is required');
@@ -265,6 +278,7 @@ export async function profileEditor(id) {
         key = state.key.trim();
         configuration.provisionDeviceSecret = state.secret.trim();
         configuration.validUntil = state.validUntil;
+        if (state.type === 'ALLOW_CREATE_NEW_DEVICES' && state.maxDevices !== '') configuration.maxDevices = Number(state.maxDevices);
         const minutes = Number(state.overlapMinutes || 0);
         if (configuration.provisionDeviceSecret !== savedSecret && savedSecret && minutes > 0) {
           configuration.previousSecretValidUntil = Date.now() + minutes * 60000;
