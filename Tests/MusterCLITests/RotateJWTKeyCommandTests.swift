@@ -3,11 +3,12 @@ import MusterCore
 import MusterTestSupport
 import Testing
 
-/// `muster rotate-jwt-key --data-dir DIR` (SQLite) or `--database URL` (PostgreSQL), the real binary: tokens issued
-/// before are refused after the restart.
+/// `muster rotate-jwt-key --data-dir DIR` (SQLite) or `--database URL` (PostgreSQL), the real binary: with
+/// `--invalidate-tokens` tokens issued before are refused after the restart; by default they stay valid while new
+/// ones are signed with the new key.
 @Suite struct RotateJWTKeyCommandTests {
-    @Test(arguments: TestStoreKind.allCases)
-    func rotatingTheKeyInvalidatesEveryIssuedToken(store: TestStoreKind) async throws {
+    @Test(arguments: TestStoreKind.allCases, [true, false])
+    func rotatingTheKey(store: TestStoreKind, invalidate: Bool) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         // One store for the three runs: the data directory's SQLite file, or one PostgreSQL database.
@@ -26,15 +27,18 @@ import Testing
             #expect(user.status == 200)
         }
         let rotated = try await MusterCommandRunner.run(
-            ["rotate-jwt-key", "--data-dir", directory.path] + (settings["database.url"].map { ["--database", $0] } ?? []))
+            ["rotate-jwt-key", "--data-dir", directory.path] + (settings["database.url"].map { ["--database", $0] } ?? [])
+                + (invalidate ? ["--invalidate-tokens"] : []))
         #expect(rotated.status == 0, "\(rotated)")
         #expect(rotated.stdout.contains("rotated the JWT signing key"), "\(rotated)")
+        #expect(rotated.stdout.contains(invalidate ? "are refused" : "stay valid for 7 days"), "\(rotated)")
         try await TestServer.run(settings: settings, dataDirectory: directory) { server in
-            let refused = try await server.send("GET", "/api/auth/user", token: issued.token)
-            #expect(refused.status == 401)
+            let old = try await server.send("GET", "/api/auth/user", token: issued.token)
+            #expect(old.status == (invalidate ? 401 : 200))
             let refresh = try await server.send("POST", "/api/auth/token", body: #"{"refreshToken":"\#(issued.refreshToken)"}"#)
-            #expect(refresh.status == 401)
+            #expect(refresh.status == (invalidate ? 401 : 200))
             let fresh = try await server.login()
+            #expect(fresh != issued.token)
             let user = try await server.send("GET", "/api/auth/user", token: fresh)
             #expect(user.status == 200)
         }
@@ -50,7 +54,14 @@ extension RotateJWTKeyCommandTests {
             let old = try await server.login()
             #expect(try await server.send("GET", "/api/auth/user", token: old).status == 200)
 
-            let rotated = try await MusterCommandRunner.run(["rotate-jwt-key", "--database", url])
+            // A rotation with the default overlap: the node switches at once, the old token stays valid.
+            let kept = try await MusterCommandRunner.run(["rotate-jwt-key", "--database", url])
+            #expect(kept.status == 0 && kept.stdout.contains("stay valid for 7 days"), "\(kept)")
+            let between = try await server.login()
+            #expect(try await server.send("GET", "/api/auth/user", token: old).status == 200)
+            #expect(try await server.send("GET", "/api/auth/user", token: between).status == 200)
+
+            let rotated = try await MusterCommandRunner.run(["rotate-jwt-key", "--database", url, "--invalidate-tokens"])
             #expect(rotated.status == 0, "\(rotated)")
             #expect(rotated.stdout.contains("running nodes were told and use it at once"), "\(rotated)")
 
@@ -62,6 +73,7 @@ extension RotateJWTKeyCommandTests {
                 try await Task.sleep(for: .milliseconds(50))
             }
             #expect(status == 401)
+            #expect(try await server.send("GET", "/api/auth/user", token: between).status == 401)
             let fresh = try await server.login()
             #expect(try await server.send("GET", "/api/auth/user", token: fresh).status == 200)
         }

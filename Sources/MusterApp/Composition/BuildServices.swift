@@ -56,6 +56,8 @@ package func buildServices(
     let loginLimiter = LoginRateLimiter(configuration: configuration.loginLimits, shared: opened.failureCounts, logger: logger)
     let auth = AuthService(
         store: store, signer: JWTSigningKey.signer(signingKey), clock: clock, limiter: loginLimiter, audit: recorder)
+    // With the key a rotation replaced, whose tokens stay valid until its end.
+    try await auth.reloadSigningKey()
     let limiter = ProvisionRateLimiter(
         configuration: .init(failuresPerSource: configuration.provisionFailureLimit), shared: opened.failureCounts,
         logger: logger)

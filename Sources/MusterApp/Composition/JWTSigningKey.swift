@@ -20,8 +20,10 @@ package enum JWTSigningKey {
     }
 
     /// Replaces the stored key in the configured store (the data directory's SQLite file, or the database that
-    /// `database.url` names) by a new random one (`muster rotate-jwt-key`), so that every token signed with the old
-    /// key is refused.
+    /// `database.url` names) by a new random one (`muster rotate-jwt-key`). New tokens are signed with the new key;
+    /// tokens signed with the old one are still accepted for `overlap` (by default the refresh token's lifetime, so
+    /// that no admin or script holding a valid token has to log in again), or refused at once with `overlap` nil
+    /// (a leaked key).
     ///
     /// On PostgreSQL it then announces ``ClusterEvent/signingKeyChanged`` to the running nodes, which read the new key
     /// at once (a node that is not listening at that moment reads it when it listens again); no restart is needed.
@@ -31,11 +33,19 @@ package enum JWTSigningKey {
     /// - Throws: the store's error when the key could not be replaced. A key replaced but not announced (the
     ///   notification failed) is reported as `announced == false`, not thrown.
     package static func rotate(
-        config: ConfigReader, logger: Logger = Logger(label: "muster")
+        config: ConfigReader, overlap: Duration? = .seconds(604_800), logger: Logger = Logger(label: "muster")
     ) async throws -> (summary: String, announced: Bool?) {
         let configuration = try MusterConfiguration(config: config)
         let opened = try await openStore(configuration, logger: logger)
         do {
+            let old = try await opened.store.setting(settingName) { generate() }
+            var previous = ""
+            if let overlap {
+                let until = SystemWallClock().nowMilliseconds() + overlap.components.seconds * 1000
+                previous = JWTSigner.previousSetting(key: old, validUntil: until)
+            }
+            // The previous key first: a node reading between the two writes still accepts what it accepted.
+            try await opened.store.replaceSetting(JWTSigner.previousSettingName, value: previous)
             try await opened.store.replaceSetting(settingName, value: generate())
         } catch {
             try? opened.close()

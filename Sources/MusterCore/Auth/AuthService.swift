@@ -79,7 +79,7 @@ package struct AuthService: Sendable {
 
     /// A new pair for a valid refresh token.
     package func refresh(_ refreshToken: String) async throws -> TokenPair {
-        let claims = try signer.verify(refreshToken)
+        let claims = try signerSlot.verify(refreshToken, now: clock.nowMilliseconds())
         guard claims["scopes"] == .array([.string("REFRESH_TOKEN")]) else { throw AuthError.invalidToken }
         try checkExpiry(claims)
         guard let userId = claims["userId"]?.stringValue.flatMap(UUID.init(uuidString:)),
@@ -90,7 +90,7 @@ package struct AuthService: Sendable {
 
     /// The principal of a valid, unexpired access token; no storage access.
     package func authenticate(_ token: String) throws(AuthError) -> Principal {
-        let claims = try signer.verify(token)
+        let claims = try signerSlot.verify(token, now: clock.nowMilliseconds())
         try checkExpiry(claims)
         guard case .array(let scopes)? = claims["scopes"], let scope = scopes.first?.stringValue,
             let authority = Authority(rawValue: scope),

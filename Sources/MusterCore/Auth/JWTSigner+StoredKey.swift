@@ -4,6 +4,12 @@ import Synchronization
 extension JWTSigner {
     /// The installation setting (`settings` row) that holds the signing key: 64 random bytes, base64.
     package static let settingName = "jwt.signingKey"
+    /// The setting that holds the key a rotation replaced and until when tokens it signed are still accepted:
+    /// `<epoch milliseconds>:<key>` (empty, or a past time: none).
+    package static let previousSettingName = "jwt.previousSigningKey"
+
+    /// The stored value of a previous key accepted until `validUntil`.
+    package static func previousSetting(key: String, validUntil: Int64) -> String { "\(validUntil):\(key)" }
 
     /// A new random key as stored: 64 bytes, base64.
     package static func generateStoredKey() -> String {
@@ -17,29 +23,53 @@ extension JWTSigner {
 }
 
 /// The signer ``AuthService`` uses, replaceable while the server runs (a rotated key, announced by
-/// ``ClusterEvent/signingKeyChanged``). Every sign and verify takes the current one.
+/// ``ClusterEvent/signingKeyChanged``). Every sign takes the current key; a verify also accepts the key a rotation
+/// replaced, until its end (so that admins and scripts holding a token go on without logging in again).
 package final class JWTSignerSlot: Sendable {
-    private let signer: Mutex<JWTSigner>
+    private struct Keys {
+        var current: JWTSigner
+        var previous: (signer: JWTSigner, validUntil: Int64)?
+    }
+
+    private let keys: Mutex<Keys>
 
     package init(_ signer: JWTSigner) {
-        self.signer = Mutex(signer)
+        self.keys = Mutex(Keys(current: signer))
     }
 
     /// The signer in use.
-    package var current: JWTSigner { signer.withLock { $0 } }
+    package var current: JWTSigner { keys.withLock { $0.current } }
 
-    /// Signs and verifies with `signer` from now on.
-    package func replace(with signer: JWTSigner) {
-        self.signer.withLock { $0 = signer }
+    /// Signs and verifies with `signer` from now on, and also verifies with `previous` until its `validUntil`.
+    package func replace(with signer: JWTSigner, previous: (signer: JWTSigner, validUntil: Int64)? = nil) {
+        keys.withLock { $0 = Keys(current: signer, previous: previous) }
+    }
+
+    /// The claims of `token` signed with the current key, or with the previous one before its end.
+    package func verify(_ token: String, now: Int64) throws(AuthError) -> JSONValue {
+        let keys = keys.withLock { $0 }
+        do {
+            return try keys.current.verify(token)
+        } catch {
+            guard let previous = keys.previous, now < previous.validUntil else { throw error }
+            return try previous.signer.verify(token)
+        }
     }
 }
 
 extension AuthService {
-    /// Reads the signing key from the store (``JWTSigner/settingName``) and signs and verifies with it from now on:
-    /// tokens signed with the previous key are refused.
-    /// - Throws: the store's error; the key in use is then unchanged.
+    /// Reads the signing key from the store (``JWTSigner/settingName``) and signs and verifies with it from now on,
+    /// and the key a rotation replaced (``JWTSigner/previousSettingName``), whose tokens are accepted until its end;
+    /// tokens of any other key are refused.
+    /// - Throws: the store's error; the keys in use are then unchanged.
     package func reloadSigningKey() async throws {
         let stored = try await store.setting(JWTSigner.settingName) { JWTSigner.generateStoredKey() }
-        signerSlot.replace(with: JWTSigner(storedKey: stored))
+        let previous = try await store.setting(JWTSigner.previousSettingName) { "" }
+        var accepted: (signer: JWTSigner, validUntil: Int64)?
+        let parts = previous.split(separator: ":", maxSplits: 1)
+        if parts.count == 2, let until = Int64(parts[0]), until > 0, !parts[1].isEmpty {
+            accepted = (JWTSigner(storedKey: String(parts[1])), until)
+        }
+        signerSlot.replace(with: JWTSigner(storedKey: stored), previous: accepted)
     }
 }

@@ -138,3 +138,34 @@ import Testing
         #expect(page.data.contains { $0.deviceName == "three" && $0.reason == "BUDGET_EXHAUSTED" && $0.outcome == .notFound })
     }
 }
+
+/// The admin JWT key rotated with an overlap (issue 16): tokens of the replaced key are accepted until the overlap
+/// ends, new ones are signed with the new key.
+@Suite struct JWTKeyRotationTests {
+    @Test func tokensOfThePreviousKeyWorkUntilTheOverlapEnds() async throws {
+        let fixture = try await CoreFixture.make()
+        let user = try await fixture.tenants.createUser(
+            email: "rotating@example.com", authority: .tenantAdmin, tenantId: fixture.tenant.id, firstName: nil,
+            lastName: nil, password: "correct-horse")
+        let first = JWTSigner.generateStoredKey()
+        try await fixture.store.replaceSetting(JWTSigner.settingName, value: first)
+        let auth = AuthService(store: fixture.store, signer: JWTSigner(storedKey: first), clock: fixture.clock)
+        let old = try await auth.login(email: user.email, password: "correct-horse")
+
+        let until = fixture.clock.nowMilliseconds() + 60_000
+        try await fixture.store.replaceSetting(
+            JWTSigner.previousSettingName, value: JWTSigner.previousSetting(key: first, validUntil: until))
+        try await fixture.store.replaceSetting(JWTSigner.settingName, value: JWTSigner.generateStoredKey())
+        try await auth.reloadSigningKey()
+        #expect(try auth.authenticate(old.token).userId == user.id)
+        let fresh = try await auth.login(email: user.email, password: "correct-horse")
+        #expect(fresh.token != old.token)
+        #expect(throws: AuthError.invalidToken, "new tokens are not signed with the old key") {
+            try JWTSigner(storedKey: first).verify(fresh.token)
+        }
+
+        fixture.clock.advance(by: 60_000)
+        #expect(throws: AuthError.invalidToken) { try auth.authenticate(old.token) }
+        #expect(try auth.authenticate(fresh.token).userId == user.id)
+    }
+}
