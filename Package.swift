@@ -149,6 +149,7 @@ let package = Package(
             dependencies: [
                 "MusterApp",
                 "MusterCore",
+                "MusterPKI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -255,7 +256,12 @@ let package = Package(
         ),
         .testTarget(
             name: "MusterPKITests",
-            dependencies: ["MusterPKI", "MusterCore", "MusterTestSupport"],
+            dependencies: [
+                "MusterPKI", "MusterCore", "MusterTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

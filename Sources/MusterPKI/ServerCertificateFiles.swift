@@ -79,7 +79,7 @@ extension ServerCertificateFiles {
                 CommonName("Muster MQTT server")
             }
             let alternativeNames = SubjectAlternativeNames(hostNames.map { host in
-                if let address = IPAddressBytes(host) { return GeneralName.ipAddress(ASN1OctetString(contentBytes: address[...])) }
+                if let address = ipAddressBytes(host) { return GeneralName.ipAddress(ASN1OctetString(contentBytes: address[...])) }
                 return GeneralName.dnsName(host)
             })
             let certificate = try Certificate(
@@ -108,7 +108,7 @@ extension ServerCertificateFiles {
 }
 
 /// The bytes of a textual IPv4 or IPv6 address, or `nil` for anything else.
-private func IPAddressBytes(_ text: String) -> [UInt8]? {
+func ipAddressBytes(_ text: String) -> [UInt8]? {
     var v4 = in_addr()
     if inet_pton(AF_INET, text, &v4) == 1 { return withUnsafeBytes(of: &v4) { Array($0) } }
     var v6 = in6_addr()

@@ -6,7 +6,7 @@ struct MusterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "muster",
         abstract: "Muster: a ThingsBoard-compatible device-provisioning server.",
-        subcommands: [Serve.self, Import.self, Export.self, Backup.self, RotateJWTKey.self],
+        subcommands: [Serve.self, Import.self, Export.self, Backup.self, RotateJWTKey.self, RotateMQTTCertificate.self],
         defaultSubcommand: Serve.self
     )
 }

@@ -690,3 +690,56 @@ def test_own_certificate_given_by_relative_path(tmp_path, run_id):
         assert provision_session_accepted(server.mqtts_port, str(ca_file))
     finally:
         assert server.stop() == 0, server.tail()
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# Rotating the listener's certificate (issue 16)
+# ------------------------------------------------------------------------------------------------------------------
+
+def served_certificate(port: int, ca_file: str) -> bytes:
+    """The DER certificate the listener serves now, verified against `ca_file` for `localhost`."""
+    ctx = ssl.create_default_context(cafile=ca_file)
+    ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+    with socket.create_connection((HOST, port), timeout=TIMEOUT) as raw:
+        with ctx.wrap_socket(raw, server_hostname="localhost") as tls:
+            return tls.getpeercert(binary_form=True)
+
+
+def test_rotated_certificate_is_served_without_restarting_server_or_clients(run_id):
+    server = MusterServer(server_binary(), Path(__import__("tempfile").mkdtemp(prefix="muster-compat-rotate-tls-")),
+                          log_dir() / "server-rotate-tls.log")
+    try:
+        server.start()
+    except RuntimeError as e:
+        server.stop()
+        pytest.fail(str(e), pytrace=False)
+    try:
+        assert server._mqtts_listening.wait(30)
+        ca_file, port = str(server.mqtts_cert), server.mqtts_port
+        before = served_certificate(port, ca_file)
+        # A TLS connection opened before the rotation stays open and usable.
+        ctx = ssl.create_default_context(cafile=ca_file)
+        early = ctx.wrap_socket(socket.create_connection((HOST, port), timeout=TIMEOUT), server_hostname="localhost")
+        rotated = subprocess.run([str(server_binary()), "rotate-mqtt-certificate", "--data-dir", str(server.data_dir)],
+                                 capture_output=True, text=True, timeout=60)
+        assert rotated.returncode == 0, rotated.stderr
+        assert "mqtt-leaf.pem" in rotated.stdout and "clients keep as their CA file" in rotated.stdout
+        # Within seconds new connections get the new certificate, verified with the CA file clients already have.
+        assert wait_for(lambda: served_certificate(port, ca_file) != before, timeout=15), "still the old certificate"
+        after = x509.load_der_x509_certificate(served_certificate(port, ca_file))
+        ca = x509.load_pem_x509_certificate(Path(ca_file).read_bytes())
+        assert after.issuer == ca.subject and after.subject != ca.subject
+        # mosquitto's client with the same --cafile, and tb-mqtt-client's TLS connection, work unchanged.
+        result = mosquitto("mosquitto_pub", "-h", HOST, "-p", str(port), "--cafile", ca_file, "-u", "bad-" + run_id,
+                           "-t", TELEMETRY_TOPIC, "-m", "{}")
+        assert "certificate verify failed" not in result.stderr.lower(), result.stderr
+        creds = ProvisionClient(HOST, port, sdk_provision_request("x", "y", device_name=f"rot-{run_id}"))
+        creds.tls_set(ca_certs=ca_file, tls_version=ssl.PROTOCOL_TLSv1_2)
+        creds.provision(timeout=TIMEOUT)
+        assert creds.get_credentials() is None or creds.get_credentials()["status"] == "NOT_FOUND"
+        # MQTT 3.1.1 CONNECT with client id "early" on the connection opened before: the server answers CONNACK.
+        early.sendall(bytes([0x10, 17, 0, 4]) + b"MQTT" + bytes([4, 2, 0, 30, 0, 5]) + b"early")
+        assert early.recv(4)[:1] == bytes([0x20])
+        early.close()
+    finally:
+        assert server.stop() == 0, server.tail()

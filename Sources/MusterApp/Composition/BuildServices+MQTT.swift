@@ -22,17 +22,23 @@ func mqttServices(_ dependencies: TransportDependencies) throws -> [ServiceGroup
 
     let tlsSettings = try MQTTTLSSettings(config: dependencies.config, dataDirectory: dependencies.dataDirectory)
     guard let tlsPort = tlsSettings.port else { return result }
-    let files: ServerCertificateFiles
+    // The listener follows its files: a renewed pair (the operator's, or `muster rotate-mqtt-certificate`'s in the
+    // generated directory) is served to new connections within seconds, without a restart.
+    let files: @Sendable () -> (certificate: String, privateKey: String)
     let note: String
     if let given = tlsSettings.files {
-        files = given
+        files = { (given.certificatePath, given.privateKeyPath) }
         note = "certificate \(given.certificatePath)"
     } else {
-        let (generated, created) = try ServerCertificateFiles.selfSigned(in: tlsSettings.generatedDirectory)
-        files = generated
+        let directory = tlsSettings.generatedDirectory
+        let (generated, created) = try ServerCertificateFiles.selfSigned(in: directory)
+        files = {
+            let active = ServerCertificateFiles.active(in: directory)
+            return (active.certificatePath, active.privateKeyPath)
+        }
         note = "\(created ? "made a self-signed certificate" : "self-signed certificate") \(generated.certificatePath)"
     }
-    let tls = try MQTTServerTLS(certificatePath: files.certificatePath, privateKeyPath: files.privateKeyPath, chainVerifier: X509ChainVerifier())
+    let tls = try MQTTServerTLS(files: files, chainVerifier: X509ChainVerifier(), logger: dependencies.logger)
     var tlsConfiguration = configuration
     tlsConfiguration.port = tlsPort
     let secure = MQTTServer(configuration: tlsConfiguration, tls: tls, services: services, logger: dependencies.logger) { host, port in
