@@ -38,7 +38,9 @@ trap cleanup EXIT
 
 echo "== database: $BENCH_DATABASE"
 bench_database_start
-muster_start_provisioning "$work/data" "$log"
+# BENCH_SERVE_ARGS: more `muster serve` options (e.g. `--provision-failure-limit 30` to measure with the limiter on).
+# shellcheck disable=SC2086
+muster_start_provisioning "$work/data" "$log" ${BENCH_SERVE_ARGS:-}
 base="$MUSTER_BASE"
 key="$MUSTER_PROFILE_KEY"
 secret="$MUSTER_PROFILE_SECRET"

@@ -34,10 +34,28 @@ private let defaultLimits = FailureCounter.Limits(limit: 5, windowMilliseconds: 
             concurrentFailuresOfOneNameFromTwoNodesAllCount,
             aNodeRemembersBlockedNamesWithoutAskingTheDatabase,
             expiredRowsAreDeletedAndNamesAreCut,
+            aLimiterTrustsANotRefusedReadForItsCacheTimeOnly,
         ]
         for (index, scenario) in scenarios.enumerated() {
             try await scenario(a, b, firstScenario + Int64(index) * 10_000_000)
         }
+    }
+
+    /// ``ProvisionRateLimiter/Configuration/sharedCheckCacheMilliseconds``: a node's own failures count at once, a
+    /// refusal started on another node is seen within the cache time.
+    private func aLimiterTrustsANotRefusedReadForItsCacheTimeOnly(_ a: PostgresStore, _ b: PostgresStore, _ start: Int64) async throws {
+        var configuration = ProvisionRateLimiter.Configuration(failuresPerSource: 2)
+        configuration.sharedCheckCacheMilliseconds = 250
+        let onA = ProvisionRateLimiter(configuration: configuration, shared: a.failureCounts)
+        let onB = ProvisionRateLimiter(configuration: configuration, shared: b.failureCounts)
+        let source = "198.51.100.9"
+        #expect(await onA.refusal(source: source, key: nil, now: start) == nil)
+        await onB.recordFailure(source: source, key: "", now: start + 1)
+        #expect(await onB.refusal(source: source, key: nil, now: start + 2) == nil)
+        await onB.recordFailure(source: source, key: "", now: start + 3)
+        #expect(await onB.refusal(source: source, key: nil, now: start + 4) != nil, "the node's own failure, at once")
+        #expect(await onA.refusal(source: source, key: nil, now: start + 100) == nil, "the other node's cached read")
+        #expect(await onA.refusal(source: source, key: nil, now: start + 250) != nil, "after the cache time")
     }
 
     private func fail(

@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 
 /// Counts failed provisioning attempts per source address and per key; past the threshold the source (or
 /// key) is refused for a cooling-off period (Muster decision 7). Counted in memory by two ``FailureCounter``s
@@ -17,6 +18,10 @@ package final class ProvisionRateLimiter: Sendable {
         package var coolingOffMilliseconds: Int64
         /// The most sources and keys tracked at once (in memory).
         package var maxTracked: Int
+        /// With shared counts: how long a name read as not refused is taken as not refused without reading the
+        /// database again, in milliseconds (0: every attempt reads). A failure counted on this node forgets its
+        /// names at once; a refusal that failures on another node started is seen at most this much later.
+        package var sharedCheckCacheMilliseconds: Int64 = 250
 
         package init(
             failuresPerSource: Int = 30, failuresPerKey: Int? = nil, windowMilliseconds: Int64 = 60_000,
@@ -35,6 +40,8 @@ package final class ProvisionRateLimiter: Sendable {
     private let keys: FailureCounter
     private let shared: (any FailureCountStore)?
     private let logger: Logger
+    /// With shared counts: the names read as not refused, and when (``Configuration/sharedCheckCacheMilliseconds``).
+    private let notRefused = Mutex([FailureCountName: Int64]())
 
     /// - Parameters:
     ///   - shared: The database's failure counts, shared by every node; `nil` counts in this process.
@@ -69,8 +76,22 @@ package final class ProvisionRateLimiter: Sendable {
             if let source { names.append(FailureCountName(.provisionSource, source)) }
             if let key, !key.isEmpty, keys.limits.limit > 0 { names.append(FailureCountName(.provisionKey, key)) }
             guard !names.isEmpty else { return nil }
+            // Names read as not refused a moment ago are not read again (a provisioning checks its source and key on
+            // every attempt: two reads of the database per request otherwise).
+            let ttl = configuration.sharedCheckCacheMilliseconds
+            let unknown = ttl <= 0 ? names : notRefused.withLock { cache in
+                names.filter { name in cache[name].map { now - $0 >= ttl || now < $0 } ?? true }
+            }
+            guard !unknown.isEmpty else { return nil }
             do {
-                until = try await shared.blockedUntil(names, now: now).values.max() ?? 0
+                let read = try await shared.blockedUntil(unknown, now: now)
+                until = read.values.max() ?? 0
+                if ttl > 0 {
+                    notRefused.withLock { cache in
+                        if cache.count >= configuration.maxTracked { cache.removeAll(keepingCapacity: true) }
+                        for name in unknown where (read[name] ?? 0) <= now { cache[name] = now }
+                    }
+                }
             } catch {
                 logger.warning("shared failure counts unavailable, attempt not checked", metadata: ["error": "\(error)"])
                 return nil
@@ -107,6 +128,8 @@ package final class ProvisionRateLimiter: Sendable {
         if !key.isEmpty, keys.limits.limit > 0 {
             failures.append(CountedFailure(FailureCountName(.provisionKey, key), limits: keys.limits))
         }
+        // A failure here may start a refusal: the next attempt reads the counts again.
+        notRefused.withLock { cache in for failure in failures { cache[failure.name] = nil } }
         do {
             _ = try await shared.recordFailure(failures, now: now)
         } catch {
