@@ -30,7 +30,7 @@ extension ServerCertificateFiles {
     /// file; the listener checks that the two match before it serves them).
     /// - Throws: ``GenerationError`` (no generated certificate in `directory`: nothing to sign with).
     package static func rotate(
-        in directory: String, hostNames: [String] = ["localhost", "127.0.0.1", "::1"], days: Int = 825, now: Date = Date()
+        in directory: String, hostNames: [String] = defaultHostNames, days: Int = 825, now: Date = Date()
     ) throws(GenerationError) -> Rotation {
         let authority = authorityFiles(in: directory)
         let caCertificate: Certificate
@@ -51,10 +51,7 @@ extension ServerCertificateFiles {
                 OrganizationName("Muster")
                 CommonName("Muster MQTT server (rotated \(Int(now.timeIntervalSince1970)))")
             }
-            let alternativeNames = SubjectAlternativeNames(hostNames.map { host in
-                if let address = ipAddressBytes(host) { return GeneralName.ipAddress(ASN1OctetString(contentBytes: address[...])) }
-                return GeneralName.dnsName(host)
-            })
+            let alternativeNames = subjectAlternativeNames(hostNames)
             let publicKey = Certificate.PublicKey(key.publicKey)
             let leaf = try Certificate(
                 version: .v3, serialNumber: serial, publicKey: publicKey,

@@ -47,7 +47,7 @@ extension ServerCertificateFiles {
     /// - Returns: The files, and whether they were made now.
     /// - Throws: ``GenerationError``.
     package static func selfSigned(
-        in directory: String, hostNames: [String] = ["localhost", "127.0.0.1", "::1"], now: Date = Date()
+        in directory: String, hostNames: [String] = defaultHostNames, now: Date = Date()
     ) throws(GenerationError) -> (files: ServerCertificateFiles, created: Bool) {
         let files = ServerCertificateFiles(
             certificatePath: (directory as NSString).appendingPathComponent("mqtt-server.pem"),
@@ -78,10 +78,7 @@ extension ServerCertificateFiles {
                 OrganizationName("Muster")
                 CommonName("Muster MQTT server")
             }
-            let alternativeNames = SubjectAlternativeNames(hostNames.map { host in
-                if let address = ipAddressBytes(host) { return GeneralName.ipAddress(ASN1OctetString(contentBytes: address[...])) }
-                return GeneralName.dnsName(host)
-            })
+            let alternativeNames = subjectAlternativeNames(hostNames)
             let certificate = try Certificate(
                 version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: privateKey.publicKey,
                 notValidBefore: now.addingTimeInterval(-3600), notValidAfter: now.addingTimeInterval(10 * 365 * 86_400),
@@ -107,8 +104,21 @@ extension ServerCertificateFiles {
     }
 }
 
+extension ServerCertificateFiles {
+    /// The names a generated certificate is valid for unless others are given.
+    package static let defaultHostNames = ["localhost", "127.0.0.1", "::1"]
+
+    /// `hostNames` as a certificate's subject alternative names: IP addresses as such, anything else as DNS names.
+    static func subjectAlternativeNames(_ hostNames: [String]) -> SubjectAlternativeNames {
+        SubjectAlternativeNames(hostNames.map { host in
+            if let address = ipAddressBytes(host) { return GeneralName.ipAddress(ASN1OctetString(contentBytes: address[...])) }
+            return GeneralName.dnsName(host)
+        })
+    }
+}
+
 /// The bytes of a textual IPv4 or IPv6 address, or `nil` for anything else.
-func ipAddressBytes(_ text: String) -> [UInt8]? {
+private func ipAddressBytes(_ text: String) -> [UInt8]? {
     var v4 = in_addr()
     if inet_pton(AF_INET, text, &v4) == 1 { return withUnsafeBytes(of: &v4) { Array($0) } }
     var v6 = in6_addr()

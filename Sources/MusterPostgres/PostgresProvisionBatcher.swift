@@ -101,7 +101,7 @@ final class PostgresProvisionBatcher: Sendable {
         let outcomes: [Outcome]
         let start = ContinuousClock.now
         defer {
-            metrics.storeCommit(kind: "provision", rows: plans.count, nanoseconds: MusterMetrics.nanoseconds(since: start))
+            metrics.storeCommit(kind: "provision", rows: plans.count, ContinuousClock.now - start)
         }
         do {
             let limit = writeLimit

@@ -94,7 +94,11 @@ extension PostgresStore: ExportStore {
         }
     }
 
+    /// The kind of a value by the scope column the export's queries select: an attribute scope's code, 0 for the
+    /// latest telemetry.
     private static func exportKind(_ scope: Int) -> ExportValueKind {
-        scope == 0 ? .telemetry : scope == 2 ? .serverAttribute : .sharedAttribute
+        if scope == TypedValueColumns.code(.server) { return .serverAttribute }
+        if scope == TypedValueColumns.code(.shared) { return .sharedAttribute }
+        return .telemetry
     }
 }

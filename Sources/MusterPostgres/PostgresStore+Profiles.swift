@@ -241,4 +241,10 @@ extension PostgresStore: ProfileStore {
             throw Self.unwrapped(error)
         }
     }
+
+    package func devicesCreatedThroughKey(profileId: UUID) async throws -> Int {
+        try await rows("SELECT devices_created FROM provision_key_usage WHERE profile_id = \(profileId)") { row in
+            try row.decode(Int.self)
+        }.first ?? 0
+    }
 }

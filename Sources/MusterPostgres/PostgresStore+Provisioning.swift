@@ -71,12 +71,6 @@ extension PostgresStore: ProvisioningStore {
         }
     }
 
-    package func devicesCreatedThroughKey(profileId: UUID) async throws -> Int {
-        try await rows("SELECT devices_created FROM provision_key_usage WHERE profile_id = \(profileId)") { row in
-            try row.decode(Int.self)
-        }.first ?? 0
-    }
-
     /// Thrown inside a plan's transaction when its budget is spent, so that nothing of it stays.
     struct BudgetExhausted: Error {}
 

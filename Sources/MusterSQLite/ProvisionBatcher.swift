@@ -80,7 +80,7 @@ final class ProvisionBatcher: Sendable {
         let plans = [plan] + followers.map(\.plan)
         let start = ContinuousClock.now
         let outcomes = await write(plans)
-        metrics.storeCommit(kind: "provision", rows: plans.count, nanoseconds: MusterMetrics.nanoseconds(since: start))
+        metrics.storeCommit(kind: "provision", rows: plans.count, ContinuousClock.now - start)
         for (follower, outcome) in zip(followers, outcomes.dropFirst()) {
             follower.continuation.resume(returning: .done(outcome))
         }

@@ -22,7 +22,7 @@ extension SQLiteStore {
                 let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
                 while let row = try rows.next() {
                     let scope: Int = row[0]
-                    let kind: ExportValueKind = scope == 0 ? .telemetry : scope == 2 ? .serverAttribute : .sharedAttribute
+                    let kind = Self.exportKind(scope)
                     let type = try StoredValue.enumCase(ImportValueType.self, row[2], table: "attributes", column: "value_type")
                     keys[ExportKeyID(kind: kind, key: row[1]), default: []].insert(type)
                 }
@@ -78,7 +78,7 @@ extension SQLiteStore {
             while let row = try valueRows.next() {
                 guard let position = index[row[0]] else { continue }
                 let scope: Int = row[1]
-                let kind: ExportValueKind = scope == 0 ? .telemetry : scope == 2 ? .serverAttribute : .sharedAttribute
+                let kind = Self.exportKind(scope)
                 let value = try TypedValueRecord.decode(row, at: 3, table: scope == 0 ? "ts_kv_latest" : "attributes")
                 entities[position].values.append(ExportedValue(kind: kind, key: row[2], value: value))
             }
@@ -98,6 +98,14 @@ extension SQLiteStore {
             }
             return entities
         }
+    }
+
+    /// The kind of a value by the scope column the export's queries select: an attribute scope's code, 0 for the
+    /// latest telemetry.
+    private static func exportKind(_ scope: Int) -> ExportValueKind {
+        if scope == TypedValueRecord.code(.server) { return .serverAttribute }
+        if scope == TypedValueRecord.code(.shared) { return .sharedAttribute }
+        return .telemetry
     }
 
     private static func exportTable(_ type: ImportEntityType) -> (table: String, profileColumn: String) {

@@ -193,4 +193,12 @@ extension SQLiteStore {
             return db.changesCount > 0 ? .deleted : .notFound
         }
     }
+
+    package func devicesCreatedThroughKey(profileId: UUID) async throws -> Int {
+        try pointRead { db in
+            try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT devices_created FROM provision_key_usage WHERE profile_id = ?"),
+                arguments: [profileId]) ?? 0
+        }
+    }
 }

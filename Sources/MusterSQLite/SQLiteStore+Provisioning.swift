@@ -45,14 +45,6 @@ extension SQLiteStore {
         }
     }
 
-    package func devicesCreatedThroughKey(profileId: UUID) async throws -> Int {
-        try pointRead { db in
-            try Int.fetchOne(
-                db.cachedStatement(sql: "SELECT devices_created FROM provision_key_usage WHERE profile_id = ?"),
-                arguments: [profileId]) ?? 0
-        }
-    }
-
     /// Thrown inside a plan's transaction or savepoint when its budget is spent, so that nothing of it stays.
     struct BudgetExhausted: Error {}
 

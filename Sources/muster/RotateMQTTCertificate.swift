@@ -35,7 +35,7 @@ struct RotateMQTTCertificate: ParsableCommand {
         let data = dataDir ?? ProcessInfo.processInfo.environment["MUSTER_DATA_DIR"] ?? "./muster-data"
         let directory = (data as NSString).appendingPathComponent("tls")
         let rotation = try ServerCertificateFiles.rotate(
-            in: directory, hostNames: hostNames.isEmpty ? ["localhost", "127.0.0.1", "::1"] : hostNames, days: days)
+            in: directory, hostNames: hostNames.isEmpty ? ServerCertificateFiles.defaultHostNames : hostNames, days: days)
         let until = ISO8601DateFormatter().string(from: rotation.notValidAfter)
         say("muster: new MQTT/TLS certificate \(rotation.files.certificatePath) (serial \(rotation.serialNumber), valid until \(until)), signed by \(directory)/mqtt-server.pem, which clients keep as their CA file; a running server serves it within seconds")
     }

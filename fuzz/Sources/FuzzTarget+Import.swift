@@ -38,9 +38,7 @@ extension FuzzTarget {
         let identities = ImportRowPlanner(mapping: mapping, timestamp: 0, repeats: .none)
         var finder = ImportRepeatFinder(scratch: nil)
         for record in records where record.fields.count <= mapping.columns.count {
-            let identity = identities.identity(of: record.fields)
-            try? finder.add(identity.nameFingerprint)
-            if let credentials = identity.credentialsFingerprint { try? finder.add(credentials) }
+            try? finder.add(identities.identity(of: record.fields))
         }
         guard let repeats = try? finder.finish() else { fatalError("the in-memory finder failed") }
         var planner = ImportRowPlanner(mapping: mapping, timestamp: 1_700_000_000_000, repeats: repeats)

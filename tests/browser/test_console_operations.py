@@ -103,8 +103,7 @@ def test_device_list_exports_csv_and_mapping(console, base_url, rest):
     go(driver, base_url, "devices")
     driver.execute_script(
         "window.__blobs = []; const make = URL.createObjectURL.bind(URL);"
-        "URL.createObjectURL = (blob) => { window.__blobs.push(blob); return make(blob); };"
-        "window.confirm = () => true;")
+        "URL.createObjectURL = (blob) => { window.__blobs.push(blob); return make(blob); };")
     clickable(driver, "#device-export").click()
     wait(driver).until(lambda d: d.execute_script("return window.__blobs.length") == 2)
     text = driver.execute_async_script("window.__blobs[0].text().then(arguments[0]);")
@@ -116,6 +115,8 @@ def test_device_list_exports_csv_and_mapping(console, base_url, rest):
     assert mapping["entityType"] == "DEVICE" and mapping["columns"][0] == {"type": "NAME"}
 
     clickable(driver, "#device-export-credentials").click()
+    text_of(driver, "dialog[open]", "credentials")
+    clickable(driver, "dialog [data-confirm]").click()
     wait(driver).until(lambda d: d.execute_script("return window.__blobs.length") == 4)
     with_credentials = driver.execute_async_script("window.__blobs[2].text().then(arguments[0]);")
     assert token in with_credentials

@@ -159,6 +159,29 @@ def log_dir() -> Path:
     return Path(os.environ.get("MUSTER_COMPAT_LOG_DIR", str(Path(__file__).resolve().parent / ".logs")))
 
 
+def start_server(name: str, *args: str, data_dir: Path | None = None) -> MusterServer:
+    """A server of the test's own (`muster serve ARGS`, its log `<log dir>/NAME.log`), started, or the test fails
+    with its output. Stop it with `stop()` (0 when it shut down cleanly)."""
+    server = MusterServer(server_binary(), data_dir or Path(tempfile.mkdtemp(prefix=f"{name}-")),
+                          log_dir() / f"{name}.log", extra_args=args)
+    try:
+        server.start()
+    except RuntimeError as e:
+        server.stop()
+        pytest.fail(str(e), pytrace=False)
+    return server
+
+
+def admin_headers(base: str) -> dict:
+    """The tenant admin's `X-Authorization` header at `base`, from `POST /api/auth/login`."""
+    import requests
+
+    reply = requests.post(f"{base}/api/auth/login", json={"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD},
+                          timeout=30)
+    assert reply.status_code == 200, reply.text
+    return {"X-Authorization": f"Bearer {reply.json()['token']}"}
+
+
 @pytest.fixture(scope="session")
 def muster_server():
     global _server

@@ -6,35 +6,14 @@ import csv
 import io
 import json
 import random
-import secrets
-import tempfile
-from pathlib import Path
 
-import pytest
 import requests
 
-from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, MusterServer, log_dir, server_binary
-from muster_compat import pem_body, self_signed_pem, wait_for
+from conftest import admin_headers as admin, start_server as start
+from muster_compat import self_signed_pem, wait_for
 
 ROWS = 10_000
 TIMEOUT = 60
-
-
-def start(prefix: str) -> MusterServer:
-    server = MusterServer(server_binary(), Path(tempfile.mkdtemp(prefix=prefix)), log_dir() / f"{prefix}.log")
-    try:
-        server.start()
-    except RuntimeError as e:
-        server.stop()
-        pytest.fail(str(e), pytrace=False)
-    return server
-
-
-def admin(base: str) -> dict:
-    reply = requests.post(f"{base}/api/auth/login", json={"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD},
-                          timeout=TIMEOUT)
-    assert reply.status_code == 200, reply.text
-    return {"X-Authorization": f"Bearer {reply.json()['token']}"}
 
 
 def import_job(base: str, headers: dict, mapping: dict, text: str) -> dict:

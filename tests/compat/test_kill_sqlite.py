@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, MusterServer, log_dir, server_binary
+from conftest import MusterServer, admin_headers as admin, log_dir, server_binary
 from muster_compat import wait_for
 
 TIMEOUT = 15.0
@@ -33,13 +33,6 @@ def start(data_dir: Path, run: int) -> MusterServer:
         server.stop()
         pytest.fail(str(e), pytrace=False)
     return server
-
-
-def admin(base: str) -> dict:
-    reply = requests.post(f"{base}/api/auth/login", json={"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD},
-                          timeout=TIMEOUT)
-    assert reply.status_code == 200, reply.text
-    return {"X-Authorization": f"Bearer {reply.json()['token']}"}
 
 
 def kill(server: MusterServer) -> None:

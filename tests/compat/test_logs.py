@@ -2,27 +2,19 @@
 outcome of each provisioning attempt at debug level, and never a secret."""
 import json
 import secrets
-import tempfile
-from pathlib import Path
 
 import pytest
 import requests
 from tb_device_http import TBHTTPDevice, TBProvisionFailure
 from tb_rest_client.rest_client import RestClient
 
-from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, MusterServer, log_dir, server_binary
+from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, log_dir, start_server
 from muster_compat import device_profile
 
 
 def test_json_log_lines_describe_attempts_without_secrets(run_id):
+    server = start_server("muster-compat-json-log", "--log-format", "json", "--log-level", "debug")
     log = log_dir() / "muster-compat-json-log.log"
-    server = MusterServer(server_binary(), Path(tempfile.mkdtemp(prefix="muster-compat-json-")), log,
-                          extra_args=("--log-format", "json", "--log-level", "debug"))
-    try:
-        server.start()
-    except RuntimeError as e:
-        server.stop()
-        pytest.fail(str(e), pytrace=False)
     try:
         rest = RestClient(base_url=server.base_url)
         rest.login(username=ADMIN_EMAIL, password=ADMIN_PASSWORD)

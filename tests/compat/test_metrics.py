@@ -4,9 +4,6 @@ cooling-off refusal; no label carries a token or a secret; `--metrics-port` serv
 import json
 import re
 import secrets
-import tempfile
-import time
-from pathlib import Path
 
 import pytest
 import requests
@@ -14,7 +11,7 @@ from tb_device_http import TBHTTPDevice, TBProvisionFailure
 from tb_device_mqtt import TBDeviceMqttClient
 from tb_rest_client.rest_client import RestClient
 
-from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, MusterServer, log_dir, server_binary
+from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, start_server
 from muster_compat import device_profile, sdk_provision_request, wait_for
 from test_coap import aiocoap_request
 
@@ -37,17 +34,6 @@ def parse(text: str) -> list[tuple[str, dict, float]]:
 def total(samples, name: str, **labels) -> float:
     """The sum of `name`'s samples whose labels include `labels` (0 when there is none)."""
     return sum(v for n, ls, v in samples if n == name and all(ls.get(k) == str(x) for k, x in labels.items()))
-
-
-def start_server(prefix: str, *args: str) -> MusterServer:
-    server = MusterServer(server_binary(), Path(tempfile.mkdtemp(prefix=prefix)), log_dir() / f"{prefix}.log",
-                          extra_args=args)
-    try:
-        server.start()
-    except RuntimeError as e:
-        server.stop()
-        pytest.fail(str(e), pytrace=False)
-    return server
 
 
 @pytest.fixture

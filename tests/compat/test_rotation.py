@@ -3,8 +3,10 @@ CoAP with ThingsBoard's own clients: during the overlap both secrets provision, 
 as a wrong secret does, and the audit says which secret each device used."""
 import json
 import secrets
+import subprocess
 import time
 
+import pytest
 import requests
 from tb_device_http import TBHTTPDevice, TBProvisionFailure
 from tb_device_mqtt import TBDeviceMqttClient
@@ -30,14 +32,20 @@ def provision_status(transport: str, base_url, mqtt_port, coap_port, key, secret
         except TBProvisionFailure as failure:
             return failure.args[0]["status"]
     if transport == "MQTT":
-        # tb-mqtt-client returns the credentials on SUCCESS only; raw MQTT gives the status otherwise.
-        credentials = TBDeviceMqttClient.provision("127.0.0.1", key, secret, port=mqtt_port, device_name=name)
-        return "SUCCESS" if credentials else "NOT_FOUND"
+        # mosquitto_rr: the answer's own status (tb-mqtt-client returns nothing for every other outcome, a lost
+        # connection included).
+        done = subprocess.run(
+            ["mosquitto_rr", "-h", "127.0.0.1", "-p", str(mqtt_port), "-u", "provision", "-t", "/provision/request",
+             "-e", "/provision/response", "-m", json.dumps(sdk_provision_request(key, secret, device_name=name)),
+             "-W", "10"], capture_output=True, text=True, timeout=30)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)["status"]
     code, payload = aiocoap_request(coap_port, "POST", "api/v1/provision",
                                     json.dumps(sdk_provision_request(key, secret, device_name=name)).encode())
     return json.loads(payload)["status"]
 
 
+@pytest.mark.usefixtures("mosquitto_clients")
 def test_rotation_overlap_and_expiry_over_every_transport(rest, base_url, mqtt_port, coap_port, run_id):
     headers = {"X-Authorization": f"Bearer {rest.get_token()}"}
     key = "rot-key-" + secrets.token_hex(6)
@@ -59,6 +67,8 @@ def test_rotation_overlap_and_expiry_over_every_transport(rest, base_url, mqtt_p
         t = transport.lower()
         assert provision_status(transport, base_url, mqtt_port, coap_port, key, old, f"rot-old-{t}-{run_id}") == "SUCCESS"
         assert provision_status(transport, base_url, mqtt_port, coap_port, key, new, f"rot-new-{t}-{run_id}") == "SUCCESS"
+    # ThingsBoard's MQTT client, unchanged, with the old secret during the overlap.
+    assert TBDeviceMqttClient.provision("127.0.0.1", key, old, port=mqtt_port, device_name=f"rot-sdk-{run_id}")
 
     # End the overlap now: the old secret is a wrong secret on every transport; the new one still works.
     rotated["profileData"]["provisionConfiguration"]["previousSecretValidUntil"] = 0
@@ -108,6 +118,7 @@ def test_rotation_fields_are_checked(rest, base_url, run_id):
     assert reply.status_code == 400 and "validUntil" in reply.json()["message"], reply.text
 
 
+@pytest.mark.usefixtures("mosquitto_clients")
 def test_budget_over_every_transport(rest, base_url, mqtt_port, coap_port, run_id):
     headers = {"X-Authorization": f"Bearer {rest.get_token()}"}
     key, secret = "bud-key-" + secrets.token_hex(6), "bud-secret-" + secrets.token_hex(6)

@@ -11,6 +11,13 @@ extension JWTSigner {
     /// The stored value of a previous key accepted until `validUntil`.
     package static func previousSetting(key: String, validUntil: Int64) -> String { "\(validUntil):\(key)" }
 
+    /// The signer and end of a stored previous key (``previousSetting(key:validUntil:)``), or `nil` for none.
+    static func previous(fromSetting stored: String) -> (signer: JWTSigner, validUntil: Int64)? {
+        let parts = stored.split(separator: ":", maxSplits: 1)
+        guard parts.count == 2, let until = Int64(parts[0]), until > 0, !parts[1].isEmpty else { return nil }
+        return (JWTSigner(storedKey: String(parts[1])), until)
+    }
+
     /// A new random key as stored: 64 bytes, base64.
     package static func generateStoredKey() -> String {
         Data(SecureRandom.bytes(64)).base64EncodedString()
@@ -65,11 +72,6 @@ extension AuthService {
     package func reloadSigningKey() async throws {
         let stored = try await store.setting(JWTSigner.settingName) { JWTSigner.generateStoredKey() }
         let previous = try await store.setting(JWTSigner.previousSettingName) { "" }
-        var accepted: (signer: JWTSigner, validUntil: Int64)?
-        let parts = previous.split(separator: ":", maxSplits: 1)
-        if parts.count == 2, let until = Int64(parts[0]), until > 0, !parts[1].isEmpty {
-            accepted = (JWTSigner(storedKey: String(parts[1])), until)
-        }
-        signerSlot.replace(with: JWTSigner(storedKey: stored), previous: accepted)
+        signerSlot.replace(with: JWTSigner(storedKey: stored), previous: JWTSigner.previous(fromSetting: previous))
     }
 }

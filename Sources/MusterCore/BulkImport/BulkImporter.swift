@@ -148,9 +148,7 @@ package struct BulkImporter: Sendable {
             rows += 1
             if rows > maxRows { throw ImportError.tooManyRows(limit: maxRows) }
             guard rows > 1 || !mapping.header else { return }
-            let identity = identities.identity(of: record.fields)
-            try finder.add(identity.nameFingerprint)
-            if let credentials = identity.credentialsFingerprint { try finder.add(credentials) }
+            try finder.add(identities.identity(of: record.fields))
         }
         do {
             var bytes = 0
@@ -368,7 +366,7 @@ private struct ImportRun {
             let metrics = importer.metrics
             if !rows.isEmpty {
                 metrics.storeCommit(
-                    kind: "import", rows: rows.count, nanoseconds: MusterMetrics.nanoseconds(since: written))
+                    kind: "import", rows: rows.count, ContinuousClock.now - written)
             }
             metrics.importRows(outcome: "created", count: tally.progress.created - self.progress.created)
             metrics.importRows(outcome: "updated", count: tally.progress.updated - self.progress.updated)

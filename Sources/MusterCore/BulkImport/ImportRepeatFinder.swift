@@ -31,6 +31,12 @@ package struct ImportRepeatFinder {
         self.scratch = scratch
     }
 
+    /// Adds the fingerprints of a row's name and, when it has valid ones, its credentials.
+    package mutating func add(_ identity: ImportRowPlanner.Identity) throws {
+        try add(identity.nameFingerprint)
+        if let credentials = identity.credentialsFingerprint { try add(credentials) }
+    }
+
     /// Adds one fingerprint.
     package mutating func add(_ fingerprint: UInt64) throws {
         buffer.append(fingerprint)

@@ -33,11 +33,11 @@ package struct MusterMetrics: Sendable {
     }
 
     /// How long an answered attempt took, from its decoded payload to its answer.
-    package func provisionDuration(transport: ProvisionTransport, nanoseconds: Int64) {
+    package func provisionDuration(transport: ProvisionTransport, _ duration: Duration) {
         CoreMetrics.Timer(
             label: "muster_provision_duration_seconds", dimensions: [("transport", transport.rawValue)],
             factory: factory
-        ).recordNanoseconds(nanoseconds)
+        ).recordNanoseconds(duration.nanoseconds)
     }
 
     /// An attempt refused because its source (`scope` "source") or its provision key ("key") is cooling off.
@@ -74,25 +74,19 @@ package struct MusterMetrics: Sendable {
 
     /// One store transaction of several rows (`kind` provision: a group commit of provisionings; import: an import
     /// batch): its rows and how long it took.
-    package func storeCommit(kind: String, rows: Int, nanoseconds: Int64) {
+    package func storeCommit(kind: String, rows: Int, _ duration: Duration) {
         let dimensions = [("kind", kind)]
         CoreMetrics.Timer(label: "muster_store_transaction_seconds", dimensions: dimensions, factory: factory)
-            .recordNanoseconds(nanoseconds)
+            .recordNanoseconds(duration.nanoseconds)
         Recorder(label: "muster_store_batch_rows", dimensions: dimensions, aggregate: true, factory: factory)
             .record(rows)
-    }
-
-    /// Nanoseconds since `start` (for the duration histograms).
-    package static func nanoseconds(since start: ContinuousClock.Instant) -> Int64 {
-        let elapsed = (ContinuousClock.now - start).components
-        return elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000
     }
 
     // MARK: HTTP
 
     /// One HTTP request: its method, its route's pattern (never its path: a device's token is part of some paths),
     /// its status and how long it took.
-    package func httpRequest(method: String, route: String, status: Int, nanoseconds: Int64) {
+    package func httpRequest(method: String, route: String, status: Int, _ duration: Duration) {
         Counter(
             label: "muster_http_requests_total",
             dimensions: [("method", method), ("route", route), ("status", String(status))], factory: factory
@@ -100,6 +94,6 @@ package struct MusterMetrics: Sendable {
         CoreMetrics.Timer(
             label: "muster_http_request_duration_seconds", dimensions: [("method", method), ("route", route)],
             factory: factory
-        ).recordNanoseconds(nanoseconds)
+        ).recordNanoseconds(duration.nanoseconds)
     }
 }

@@ -85,16 +85,3 @@ package struct ExportedEntity: Sendable, Hashable {
         self.credentials = credentials
     }
 }
-
-extension AttributeValue {
-    /// The import's value type of this value.
-    package var importValueType: ImportValueType {
-        switch self {
-        case .string: .string
-        case .long: .long
-        case .double: .double
-        case .boolean: .boolean
-        case .json: .json
-        }
-    }
-}

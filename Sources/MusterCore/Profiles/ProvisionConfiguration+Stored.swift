@@ -34,7 +34,7 @@ extension ProvisionConfiguration {
         }
         var allow: Bool?
         if case .bool(let flag)? = members["allowCreateNewDevicesByX509Certificate"] { allow = flag }
-        func milliseconds(_ key: String) -> Int64? {
+        func integer(_ key: String) -> Int64? {
             if case .number(let text)? = members[key] { return Int64(text) }
             return nil
         }
@@ -43,7 +43,7 @@ extension ProvisionConfiguration {
             certificateRegExPattern: members["certificateRegExPattern"]?.stringValue,
             allowCreateNewDevicesByX509Certificate: allow, reprovision: reprovision,
             previousProvisionDeviceSecret: members["previousProvisionDeviceSecret"]?.stringValue,
-            previousSecretValidUntil: milliseconds("previousSecretValidUntil"), validUntil: milliseconds("validUntil"),
-            maxDevices: milliseconds("maxDevices").map { Int($0) })
+            previousSecretValidUntil: integer("previousSecretValidUntil"), validUntil: integer("validUntil"),
+            maxDevices: integer("maxDevices").map { Int($0) })
     }
 }

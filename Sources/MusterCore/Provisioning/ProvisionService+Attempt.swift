@@ -46,7 +46,7 @@ extension ProvisionService {
         } catch {
             result = .failure(error)
         }
-        metrics.provisionDuration(transport: context.transport, nanoseconds: MusterMetrics.nanoseconds(since: start))
+        metrics.provisionDuration(transport: context.transport, ContinuousClock.now - start)
         return .answered(result, format: format)
     }
 

@@ -23,6 +23,6 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
 
     private func record(_ method: String, _ route: String, _ status: Int, since start: ContinuousClock.Instant) {
         metrics.httpRequest(
-            method: method, route: route, status: status, nanoseconds: MusterMetrics.nanoseconds(since: start))
+            method: method, route: route, status: status, ContinuousClock.now - start)
     }
 }

@@ -18,7 +18,7 @@ struct ExportRoutes {
     func register(on router: RouterGroup<MusterRequestContext>) {
         router.get("/api/imports/export") { request, context in
             let plan = try await plan(request, context)
-            let mapping = Self.mappingJSON(plan)
+            let mapping = try JSONEncoder().encode(Self.mapping(plan))
             auditor.record(
                 .exported, by: try context.actor(), on: .init(tenantId: plan.selection.tenantId),
                 details: "\(plan.selection.entityType.rawValue)"
@@ -34,13 +34,13 @@ struct ExportRoutes {
                 headers: [
                     .contentType: "text/csv; charset=utf-8",
                     .contentDisposition: "attachment; filename=\"\(name)-export.csv\"",
-                    HTTPField.Name("X-Muster-Import-Mapping")!: Data(mapping.utf8).base64EncodedString(),
+                    HTTPField.Name("X-Muster-Import-Mapping")!: mapping.base64EncodedString(),
                     .cacheControl: "no-store",
                 ],
                 body: body)
         }
         router.get("/api/imports/export/mapping") { request, context in
-            JSONBody.raw(Array(Self.mappingJSON(try await plan(request, context)).utf8))
+            try JSONBody.response(Self.mapping(try await plan(request, context)))
         }
     }
 
@@ -57,16 +57,9 @@ struct ExportRoutes {
     }
 
     /// The import mapping of `plan`'s file, as `POST /api/imports` takes it.
-    static func mappingJSON(_ plan: ExportPlan) -> String {
-        let columns: [JSONValue] = plan.mappingColumns.map { column in
-            var members: [String: JSONValue] = ["type": .string(column.type)]
-            if let key = column.key { members["key"] = .string(key) }
-            if let valueType = column.valueType { members["valueType"] = .string(valueType) }
-            return .object(members)
-        }
-        return JSONValue.object([
-            "entityType": .string(plan.selection.entityType.rawValue), "columns": .array(columns),
-            "delimiter": .string(","), "header": .bool(true), "update": .bool(false),
-        ]).serialized
+    static func mapping(_ plan: ExportPlan) -> ImportMappingDTO {
+        ImportMappingDTO(
+            columns: plan.mappingColumns.map { ImportColumnDTO(type: $0.type, key: $0.key, valueType: $0.valueType) },
+            delimiter: ",", update: false, header: true, entityType: plan.selection.entityType)
     }
 }

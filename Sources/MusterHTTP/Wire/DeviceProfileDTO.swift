@@ -142,35 +142,25 @@ enum ProvisionConfigurationWire {
         default:
             throw RequestError.invalidParameter(name: "\(field).allowCreateNewDevicesByX509Certificate", reason: "must be a boolean")
         }
-        func maxDevices() throws -> Int? {
-            switch json["maxDevices"] {
-            case nil, .null?: return nil
-            case .number(let text)?:
-                guard let value = Int(text), (0...1_000_000_000).contains(value) else { fallthrough }
-                return value
-            default:
-                throw RequestError.invalidParameter(
-                    name: "\(field).maxDevices", reason: "must be a whole number from 0 to 1,000,000,000")
-            }
-        }
-        func optionalMilliseconds(_ key: String) throws -> Int64? {
+        func optionalInteger(_ key: String, upTo limit: Int64, _ meaning: String) throws -> Int64? {
             switch json[key] {
             case nil, .null?: return nil
             case .number(let text)?:
-                guard let value = Int64(text), value >= 0 else { fallthrough }
+                guard let value = Int64(text), (0...limit).contains(value) else { fallthrough }
                 return value
             default:
-                throw RequestError.invalidParameter(
-                    name: "\(field).\(key)", reason: "must be a time in epoch milliseconds (a whole number, 0 or more)")
+                throw RequestError.invalidParameter(name: "\(field).\(key)", reason: "must be \(meaning)")
             }
         }
+        let milliseconds = "a time in epoch milliseconds (a whole number, 0 or more)"
         return ProvisionConfiguration(
             type: type, provisionDeviceSecret: try optionalString("provisionDeviceSecret"),
             certificateRegExPattern: try optionalString("certificateRegExPattern"),
             allowCreateNewDevicesByX509Certificate: allowCreate, reprovision: reprovision,
-            previousSecretValidUntil: try optionalMilliseconds("previousSecretValidUntil"),
-            validUntil: try optionalMilliseconds("validUntil"),
-            maxDevices: try maxDevices()
+            previousSecretValidUntil: try optionalInteger("previousSecretValidUntil", upTo: .max, milliseconds),
+            validUntil: try optionalInteger("validUntil", upTo: .max, milliseconds),
+            maxDevices: try optionalInteger("maxDevices", upTo: 1_000_000_000, "a whole number from 0 to 1,000,000,000")
+                .map { Int($0) }
         )
     }
 }

@@ -1,3 +1,4 @@
+import MusterCore
 import Synchronization
 
 /// Shares SQLite's single writer between a bulk import and the writes someone waits for (a provisioning, a device's
@@ -28,7 +29,7 @@ final class WriterDemand: Sendable {
     /// Whether such a write asked for the writer within the window.
     var isRecent: Bool {
         let last = lastDemand.load(ordering: .relaxed)
-        return last != Int64.min && elapsed() - last < Self.nanoseconds(window)
+        return last != Int64.min && elapsed() - last < window.nanoseconds
     }
 
     /// How long an import's next batch rests before it writes: while such writes come, its previous batch's hold ×
@@ -49,11 +50,6 @@ final class WriterDemand: Sendable {
     }
 
     private func elapsed() -> Int64 {
-        Self.nanoseconds(origin.duration(to: .now))
-    }
-
-    private static func nanoseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+        origin.duration(to: .now).nanoseconds
     }
 }

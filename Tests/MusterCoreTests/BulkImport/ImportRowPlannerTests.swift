@@ -46,9 +46,7 @@ import Testing
         let identities = ImportRowPlanner(mapping: mapping, timestamp: 0, repeats: .none)
         var finder = ImportRepeatFinder(scratch: nil)
         for record in records where record.fields.count <= mapping.columns.count {
-            let identity = identities.identity(of: record.fields)
-            try finder.add(identity.nameFingerprint)
-            if let credentials = identity.credentialsFingerprint { try finder.add(credentials) }
+            try finder.add(identities.identity(of: record.fields))
         }
         var planner = ImportRowPlanner(mapping: mapping, timestamp: 0, repeats: try finder.finish())
         return records.map { planner.plan($0) }

@@ -18,7 +18,8 @@ import Testing
                           telemetry: ["t": .json(#"{"a":1}"#)]),
                 try H.row("B-1", token: "tok-B1", server: ["n": .string("seven")]),
                 try H.row("a-3", token: "tok-a3", profile: otherProfile, telemetry: ["t": .long(3)]),
-                try H.row("asset-1", server: ["n": .long(1)], device: false),
+                // A device without credentials (none generated).
+                try H.row("a-4", device: false),
             ])
             _ = try await h.apply([try H.row("asset-1", server: ["n": .long(1)], device: false)], type: .asset)
             let devices = ExportSelection(tenantId: h.tenantId, entityType: .device)
@@ -35,7 +36,8 @@ import Testing
             #expect(first.map(\.name) == ["B-1", "a-3"], "byte order: upper case first")
             #expect(first.allSatisfy { $0.credentials == nil })
             let rest = try await h.store.exportPage(devices, afterName: "a-3", limit: 2, withCredentials: true)
-            #expect(rest.map(\.name) == ["asset-1", "b-2"])
+            #expect(rest.map(\.name) == ["a-4", "b-2"])
+            #expect(rest[0].credentials == nil && rest[0].values.isEmpty)
             let b2 = try #require(rest.last)
             #expect(b2.type == h.deviceProfile.name && b2.label == "L")
             #expect(b2.additionalInfo?["gateway"] == .bool(true) && b2.additionalInfo?["description"] == .string("d"))

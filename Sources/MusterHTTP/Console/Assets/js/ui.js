@@ -261,3 +261,13 @@ export function randomKey(length = 20) {
 
 /** Reads a File as text. */
 export function readText(file) { return file.text(); }
+
+/** Hands `content` to the browser as a download named `name` (a link clicked at once, its URL freed later). */
+export function downloadFile(content, type, name, linkId) {
+  const url = URL.createObjectURL(new Blob([content], { type }));
+  const link = h('a', { href: url, download: name, id: linkId });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

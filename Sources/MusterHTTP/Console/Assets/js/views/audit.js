@@ -4,7 +4,7 @@
 // shown as they are written.
 import { get } from '../api.js';
 import { watch } from '../live.js';
-import { clear, errorBox, field, fmtTime, h, pager, select } from '../ui.js';
+import { clear, downloadFile, errorBox, field, fmtTime, h, pager, select } from '../ui.js';
 
 const ACTIONS = ['PROVISION', 'DEVICE_SESSION_CLOSED', 'LOGIN', 'TENANT_CREATED', 'USER_CREATED', 'PROFILE_CREATED',
   'PROFILE_UPDATED', 'PROFILE_DELETED', 'DEVICE_CREATED', 'DEVICE_UPDATED', 'DEVICE_DELETED', 'CREDENTIALS_READ',
@@ -85,12 +85,7 @@ async function exportCsv(button, system) {
       }
       if (!result.hasNext) break;
     }
-    const url = URL.createObjectURL(new Blob([lines.join('\r\n') + '\r\n'], { type: 'text/csv' }));
-    const link = h('a', { href: url, download: 'audit-log.csv', id: 'audit-export-link' });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    downloadFile(lines.join('\r\n') + '\r\n', 'text/csv', 'audit-log.csv', 'audit-export-link');
   } finally {
     button.disabled = false;
   }

@@ -2,8 +2,8 @@
 // (credentials, attributes in their scopes, latest telemetry, audit entries).
 import { api, del, get, post } from '../api.js';
 import {
-  PAGE_SIZES, clear, confirmDialog, copyButton, debounce, errorBox, field, fmtTime, fmtValue, h, pager, plural, randomKey, select,
-  tabs, toast,
+  PAGE_SIZES, clear, confirmDialog, copyButton, debounce, downloadFile, errorBox, field, fmtTime, fmtValue, h, pager, plural,
+  randomKey, select, tabs, toast,
 } from '../ui.js';
 import { auditTable } from './audit.js';
 import { watch } from '../live.js';
@@ -192,7 +192,9 @@ export async function entityList(kind) {
         h('button', { type: 'button', class: 'btn', id: `${kind}-export`, onclick: () => exportCSV(false) }, 'Export CSV'),
         kind === 'device' ? h('button', {
           type: 'button', class: 'btn', id: 'device-export-credentials',
-          onclick: () => { if (confirm('Export every device’s credentials (tokens, MQTT passwords, certificates)? The export is recorded in the audit log.')) exportCSV(true); },
+          onclick: async () => {
+            if (await confirmDialog('Export every device’s credentials (tokens, MQTT passwords, certificates)? The export is recorded in the audit log.', 'Export')) exportCSV(true);
+          },
         }, 'Export with credentials') : null)),
     createBox,
     h('div', { class: 'filters', role: 'search' },
@@ -207,19 +209,12 @@ export async function entityList(kind) {
     const query = { entityType: kind === 'device' ? 'DEVICE' : 'ASSET' };
     if (state.profile) query.profileId = state.profile;
     if (withCredentials) query.includeCredentials = 'true';
-    const search = new URLSearchParams(query).toString();
     try {
       const mapping = await get('/api/imports/export/mapping', query);
-      const text = await api('GET', `/api/imports/export?${search}`, { text: true });
+      const text = await api('GET', '/api/imports/export', { text: true, query });
       const stem = `${k.route}-export`;
-      for (const [content, type, name] of [[text, 'text/csv', `${stem}.csv`], [JSON.stringify(mapping, null, 2), 'application/json', `${stem}.mapping.json`]]) {
-        const url = URL.createObjectURL(new Blob([content], { type }));
-        const link = h('a', { href: url, download: name });
-        document.body.append(link);
-        link.click();
-        link.remove();
-        setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      }
+      downloadFile(text, 'text/csv', `${stem}.csv`);
+      downloadFile(JSON.stringify(mapping, null, 2), 'application/json', `${stem}.mapping.json`);
       toast(`Exported ${k.title.toLowerCase()} to ${stem}.csv (its import mapping: ${stem}.mapping.json)`);
     } catch (error) { toast(error.message, 'error'); }
   }

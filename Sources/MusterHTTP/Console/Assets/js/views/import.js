@@ -5,7 +5,7 @@ import { api, del, get } from '../api.js';
 import {
   CREDENTIAL_TYPES, DELIMITERS, KEY_VALUE_TYPES, checkCsvFile, guessColumn, mappingProblems, parseCsv, sniffDelimiter,
 } from '../csv.js';
-import { checkbox, clear, errorBox, field, h, plural, select, toast } from '../ui.js';
+import { checkbox, clear, downloadFile, errorBox, field, h, plural, select, toast } from '../ui.js';
 import { KINDS, listHref } from './entities.js';
 
 const COLUMN_TYPES = [
@@ -311,12 +311,7 @@ export function importWizard(kind) {
   async function downloadErrors(job) {
     try {
       const text = await api('GET', `/api/imports/${job.id}/errors.csv`, { text: true });
-      const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
-      const link = h('a', { href: url, download: `${(state.file?.name || 'import').replace(/\.csv$/i, '')}-failed-rows.csv` });
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      downloadFile(text, 'text/csv', `${(state.file?.name || 'import').replace(/\.csv$/i, '')}-failed-rows.csv`);
     } catch (error) { toast(error.message, 'error'); }
   }
 
